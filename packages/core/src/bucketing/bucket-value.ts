@@ -1,0 +1,20 @@
+import { murmurhash3Concat } from './murmurhash3';
+
+/** Bucket values lie in `[0, MAX_TRAFFIC_VALUE)`; traffic allocation ranges end at most here. */
+export const MAX_TRAFFIC_VALUE = 10000;
+
+const HASH_SPACE = 4294967296; // 2^32
+
+/**
+ * The bucket of `bucketingId + entityId` (no separator), in `[0, 10000)`.
+ *
+ * Computed as `floor(hash × 10000 / 2^32)`. Optimizely computes `floor(hash / 2^32 × 10000)`;
+ * both are exact here (`hash × 10000 < 2^53` and dividing by a power of two is exact), so they
+ * always agree.
+ *
+ * @param bucketingId - The user's bucketing id (the user id unless `$opt_bucketing_id` is set).
+ * @param entityId - The experiment, rule, holdout or group id.
+ */
+export function bucketValue(bucketingId: string, entityId: string): number {
+  return Math.floor((murmurhash3Concat(bucketingId, entityId) * MAX_TRAFFIC_VALUE) / HASH_SPACE);
+}

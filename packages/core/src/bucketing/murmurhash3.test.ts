@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import murmurhash from 'murmurhash';
+import { describe, expect, it } from 'vitest';
+import { murmurhash3, murmurhash3Concat } from './murmurhash3';
+
+/** A straightforward MurmurHash3 x86_32 over TextEncoder bytes, independent of the code under test. */
+function referenceMurmur3(key: string, seed = 1): number {
+  const bytes = new TextEncoder().encode(key);
+  const mul = (x: number, y: number): number => Number((BigInt(x >>> 0) * BigInt(y >>> 0)) & 0xffffffffn);
+  const rotl = (x: number, r: number): number => ((x << r) | (x >>> (32 - r))) >>> 0;
+  let h = seed >>> 0;
+  const blocks = bytes.length - (bytes.length % 4);
+  for (let i = 0; i < blocks; i += 4) {
+    let k = (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) >>> 0;
+    k = mul(rotl(mul(k, 0xcc9e2d51), 15), 0x1b873593);
+    h = rotl((h ^ k) >>> 0, 13);
+    h = (mul(h, 5) + 0xe6546b64) % 4294967296;
+  }
+  let k = 0;
+  for (let j = bytes.length - 1; j >= blocks; j--) k = ((k << 8) | bytes[j]!) >>> 0;
+  if (bytes.length > blocks) h = (h ^ mul(rotl(mul(k, 0xcc9e2d51), 15), 0x1b873593)) >>> 0;
+  h = (h ^ bytes.length) >>> 0;
+  h = mul(h ^ (h >>> 16), 0x85ebca6b);
+  h = mul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+// Strings that stress UTF-8: lone and paired surrogates, 2-, 3- and 4-byte code points.
+const nastyString = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 24 }),
+  fc.string({ unit: 'grapheme', maxLength: 12 }),
+  fc.string({
+    unit: fc.constantFrom(
+      'a',
+      '\u00e9',
+      '\u20ac',
+      '\u{1f600}',
+      '\ud83d',
+      '\ude00',
+      '\udbff',
+      '\udc00',
+      '\uffff',
+      '\u0000',
+    ),
+    maxLength: 12,
+  }),
+);
+
+describe('murmurhash3', () => {
+  it.each([
+    ['ppid11886780721', 2256854705],
+    ['ppid21886780721', 1846603100],
+    ['ppid21886780722', 1045634806],
+    ['ppid31886780721', 2336050061],
+  ])('hashes %s to the reference value %d', (key, hash) => {
+    expect(murmurhash3(key)).toBe(hash);
+    expect(murmurhash3(key, 1)).toBe(hash);
+    expect(murmurhash.v3(key, 1)).toBe(hash);
+  });
+
+  it('hashes the empty string like the reference for several seeds', () => {
+    for (const seed of [0, 1, 42, 0xffffffff, -1]) {
+      expect(murmurhash3('', seed)).toBe(murmurhash.v3('', seed));
+    }
+  });
+
+  it('encodes a lone surrogate as U+FFFD, as TextEncoder does', () => {
+    expect(murmurhash3('a\ud800b')).toBe(murmurhash3('a\ufffdb'));
+    expect(murmurhash3('\udc00')).toBe(murmurhash3('\ufffd'));
+    expect(murmurhash3('x\ud83d')).toBe(murmurhash3('x\ufffd'));
+  });
+
+  it('agrees with a TextEncoder-based reference and with murmurhash@2.0.1 on any string', () => {
+    fc.assert(
+      fc.property(nastyString, fc.integer({ min: 0, max: 0xffffffff }), (key, seed) => {
+        const expected = referenceMurmur3(key, seed);
+        expect(murmurhash3(key, seed)).toBe(expected);
+        expect(murmurhash.v3(key, seed)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('murmurhash3Concat', () => {
+  it('hashes the reference vectors split as bucketing id + entity id', () => {
+    expect(murmurhash3Concat('ppid1', '1886780721')).toBe(2256854705);
+    expect(murmurhash3Concat('ppid2', '1886780722')).toBe(1045634806);
+  });
+
+  it('joins a surrogate pair split across the two parts', () => {
+    expect(murmurhash3Concat('a\ud83d', '\ude00b')).toBe(murmurhash3('a\u{1f600}b'));
+    expect(murmurhash3Concat('\ud83d', '\ude00')).toBe(murmurhash3('\u{1f600}'));
+    expect(murmurhash3Concat('\ud83d', '\ude00')).not.toBe(murmurhash3('\ufffd\ufffd'));
+  });
+
+  it('keeps lone surrogates at the boundary as U+FFFD', () => {
+    expect(murmurhash3Concat('a\ude00', '\ud83db')).toBe(murmurhash3('a\ufffd\ufffdb'));
+    expect(murmurhash3Concat('\ud83d', 'x')).toBe(murmurhash3('\ufffdx'));
+    expect(murmurhash3Concat('', '\ude00')).toBe(murmurhash3('\ufffd'));
+  });
+
+  it('equals murmurhash3 of the concatenation and the TextEncoder reference for any two strings', () => {
+    fc.assert(
+      fc.property(nastyString, nastyString, fc.integer({ min: 0, max: 0xffffffff }), (a, b, seed) => {
+        const expected = referenceMurmur3(a + b, seed);
+        expect(murmurhash3Concat(a, b, seed)).toBe(expected);
+        expect(murmurhash3(a + b, seed)).toBe(expected);
+        expect(murmurhash.v3(a + b, seed)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

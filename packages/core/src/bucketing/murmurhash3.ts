@@ -1,0 +1,160 @@
+/**
+ * MurmurHash3 x86_32 over the UTF-8 bytes of a string, the hash Optimizely buckets with.
+ *
+ * The string is UTF-8 encoded on the fly from `charCodeAt`, so hashing allocates nothing: no
+ * `TextEncoder`, no byte buffer, no concatenated key. Encoding matches `TextEncoder` exactly,
+ * including lone surrogates, which become U+FFFD (`EF BF BD`).
+ */
+
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+
+const DEFAULT_SEED = 1;
+
+// Hash state lives at module level so the byte feeder needs no per-call object or closure.
+// Hashing is synchronous and never calls out, so it cannot be re-entered mid-hash.
+let h1 = 0;
+let k1 = 0;
+let shift = 0;
+let byteLength = 0;
+
+function reset(seed: number): void {
+  // The reference implementation coerces the seed with ToInt32 on first use; `| 0` is the same.
+  h1 = seed | 0;
+  k1 = 0;
+  shift = 0;
+  byteLength = 0;
+}
+
+function mixBlock(block: number): void {
+  let k = Math.imul(block, C1);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, C2);
+  h1 ^= k;
+  h1 = (h1 << 13) | (h1 >>> 19);
+  h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+}
+
+function pushByte(byte: number): void {
+  k1 |= byte << shift;
+  byteLength++;
+  shift += 8;
+  if (shift === 32) {
+    mixBlock(k1);
+    k1 = 0;
+    shift = 0;
+  }
+}
+
+function pushCodePoint(cp: number): void {
+  if (cp < 0x80) {
+    pushByte(cp);
+  } else if (cp < 0x800) {
+    pushByte(0xc0 | (cp >>> 6));
+    pushByte(0x80 | (cp & 0x3f));
+  } else if (cp < 0x10000) {
+    pushByte(0xe0 | (cp >>> 12));
+    pushByte(0x80 | ((cp >>> 6) & 0x3f));
+    pushByte(0x80 | (cp & 0x3f));
+  } else {
+    pushByte(0xf0 | (cp >>> 18));
+    pushByte(0x80 | ((cp >>> 12) & 0x3f));
+    pushByte(0x80 | ((cp >>> 6) & 0x3f));
+    pushByte(0x80 | (cp & 0x3f));
+  }
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
+}
+
+/** Feeds the UTF-8 encoding of `s[start, end)`; a pair is only joined if both halves are in range. */
+function pushRange(s: string, start: number, end: number): void {
+  let i = start;
+  while (i < end) {
+    // Fast path: four ASCII characters on a block boundary are one block, mixed directly.
+    if (shift === 0 && i + 3 < end) {
+      const c0 = s.charCodeAt(i);
+      const c1 = s.charCodeAt(i + 1);
+      const c2 = s.charCodeAt(i + 2);
+      const c3 = s.charCodeAt(i + 3);
+      if ((c0 | c1 | c2 | c3) < 0x80) {
+        mixBlock(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+        byteLength += 4;
+        i += 4;
+        continue;
+      }
+    }
+    const unit = s.charCodeAt(i);
+    if (unit < 0x80) {
+      pushByte(unit);
+    } else if (unit < 0xd800 || unit > 0xdfff) {
+      pushCodePoint(unit);
+    } else if (isHighSurrogate(unit) && i + 1 < end && isLowSurrogate(s.charCodeAt(i + 1))) {
+      pushCodePoint(0x10000 + ((unit - 0xd800) << 10) + (s.charCodeAt(i + 1) - 0xdc00));
+      i++;
+    } else {
+      pushCodePoint(0xfffd);
+    }
+    i++;
+  }
+}
+
+function finish(): number {
+  if (shift !== 0) {
+    // The tail is mixed like a block, minus the rotate-multiply-add of h1.
+    let k = Math.imul(k1, C1);
+    k = (k << 15) | (k >>> 17);
+    h1 ^= Math.imul(k, C2);
+  }
+  h1 ^= byteLength;
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  h1 = Math.imul(h1, 0xc2b2ae35);
+  h1 ^= h1 >>> 16;
+  return h1 >>> 0;
+}
+
+/**
+ * MurmurHash3 x86_32 of the UTF-8 bytes of `key`, as an unsigned 32-bit integer.
+ * Same result as `murmurhash.v3(key, seed)` from the `murmurhash` package Optimizely uses.
+ *
+ * @param key - The string to hash.
+ * @param seed - The hash seed; Optimizely buckets with 1.
+ */
+export function murmurhash3(key: string, seed: number = DEFAULT_SEED): number {
+  reset(seed);
+  pushRange(key, 0, key.length);
+  return finish();
+}
+
+/**
+ * `murmurhash3(a + b, seed)` without building the concatenated string.
+ * A high surrogate ending `a` and a low surrogate starting `b` form one code point, exactly as
+ * they would in `a + b`.
+ *
+ * @param a - The first part of the key, e.g. the bucketing id.
+ * @param b - The second part of the key, e.g. the experiment or group id.
+ * @param seed - The hash seed; Optimizely buckets with 1.
+ */
+export function murmurhash3Concat(a: string, b: string, seed: number = DEFAULT_SEED): number {
+  reset(seed);
+  const aLength = a.length;
+  const high = aLength > 0 ? a.charCodeAt(aLength - 1) : 0;
+  const low = b.length > 0 ? b.charCodeAt(0) : 0;
+  if (isHighSurrogate(high) && isLowSurrogate(low)) {
+    // The pair straddles the boundary: emit it once, between the two ranges.
+    pushRange(a, 0, aLength - 1);
+    pushCodePoint(0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00));
+    pushRange(b, 1, b.length);
+  } else {
+    pushRange(a, 0, aLength);
+    pushRange(b, 0, b.length);
+  }
+  return finish();
+}

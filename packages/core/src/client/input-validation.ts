@@ -1,0 +1,29 @@
+/**
+ * Input checks shared by the client's public methods, with the reference's rules:
+ * a user id is any string except the literal "undefined"; attributes are a plain object
+ * (not an array) none of whose values is `undefined`.
+ */
+export function isValidUserId(userId: unknown): userId is string {
+  return typeof userId === 'string' && userId !== 'undefined';
+}
+
+/** A non-empty string, as required for experiment, flag, variable and event keys. */
+export function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
+
+/** Returns an error message, or null when the attributes are acceptable (absent counts as `{}`). */
+export function attributesProblem(attributes: unknown): string | null {
+  if (attributes === undefined || attributes === null) return null;
+  if (typeof attributes !== 'object' || Array.isArray(attributes)) return 'Provided attributes are in an invalid format.';
+  for (const key of Object.keys(attributes)) {
+    if ((attributes as Record<string, unknown>)[key] === undefined) return `Provided attribute: ${key} has an undefined value.`;
+  }
+  return null;
+}
+
+/** Event tags must be a plain object when given. */
+export function eventTagsProblem(tags: unknown): string | null {
+  if (tags === undefined || tags === null) return null;
+  return typeof tags === 'object' && !Array.isArray(tags) ? null : 'Provided event tags are in an invalid format.';
+}

@@ -1,0 +1,201 @@
+import type { UserAttributes } from '../audience/evaluation-user';
+import type { DecisionUser } from '../decision/decision-user';
+import type { EventTags } from '../events/user-event';
+import type { OdpSegmentOption } from '../ports/odp-manager';
+import type { OptimizelyDecideOption } from './decide-options';
+import type { OptimizelyDecision, OptimizelyDecisions } from './optimizely-decision';
+
+/** Identifies a forced decision: a whole flag, or one rule of it. */
+export interface OptimizelyDecisionContext {
+  readonly flagKey: string;
+  readonly ruleKey?: string | null;
+}
+
+/** The variation a forced decision selects. */
+export interface OptimizelyForcedDecision {
+  readonly variationKey: string;
+}
+
+/** @internal What a user context needs from its client. */
+export interface UserContextHost {
+  decide(user: OptimizelyUserContext, key: string, options: readonly OptimizelyDecideOption[] | undefined): OptimizelyDecision;
+  decideForKeys(
+    user: OptimizelyUserContext,
+    keys: readonly string[],
+    options: readonly OptimizelyDecideOption[] | undefined,
+  ): OptimizelyDecisions;
+  decideAll(user: OptimizelyUserContext, options: readonly OptimizelyDecideOption[] | undefined): OptimizelyDecisions;
+  decideAsync(user: OptimizelyUserContext, key: string, options: readonly OptimizelyDecideOption[] | undefined): Promise<OptimizelyDecision>;
+  decideForKeysAsync(
+    user: OptimizelyUserContext,
+    keys: readonly string[],
+    options: readonly OptimizelyDecideOption[] | undefined,
+  ): Promise<OptimizelyDecisions>;
+  decideAllAsync(user: OptimizelyUserContext, options: readonly OptimizelyDecideOption[] | undefined): Promise<OptimizelyDecisions>;
+  trackEvent(eventKey: string, userId: string, attributes: UserAttributes, tags: EventTags | undefined): void;
+  fetchQualifiedSegments(userId: string, options: readonly OdpSegmentOption[] | undefined): Promise<string[] | null>;
+}
+
+const NULL_RULE_KEY = '$opt_null_rule_key';
+
+/** Copies attributes into a prototype-less object, so keys like `__proto__` stay plain data. */
+export function copyAttributes(attributes: UserAttributes | null | undefined): Record<string, unknown> {
+  const copy: Record<string, unknown> = Object.create(null);
+  if (attributes) for (const key of Object.keys(attributes)) copy[key] = attributes[key];
+  return copy;
+}
+
+/**
+ * A user, their attributes, forced decisions and ODP segments, bound to a client. Decisions work
+ * on a snapshot, so changing the context later does not change a decision already made.
+ *
+ * Snapshots share state with their origin until either side changes it (copy on write), which
+ * makes the snapshot taken by every decide call nearly free.
+ */
+export class OptimizelyUserContext implements DecisionUser {
+  /** @internal */ attributes: Record<string, unknown>;
+  private forced: Map<string, Map<string, string>> | null = null;
+  private segments: string[] | null = null;
+  // True while `attributes` / `forced` may be shared with a snapshot and must be copied before writing.
+  private sharedAttributes = false;
+  private sharedForced = false;
+
+  /** @internal Use `client.createUserContext`. */
+  constructor(
+    private readonly host: UserContextHost,
+    readonly userId: string,
+    attributes: Record<string, unknown>,
+  ) {
+    this.attributes = attributes;
+  }
+
+  getUserId(): string {
+    return this.userId;
+  }
+
+  /** A copy of the attributes. */
+  getAttributes(): Record<string, unknown> {
+    return { ...this.attributes };
+  }
+
+  /** Sets one attribute; `undefined` is not a valid value. */
+  setAttribute(key: string, value: unknown): void {
+    if (this.sharedAttributes) {
+      this.attributes = copyAttributes(this.attributes);
+      this.sharedAttributes = false;
+    }
+    this.attributes[key] = value;
+  }
+
+  /** The ODP segments the user qualifies for; null until set or fetched. */
+  get qualifiedSegments(): string[] | null {
+    return this.segments;
+  }
+
+  set qualifiedSegments(segments: string[] | null) {
+    this.segments = Array.isArray(segments) ? segments : null;
+  }
+
+  isQualifiedFor(segment: string): boolean {
+    return this.segments !== null && this.segments.indexOf(segment) !== -1;
+  }
+
+  /** Fetches the user's qualified segments through the ODP manager. Resolves true on success. */
+  async fetchQualifiedSegments(options?: readonly OdpSegmentOption[]): Promise<boolean> {
+    const segments = await this.host.fetchQualifiedSegments(this.userId, options);
+    this.segments = segments;
+    return segments !== null;
+  }
+
+  decide(key: string, options?: readonly OptimizelyDecideOption[]): OptimizelyDecision {
+    return this.host.decide(this.snapshot(), key, options);
+  }
+
+  decideForKeys(keys: readonly string[], options?: readonly OptimizelyDecideOption[]): OptimizelyDecisions {
+    return this.host.decideForKeys(this.snapshot(), keys, options);
+  }
+
+  decideAll(options?: readonly OptimizelyDecideOption[]): OptimizelyDecisions {
+    return this.host.decideAll(this.snapshot(), options);
+  }
+
+  /** Like `decide`, and also consults the async user profile service. */
+  decideAsync(key: string, options?: readonly OptimizelyDecideOption[]): Promise<OptimizelyDecision> {
+    return this.host.decideAsync(this.snapshot(), key, options);
+  }
+
+  decideForKeysAsync(keys: readonly string[], options?: readonly OptimizelyDecideOption[]): Promise<OptimizelyDecisions> {
+    return this.host.decideForKeysAsync(this.snapshot(), keys, options);
+  }
+
+  decideAllAsync(options?: readonly OptimizelyDecideOption[]): Promise<OptimizelyDecisions> {
+    return this.host.decideAllAsync(this.snapshot(), options);
+  }
+
+  /** Tracks a conversion event for this user with their current attributes. */
+  trackEvent(eventKey: string, eventTags?: EventTags): void {
+    this.host.trackEvent(eventKey, this.userId, this.attributes, eventTags);
+  }
+
+  /** Forces a variation for a flag, or for one rule of it. Always returns true. */
+  setForcedDecision(context: OptimizelyDecisionContext, decision: OptimizelyForcedDecision): boolean {
+    const forced = this.writableForced();
+    const ruleKey = context.ruleKey ?? NULL_RULE_KEY;
+    let byRule = forced.get(context.flagKey);
+    if (!byRule) {
+      byRule = new Map();
+      forced.set(context.flagKey, byRule);
+    }
+    byRule.set(ruleKey, decision.variationKey);
+    return true;
+  }
+
+  getForcedDecision(context: OptimizelyDecisionContext): OptimizelyForcedDecision | null {
+    const variationKey = this.forced?.get(context.flagKey)?.get(context.ruleKey ?? NULL_RULE_KEY);
+    return variationKey === undefined ? null : { variationKey };
+  }
+
+  removeForcedDecision(context: OptimizelyDecisionContext): boolean {
+    if (!this.forced?.get(context.flagKey)?.has(context.ruleKey ?? NULL_RULE_KEY)) return false;
+    const byRule = this.writableForced().get(context.flagKey)!;
+    byRule.delete(context.ruleKey ?? NULL_RULE_KEY);
+    if (byRule.size === 0) this.forced!.delete(context.flagKey);
+    return true;
+  }
+
+  removeAllForcedDecisions(): boolean {
+    this.forced = null;
+    this.sharedForced = false;
+    return true;
+  }
+
+  /** @internal The forced variation key for a flag (and rule); see {@link DecisionUser}. */
+  forcedVariationKey(flagKey: string, ruleKey?: string): string | undefined {
+    if (this.forced === null) return undefined;
+    return this.forced.get(flagKey)?.get(ruleKey ?? NULL_RULE_KEY);
+  }
+
+  /** @internal A copy that later changes to this context do not affect. */
+  snapshot(): OptimizelyUserContext {
+    const copy = new OptimizelyUserContext(this.host, this.userId, this.attributes);
+    copy.sharedAttributes = true;
+    this.sharedAttributes = true;
+    if (this.forced !== null) {
+      copy.forced = this.forced;
+      copy.sharedForced = true;
+      this.sharedForced = true;
+    }
+    copy.segments = this.segments;
+    return copy;
+  }
+
+  private writableForced(): Map<string, Map<string, string>> {
+    if (this.forced === null) {
+      this.forced = new Map();
+    } else if (this.sharedForced) {
+      this.forced = new Map([...this.forced].map(([flag, byRule]) => [flag, new Map(byRule)] as const));
+    }
+    this.sharedForced = false;
+    return this.forced;
+  }
+}

@@ -1,0 +1,367 @@
+import { bucketValue } from '../bucketing/bucket-value';
+import { findBucket } from '../bucketing/find-bucket';
+import type { BucketedEntity, Experiment, FeatureFlag, Holdout, ProjectConfig, Variation } from '../config/project-config';
+import type { DecisionTrace } from './decision-trace';
+import type { DecisionUser } from './decision-user';
+import type { FlagDecision } from './flag-decision';
+import type { ForcedVariations } from './forced-variations';
+import type { UserProfileTracker } from './user-profile-tracker';
+
+const BUCKETING_ID_ATTRIBUTE = '$opt_bucketing_id';
+
+/** Result of evaluating one experiment rule. */
+type RuleOutcome =
+  | { readonly kind: 'variation'; readonly variationKey: string }
+  | { readonly kind: 'holdout'; readonly decision: FlagDecision }
+  | null;
+
+const NO_DECISION_ROLLOUT: FlagDecision = Object.freeze({ experiment: null, variation: null, source: 'rollout' });
+
+/**
+ * Decides flags and experiments in Optimizely's order: flag forced decision → global holdouts →
+ * experiment rules → delivery rules. Stateless apart from the client's forced-variation map; the
+ * per-call state (profile tracker, reasons) is passed in.
+ */
+export class DecisionService {
+  constructor(private readonly forcedVariations: ForcedVariations) {}
+
+  /** Decides one flag (synchronous decide: CMAB rules are skipped). */
+  decideFlag(
+    config: ProjectConfig,
+    flag: FeatureFlag,
+    user: DecisionUser,
+    profile: UserProfileTracker | null,
+    trace: DecisionTrace,
+  ): FlagDecision {
+    const userId = user.userId;
+
+    const forcedKey = user.forcedVariationKey(flag.key);
+    if (forcedKey !== undefined) {
+      const variation = flag.variationsByKey.get(forcedKey) ?? null;
+      if (variation) {
+        if (trace.active) {
+          trace.add('info', `Variation (${forcedKey}) is mapped to flag (${flag.key}) and user (${userId}) in the forced decision map.`);
+        }
+        return { experiment: null, variation, source: 'feature-test' };
+      }
+      if (trace.active) {
+        trace.add('info', `Invalid variation is mapped to flag (${flag.key}) and user (${userId}) in the forced decision map.`);
+      }
+    }
+
+    let appliedHoldout: FlagDecision['appliedHoldout'];
+    const holdouts = config.globalHoldouts;
+    for (let i = 0; i < holdouts.length; i++) {
+      const holdout = holdouts[i]!;
+      const variation = this.holdoutVariation(config, holdout, user, trace);
+      if (variation) {
+        if (holdout.excludeTargetedDeliveries) {
+          if (trace.active) {
+            trace.add(
+              'info',
+              `Holdout "${holdout.key}" has excludeTargetedDeliveries enabled, continuing to rollout evaluation.`,
+            );
+          }
+          appliedHoldout = { holdout, variation };
+          break;
+        }
+        return { experiment: holdout, variation, source: 'holdout' };
+      }
+    }
+
+    if (!appliedHoldout) {
+      const fromExperiments = this.experimentRules(config, flag, user, profile, trace);
+      if (fromExperiments) return fromExperiments;
+    }
+
+    const fromRollout = this.rolloutRules(config, flag, user, trace);
+    if (trace.active) {
+      trace.add(
+        'debug',
+        fromRollout.variation
+          ? `User ${userId} is in rollout of feature ${flag.key}.`
+          : `User ${userId} is not in rollout of feature ${flag.key}.`,
+      );
+    }
+    return appliedHoldout ? { ...fromRollout, appliedHoldout } : fromRollout;
+  }
+
+  /**
+   * The legacy per-experiment resolution (`getVariation`, `activate`): status, forced variation,
+   * whitelist, sticky bucketing, audience, bucket. Returns the variation key or null.
+   */
+  resolveExperiment(
+    config: ProjectConfig,
+    experiment: Experiment,
+    user: DecisionUser,
+    profile: UserProfileTracker | null,
+    trace: DecisionTrace,
+  ): string | null {
+    const userId = user.userId;
+    if (!experiment.isRunning) {
+      if (trace.active) trace.add('info', `Experiment ${experiment.key} is not running.`);
+      return null;
+    }
+
+    const forcedVariationId = this.forcedVariations.get(userId, experiment.id);
+    if (forcedVariationId) {
+      const forced = config.variationsById.get(forcedVariationId);
+      if (forced) {
+        if (trace.active) {
+          trace.add(
+            'debug',
+            `Variation ${forced.key} is mapped to experiment ${experiment.key} and user ${userId} in the forced variation map.`,
+          );
+        }
+        return forced.key;
+      }
+    }
+
+    if (experiment.forcedVariations.size > 0) {
+      const whitelistedKey = experiment.forcedVariations.get(userId);
+      if (whitelistedKey !== undefined) {
+        if (experiment.variationsByKey.has(whitelistedKey)) {
+          if (trace.active) trace.add('info', `User ${userId} is forced in variation ${whitelistedKey}.`);
+          return whitelistedKey;
+        }
+        trace.add('error', `Variation key ${whitelistedKey} is not in datafile. Not activating user ${userId}.`);
+      }
+    }
+
+    if (profile) {
+      const storedId = profile.variationIdFor(experiment.id);
+      if (storedId !== undefined) {
+        const stored = config.variationsById.get(storedId);
+        if (stored) {
+          if (trace.active) {
+            trace.add(
+              'info',
+              `Returning previously activated variation "${stored.key}" of experiment "${experiment.key}" for user "${userId}" from user profile.`,
+            );
+          }
+          return stored.key;
+        }
+        trace.log(
+          'info',
+          `User ${userId} was previously bucketed into variation with ID ${storedId} for experiment ${experiment.key}, but no matching variation was found.`,
+        );
+      }
+    }
+
+    if (!this.inAudience(experiment, user, 'experiment', experiment.key, trace)) {
+      if (trace.active) trace.add('info', `User ${userId} does not meet conditions to be in experiment ${experiment.key}.`);
+      return null;
+    }
+
+    let variation: Variation | undefined;
+    if (experiment.cmab) {
+      if (trace.active) trace.add('info', 'CMAB is not supported in sync mode.');
+    } else {
+      const variationId = this.bucket(config, experiment, user, trace);
+      variation = variationId ? config.variationsById.get(variationId) : undefined;
+    }
+    if (!variation) {
+      if (trace.active) trace.add('debug', `User ${userId} is in no variation of experiment ${experiment.key}.`);
+      return null;
+    }
+    if (trace.active) trace.add('info', `User ${userId} is in variation ${variation.key} of experiment ${experiment.key}.`);
+    if (profile && !experiment.cmab) profile.record(experiment.id, variation.id);
+    return variation.key;
+  }
+
+  private experimentRules(
+    config: ProjectConfig,
+    flag: FeatureFlag,
+    user: DecisionUser,
+    profile: UserProfileTracker | null,
+    trace: DecisionTrace,
+  ): FlagDecision | null {
+    const rules = flag.experimentRules;
+    if (rules.length === 0) {
+      if (trace.active) trace.add('debug', `Feature ${flag.key} is not attached to any experiments.`);
+      return null;
+    }
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
+      const outcome = this.experimentRule(config, flag, rule, user, profile, trace);
+      if (outcome === null) continue;
+      if (outcome.kind === 'holdout') return outcome.decision;
+      const variation =
+        rule.variationsByKey.get(outcome.variationKey) ?? flag.variationsByKey.get(outcome.variationKey) ?? null;
+      return { experiment: rule, variation, source: 'feature-test' };
+    }
+    return null;
+  }
+
+  private experimentRule(
+    config: ProjectConfig,
+    flag: FeatureFlag,
+    rule: Experiment,
+    user: DecisionUser,
+    profile: UserProfileTracker | null,
+    trace: DecisionTrace,
+  ): RuleOutcome {
+    const forced = this.ruleForcedVariation(flag, rule, user, trace);
+    if (forced) return { kind: 'variation', variationKey: forced.key };
+
+    const holdout = this.localHoldout(config, rule, user, trace);
+    if (holdout) return { kind: 'holdout', decision: holdout };
+
+    const variationKey = this.resolveExperiment(config, rule, user, profile, trace);
+    return variationKey === null ? null : { kind: 'variation', variationKey };
+  }
+
+  private rolloutRules(config: ProjectConfig, flag: FeatureFlag, user: DecisionUser, trace: DecisionTrace): FlagDecision {
+    if (flag.rolloutState !== 'ok') {
+      if (flag.rolloutState === 'none') {
+        if (trace.active) trace.add('debug', `There is no rollout of feature ${flag.key}.`);
+      } else if (flag.rolloutState === 'missing') {
+        trace.add('error', `Invalid rollout ID ${flag.rolloutId} attached to feature ${flag.key}`);
+      } else {
+        trace.add('error', `Rollout of feature ${flag.rolloutId} has no experiments`);
+      }
+      return NO_DECISION_ROLLOUT;
+    }
+    const rules = flag.rolloutRules;
+    const last = rules.length - 1;
+    const userId = user.userId;
+    let index = 0;
+    while (index <= last) {
+      const rule = rules[index]!;
+      const forced = this.ruleForcedVariation(flag, rule, user, trace);
+      if (forced) return { experiment: config.experimentsById.get(rule.id) ?? rule, variation: forced, source: 'rollout' };
+
+      const holdout = this.localHoldout(config, rule, user, trace);
+      if (holdout) return holdout;
+
+      const everyoneElse = index === last;
+      const loggingKey = everyoneElse ? 'Everyone Else' : String(index + 1);
+      let skipToEveryoneElse = false;
+      if (this.inAudience(rule, user, 'rule', loggingKey, trace)) {
+        if (trace.active) trace.add('debug', `User ${userId} meets conditions for targeting rule ${loggingKey}.`);
+        const variationId = this.bucket(config, rule, user, trace);
+        const variation = variationId ? config.variationsById.get(variationId) : undefined;
+        if (variation) {
+          if (trace.active) trace.add('debug', `User ${userId} bucketed into targeting rule ${loggingKey}.`);
+          return { experiment: config.experimentsById.get(rule.id) ?? rule, variation, source: 'rollout' };
+        }
+        if (!everyoneElse) {
+          if (trace.active) {
+            trace.add(
+              'debug',
+              `User ${userId} not bucketed into targeting rule ${loggingKey} due to traffic allocation. Trying everyone rule.`,
+            );
+          }
+          skipToEveryoneElse = true;
+        }
+      } else if (trace.active) {
+        trace.add('debug', `User ${userId} does not meet conditions for targeting rule ${loggingKey}.`);
+      }
+      index = skipToEveryoneElse ? last : index + 1;
+    }
+    return NO_DECISION_ROLLOUT;
+  }
+
+  private ruleForcedVariation(flag: FeatureFlag, rule: Experiment, user: DecisionUser, trace: DecisionTrace): Variation | null {
+    const forcedKey = user.forcedVariationKey(flag.key, rule.key);
+    if (forcedKey === undefined) return null;
+    const variation = flag.variationsByKey.get(forcedKey) ?? null;
+    if (trace.active) {
+      trace.add(
+        'info',
+        variation
+          ? `Variation (${forcedKey}) is mapped to flag (${flag.key}), rule (${rule.key}) and user (${user.userId}) in the forced decision map.`
+          : `Invalid variation is mapped to flag (${flag.key}), rule (${rule.key}) and user (${user.userId}) in the forced decision map.`,
+      );
+    }
+    return variation;
+  }
+
+  private localHoldout(config: ProjectConfig, rule: Experiment, user: DecisionUser, trace: DecisionTrace): FlagDecision | null {
+    const holdouts = rule.localHoldouts;
+    for (let i = 0; i < holdouts.length; i++) {
+      const holdout = holdouts[i]!;
+      const variation = this.holdoutVariation(config, holdout, user, trace);
+      if (variation) return { experiment: holdout, variation, source: 'holdout' };
+    }
+    return null;
+  }
+
+  private holdoutVariation(config: ProjectConfig, holdout: Holdout, user: DecisionUser, trace: DecisionTrace): Variation | null {
+    const userId = user.userId;
+    if (!holdout.isRunning) {
+      if (trace.active) trace.add('info', `Holdout ${holdout.key} is not running.`);
+      return null;
+    }
+    if (!this.inAudience(holdout, user, 'experiment', holdout.key, trace)) {
+      if (trace.active) trace.add('info', `User ${userId} does not meet conditions for holdout ${holdout.key}.`);
+      return null;
+    }
+    if (trace.active) trace.add('info', `User ${userId} meets conditions for holdout ${holdout.key}.`);
+    const variationId = this.bucket(config, holdout, user, trace);
+    const variation = variationId ? config.variationsById.get(variationId) : undefined;
+    if (variation) {
+      if (trace.active) trace.add('info', `User ${userId} is in variation ${variation.key} of holdout ${holdout.key}.`);
+      return variation;
+    }
+    if (trace.active) trace.add('info', `User ${userId} is in no holdout variation.`);
+    return null;
+  }
+
+  private inAudience(
+    entity: BucketedEntity,
+    user: DecisionUser,
+    kind: 'experiment' | 'rule',
+    loggingKey: string,
+    trace: DecisionTrace,
+  ): boolean {
+    if (trace.active) {
+      trace.add('debug', `Evaluating audiences for ${kind} "${loggingKey}": ${JSON.stringify(entity.audienceConditions)}.`);
+    }
+    const result = entity.audience === null ? true : entity.audience(user) === true;
+    if (trace.active) {
+      trace.add('info', `Audiences for ${kind} ${loggingKey} collectively evaluated to ${result ? 'TRUE' : 'FALSE'}.`);
+    }
+    return result;
+  }
+
+  /**
+   * Buckets the user into an entity: through its mutex group first, then its traffic allocation.
+   * Returns the entity id of the range the user falls in, or null.
+   */
+  private bucket(config: ProjectConfig, entity: BucketedEntity, user: DecisionUser, trace: DecisionTrace): string | null {
+    const bucketingId = this.bucketingId(user, trace);
+    const group = entity.group;
+    if (group) {
+      const chosen = findBucket(group.trafficAllocation, bucketValue(bucketingId, group.id));
+      if (chosen === null) {
+        if (trace.active) trace.add('info', `User ${user.userId} is not in any experiment of group ${group.id}.`);
+        return null;
+      }
+      if (chosen !== entity.id) {
+        if (trace.active) trace.add('info', `User ${user.userId} is not in experiment ${entity.key} of group ${group.id}.`);
+        return null;
+      }
+      if (trace.active) trace.add('info', `User ${user.userId} is in experiment ${entity.key} of group ${group.id}.`);
+    }
+    const value = bucketValue(bucketingId, entity.id);
+    if (trace.active) trace.add('debug', `Assigned bucket ${value} to user with bucketing ID ${user.userId}.`);
+    const entityId = findBucket(entity.trafficAllocation, value);
+    if (entityId !== null && !config.variationsById.has(entityId)) {
+      if (entityId !== '') trace.add('warn', 'Bucketed into an invalid variation ID. Returning null.');
+      return null;
+    }
+    return entityId;
+  }
+
+  private bucketingId(user: DecisionUser, trace: DecisionTrace): string {
+    const attributes = user.attributes;
+    if (Object.hasOwn(attributes, BUCKETING_ID_ATTRIBUTE)) {
+      const value = attributes[BUCKETING_ID_ATTRIBUTE];
+      if (typeof value === 'string') return value;
+      trace.log('warn', 'BucketingID attribute is not a string. Defaulted to userId');
+    }
+    return user.userId;
+  }
+}
+
