@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 /** One request the fake CDN received. */
 export interface RecordedRequest {
   readonly method: string;
+  /** The request target as sent: path plus query. */
+  readonly url: string;
   readonly path: string;
   /** The sdk key named by the path, or undefined for paths the CDN does not serve. */
   readonly sdkKey: string | undefined;
@@ -14,10 +16,10 @@ export interface RecordedRequest {
 }
 
 /**
- * A scripted stand-in for the Optimizely datafile CDN on 127.0.0.1. It serves
- * `/datafiles/<sdkKey>.json` and `/datafiles/auth/<sdkKey>.json` with a `Last-Modified` header,
- * answers 304 to a matching `If-Modified-Since`, and 403 for keys it has not published, like
- * the real CDN.
+ * A scripted stand-in for the Optimizely datafile CDN on 127.0.0.1. Any path ending in
+ * `/<sdkKey>.json` serves that key's datafile (so `urlTemplate` overrides work); a path with an
+ * `/auth/` segment is the authenticated variant. Responses carry `Last-Modified`; a matching
+ * `If-Modified-Since` gets 304, and a key that was never published gets 403, like the real CDN.
  */
 export interface FakeCdn {
   /** `http://127.0.0.1:<port>` */
@@ -51,7 +53,7 @@ interface Published {
 // Fixed, distinct HTTP dates: HTTP dates have one-second resolution, so real clocks would give
 // two publishes within a second the same Last-Modified.
 const EPOCH = Date.UTC(2026, 0, 1);
-const PATH = /^\/datafiles\/(auth\/)?([^/]+)\.json$/;
+const PATH = /^\/(?:.*\/)?([^/]+)\.json$/;
 
 /** Starts a {@link FakeCdn} on an ephemeral port. */
 export async function startFakeCdn(): Promise<FakeCdn> {
@@ -83,21 +85,22 @@ export async function startFakeCdn(): Promise<FakeCdn> {
 
   const server = createServer((req, res) => {
     res.on('error', () => {});
-    const path = (req.url ?? '').split('?')[0] ?? '';
+    const url = req.url ?? '';
+    const path = url.split('?')[0] ?? '';
     const match = PATH.exec(path);
-    const sdkKey = match?.[2] === undefined ? undefined : decodeURIComponent(match[2]);
-    requests.push({ method: req.method ?? '', path, sdkKey, headers: req.headers, at: performance.now() });
+    const sdkKey = match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
+    requests.push({ method: req.method ?? '', url, path, sdkKey, headers: req.headers, at: performance.now() });
 
     if (failuresLeft > 0) {
       failuresLeft--;
       return respond(res, failureStatus, { 'content-type': 'text/plain' }, 'scripted failure');
     }
     const published = sdkKey === undefined ? undefined : datafiles.get(sdkKey);
-    if (!match || sdkKey === undefined || !published) {
+    if (sdkKey === undefined || !published) {
       return respond(res, 403, { 'content-type': 'application/xml' }, '<Error><Code>AccessDenied</Code></Error>');
     }
     const token = tokens.get(sdkKey);
-    if (match[1] && token !== undefined && req.headers.authorization !== `Bearer ${token}`) {
+    if (path.includes('/auth/') && token !== undefined && req.headers.authorization !== `Bearer ${token}`) {
       return respond(res, 401, { 'content-type': 'text/plain' }, 'unauthorized');
     }
     if (req.headers['if-modified-since'] === published.lastModified) {

@@ -234,7 +234,7 @@ function naiveTree(tree: unknown, user: EvaluationUser): Tri {
   if (!Array.isArray(tree)) return naiveLeaf(tree, user);
   const items = tree as unknown[];
   const op = items[0] === 'and' || items[0] === 'or' || items[0] === 'not' ? items[0] : undefined;
-  const operands = op === undefined ? items : items.slice(1);
+  const operands = op === undefined && typeof items[0] === 'string' ? items : items.slice(1);
   if (op === 'not') {
     const result = operands.length === 0 ? null : naiveTree(operands[0], user);
     return result === null ? null : !result;

@@ -21,7 +21,8 @@ function interpret(tree: unknown, leaf: (value: unknown) => Tri): Tri {
   if (!Array.isArray(tree)) return leaf(tree);
   const [head, ...rest] = tree as unknown[];
   const op = head === 'and' || head === 'or' || head === 'not' ? head : 'or';
-  const operands = op === head ? rest : (tree as unknown[]);
+  // An implicit or keeps a string first element (an audience id) and drops any other, as the JS SDK does.
+  const operands = op === head || typeof head !== 'string' ? rest : (tree as unknown[]);
   if (op === 'not') {
     if (operands.length === 0) return null;
     const result = interpret(operands[0], leaf);
@@ -52,8 +53,11 @@ describe('compileConditionTree', () => {
           const or = operands.includes(true) ? true : operands.includes(null) ? null : false;
           expect(run(['and', ...operands])).toBe(and);
           expect(run(['or', ...operands])).toBe(or);
-          // Without an operator an array is an implicit or over all of it.
-          if (size > 0) expect(run(operands)).toBe(or);
+          // Without an operator, an array of non-string leaves is an implicit or over all but the
+          // first element (the JS SDK takes it for the operator slot).
+          const rest = operands.slice(1);
+          const orOfRest = rest.includes(true) ? true : rest.includes(null) ? null : false;
+          if (size > 0) expect(run(operands)).toBe(orOfRest);
         }
       });
     }
@@ -101,10 +105,11 @@ describe('compileConditionTree', () => {
     expect(leaves).toEqual(['x', 'and', 'not']);
   });
 
-  it('includes a non-operator first element, even a nested array, in the implicit or', () => {
-    expect(run([['and', true], false])).toBe(true);
+  it('drops a non-string first element from an implicit or, as the JS SDK does', () => {
+    expect(run([['and', true], false])).toBe(false);
     expect(run([[false], null])).toBeNull();
-    expect(run([false, false])).toBe(false);
+    expect(run([true, false])).toBe(false);
+    expect(run([false, true])).toBe(true);
   });
 
   it('nests operators', () => {

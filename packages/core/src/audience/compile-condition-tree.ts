@@ -86,17 +86,18 @@ function compileNode<Leaf>(
       // Only the first operand counts; the rest are ignored (and not even compiled).
       return nodes.length > 1 ? compileNot(compileNode(nodes[1], compileLeaf)) : ALWAYS_NULL;
     default:
-      // No operator: the whole array, first element included, is an implicit `or`. (The JS SDK
-      // 6.6.1 silently drops a first element that is not a string, e.g. a nested array; we
-      // follow the documented rule and the other SDKs instead.)
-      return compileOr(compileChildren(nodes, 0, compileLeaf));
+      // No operator: an implicit `or`. Like Optimizely's JS SDK (which users swap us in for), a
+      // first element that is not a string (a leaf object or a nested array) is taken for the
+      // operator slot and dropped; a string first element (an audience id) is kept.
+      return compileOr(compileChildren(nodes, typeof nodes[0] === 'string' ? 0 : 1, compileLeaf));
   }
 }
 
 /**
  * Compiles a condition tree into one evaluator, with Optimizely's three-valued logic:
  * - an array starting with `"and"`, `"or"` or `"not"` applies it to the rest; any other array is
- *   an implicit `or` over all its elements; anything else is a leaf, compiled by `compileLeaf`;
+ *   an implicit `or` (over all its elements when the first is a string, else over the rest, as
+ *   the JS SDK does); anything else is a leaf, compiled by `compileLeaf`;
  * - `and` is false if any child is false, else unknown (`null`) if any is unknown, else true;
  * - `or` is true if any child is true, else unknown if any is unknown, else false;
  * - `not` negates its first child only and keeps unknown; an empty `not` is unknown;

@@ -22,7 +22,12 @@
  * @packageDocumentation
  */
 
-import type { ConditionTree, DatafileExperiment, DatafileVariable, DatafileVariation } from '../datafile/datafile';
+import type {
+  ConditionTree,
+  DatafileExperiment,
+  DatafileVariable,
+  DatafileVariation,
+} from '../datafile/datafile';
 import type { Logger } from '../ports/logger';
 import type { ProjectConfig } from './project-config';
 
@@ -211,7 +216,10 @@ const OPERATORS: ReadonlySet<unknown> = new Set(['and', 'or', 'not']);
  * anywhere in the list sets the joiner for what follows (the default is `OR`); a nested list is
  * written in parentheses; a list starting with `not` gives `NOT "A"`.
  */
-function serialiseAudiences(conditions: readonly unknown[], names: ReadonlyMap<string, string | undefined>): string {
+function serialiseAudiences(
+  conditions: readonly unknown[],
+  names: ReadonlyMap<string, string | undefined>,
+): string {
   let out = '';
   let operator = '';
   const append = (term: string): void => {
@@ -262,7 +270,10 @@ interface ExperimentEntry {
  * looked up on `Object.prototype` (`"constructor"`, `"__proto__"` …) and are stored as own
  * properties.
  */
-export function createOptimizelyConfig(config: ProjectConfig, options: OptimizelyConfigOptions = {}): OptimizelyConfig {
+export function createOptimizelyConfig(
+  config: ProjectConfig,
+  options: OptimizelyConfigOptions = {},
+): OptimizelyConfig {
   const df = config.datafile;
   const flags = df.featureFlags ?? [];
   const logger = options.logger;
@@ -302,7 +313,10 @@ export function createOptimizelyConfig(config: ProjectConfig, options: Optimizel
   // The first flag naming each experiment, and the "Everyone Else" injection into fr rules.
   const flagIdByExperimentId = new Map<string, string>();
   for (const flag of flags) {
-    const rules = typeof flag.rolloutId === 'string' && flag.rolloutId !== '' ? rolloutRulesById.get(flag.rolloutId) : undefined;
+    const rules =
+      typeof flag.rolloutId === 'string' && flag.rolloutId !== ''
+        ? rolloutRulesById.get(flag.rolloutId)
+        : undefined;
     const everyoneElse = rules?.[rules.length - 1]?.raw.variations?.[0];
     for (const experimentId of flag.experimentIds ?? []) {
       if (!flagIdByExperimentId.has(experimentId)) flagIdByExperimentId.set(experimentId, flag.id);
@@ -314,7 +328,12 @@ export function createOptimizelyConfig(config: ProjectConfig, options: Optimizel
   const variablesMapOf = (flagId: string, variation: DatafileVariation): OptimizelyVariablesMap => {
     const map: OptimizelyVariablesMap = {};
     for (const variable of variablesByFlagId.get(flagId) ?? []) {
-      setOwn(map, variable.key, { id: variable.id, key: variable.key, type: variableType(variable), value: variable.defaultValue });
+      setOwn(map, variable.key, {
+        id: variable.id,
+        key: variable.key,
+        type: variableType(variable),
+        value: variable.defaultValue,
+      });
     }
     for (const usage of variation.variables ?? []) {
       const variable = variablesById.get(usage.id);
@@ -341,7 +360,11 @@ export function createOptimizelyConfig(config: ProjectConfig, options: Optimizel
     }
     const conditions: ConditionTree<string> | undefined = entry.raw.audienceConditions ?? undefined;
     let audiences = '';
-    if (conditions) audiences = serialiseAudiences(typeof conditions === 'string' ? [conditions] : conditions, audienceNames);
+    if (conditions)
+      audiences = serialiseAudiences(
+        typeof conditions === 'string' ? [conditions] : conditions,
+        audienceNames,
+      );
     return { id: entry.raw.id, key: entry.raw.key, audiences, variationsMap };
   };
 
@@ -372,7 +395,12 @@ export function createOptimizelyConfig(config: ProjectConfig, options: Optimizel
     }
     const variablesMap: OptimizelyVariablesMap = {};
     for (const variable of flag.variables ?? []) {
-      setOwn(variablesMap, variable.key, { id: variable.id, key: variable.key, type: variableType(variable), value: variable.defaultValue });
+      setOwn(variablesMap, variable.key, {
+        id: variable.id,
+        key: variable.key,
+        type: variableType(variable),
+        value: variable.defaultValue,
+      });
     }
     const rules = typeof flag.rolloutId === 'string' ? rolloutRulesById.get(flag.rolloutId) : undefined;
     setOwn(featuresMap, flag.key, {

@@ -162,7 +162,7 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
       },
       Math.min(delayMs, MAX_TIMER_MS),
     );
-    (timer as { unref?: () => void }).unref?.();
+    // no unref
   };
 
   const backoffDelay = (failures: number): number => {
