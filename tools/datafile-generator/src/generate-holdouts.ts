@@ -82,7 +82,7 @@ export function generateHoldouts(
   const localHoldouts: Holdout[] = [];
   for (let i = 0; i < options.localHoldouts && ruleIds.length > 0; i++) {
     const status = random.chance(0.8) ? 'Running' : 'Draft';
-    const holdout = makeHoldout(ctx, `local_holdout_${i}`, status, random.int(500, 2500), audienceIds);
+    const holdout = makeHoldout(ctx, `local_holdout_${i}`, status, random.int(1000, 3000), audienceIds);
     holdout.includedRules = random.sample(ruleIds, random.int(1, 4));
     if (options.quirks && random.chance(0.2)) holdout.includedRules.push(ctx.unknownId());
     localHoldouts.push(holdout);

@@ -222,7 +222,9 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
   const holdoutsById = new Map<string, Holdout>();
   const makeHoldout = (raw: DatafileHoldout, isGlobal: boolean): Holdout => {
     const variations = variationsOf(raw.variations);
-    raw.variations.forEach((v, i) => variationsById.set(v.id, variations[i]!));
+    raw.variations.forEach((v, i) => {
+      variationsById.set(v.id, variations[i]!);
+    });
     const holdout: Holdout = {
       kind: 'holdout',
       id: raw.id,

@@ -162,7 +162,7 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
       },
       Math.min(delayMs, MAX_TIMER_MS),
     );
-    // no unref
+    (timer as { unref?: () => void }).unref?.();
   };
 
   const backoffDelay = (failures: number): number => {

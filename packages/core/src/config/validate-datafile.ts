@@ -87,11 +87,16 @@ function variations(parent: Json, path: string): void {
   });
 }
 
+/** Checks every element of a list with `check`, giving each its indexed path. */
+function each(items: readonly unknown[], path: string, check: (item: unknown, path: string) => void): void {
+  for (let i = 0; i < items.length; i++) check(items[i], `${path}[${i}]`);
+}
+
 function conditionTree(value: unknown, path: string): void {
   // Audience-id trees: strings and nested arrays only.
   if (typeof value === 'string') return;
   if (!Array.isArray(value)) throw new DatafileError(path, `expected an audience id or a list, got ${describe(value)}`);
-  value.forEach((child, i) => conditionTree(child, `${path}[${i}]`));
+  each(value, path, conditionTree);
 }
 
 function experiment(item: unknown, path: string): void {
@@ -160,20 +165,20 @@ export function validateDatafile(input: unknown): Datafile {
   for (const key of ['sdkKey', 'environmentKey', 'region']) optionalString(df, key, '');
   for (const key of ['anonymizeIP', 'botFiltering', 'sendFlagDecisions']) optionalBoolean(df, key, '');
 
-  array(df, 'experiments', '', false).forEach((e, i) => experiment(e, `experiments[${i}]`));
+  each(array(df, 'experiments', '', false), 'experiments', experiment);
   array(df, 'groups', '', false).forEach((item, i) => {
     const path = `groups[${i}]`;
     const g = object(item, path);
     string(g, 'id', path);
     string(g, 'policy', path);
     trafficAllocation(g, path);
-    array(g, 'experiments', path, false).forEach((e, j) => experiment(e, `${path}.experiments[${j}]`));
+    each(array(g, 'experiments', path, false), `${path}.experiments`, experiment);
   });
   array(df, 'rollouts', '', false).forEach((item, i) => {
     const path = `rollouts[${i}]`;
     const r = object(item, path);
     string(r, 'id', path);
-    array(r, 'experiments', path, false).forEach((e, j) => experiment(e, `${path}.experiments[${j}]`));
+    each(array(r, 'experiments', path, false), `${path}.experiments`, experiment);
   });
   array(df, 'featureFlags', '', false).forEach((item, i) => {
     const path = `featureFlags[${i}]`;
@@ -192,8 +197,8 @@ export function validateDatafile(input: unknown): Datafile {
       optionalString(variable, 'subType', vp);
     });
   });
-  array(df, 'audiences', '', false).forEach((a, i) => audience(a, `audiences[${i}]`, false));
-  array(df, 'typedAudiences', '', false).forEach((a, i) => audience(a, `typedAudiences[${i}]`, true));
+  each(array(df, 'audiences', '', false), 'audiences', (a, path) => audience(a, path, false));
+  each(array(df, 'typedAudiences', '', false), 'typedAudiences', (a, path) => audience(a, path, true));
   for (const kind of ['attributes', 'events'] as const) {
     array(df, kind, '', false).forEach((item, i) => {
       const path = `${kind}[${i}]`;
@@ -210,7 +215,7 @@ export function validateDatafile(input: unknown): Datafile {
     optionalString(integration, 'publicKey', path);
     optionalString(integration, 'pixelUrl', path);
   });
-  array(df, 'holdouts', '', false).forEach((h, i) => holdout(h, `holdouts[${i}]`));
-  array(df, 'localHoldouts', '', false).forEach((h, i) => holdout(h, `localHoldouts[${i}]`));
+  each(array(df, 'holdouts', '', false), 'holdouts', holdout);
+  each(array(df, 'localHoldouts', '', false), 'localHoldouts', holdout);
   return df as unknown as Datafile;
 }

@@ -33,7 +33,7 @@ export function castVariableValue(raw: string, type: string): VariableValue {
 
 /** The raw string a variable takes for a decided variation: its own value only when enabled. */
 export function rawVariableValue(variable: FeatureVariable, variation: Variation | null): string {
-  if (variation && variation.featureEnabled && variation.variableValues) {
+  if (variation?.featureEnabled && variation.variableValues) {
     const own = variation.variableValues.get(variable.id);
     if (own !== undefined) return own;
   }

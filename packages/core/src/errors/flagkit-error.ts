@@ -5,6 +5,7 @@ const FLAGKIT_ERROR = Symbol.for('flagkit.error');
  * two copies of the package are installed, where `instanceof` would not.
  */
 export class FlagKitError extends Error {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read by isInstance through the symbol.
   private readonly [FLAGKIT_ERROR] = true;
   /** A stable, machine-readable code, e.g. `INVALID_DATAFILE`. */
   readonly code: string;

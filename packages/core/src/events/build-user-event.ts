@@ -112,11 +112,12 @@ function revenueOf(tags: EventTags): number | null {
   const raw = tags.revenue;
   if (raw === null || raw === undefined) return null;
   // As the reference: parseInt without a radix for strings, Math.trunc (which coerces) otherwise.
+  // biome-ignore lint/correctness/useParseIntRadix: the reference parses without a radix ("0x1A" is 26).
   const parsed = typeof raw === 'string' ? Number.parseInt(raw) : Math.trunc(raw as unknown as number);
   return Number.isFinite(parsed) ? parsed : null;
 }
 
-function valueOf(tags: EventTags): number | null {
+function numericValueOf(tags: EventTags): number | null {
   const raw = tags.value;
   if (raw === null || raw === undefined) return null;
   // Non-numeric tags (booleans, objects) are dropped; the reference would send a boolean through.
@@ -142,7 +143,7 @@ export function buildConversionEvent(
     user: { id: userId, attributes: buildVisitorAttributes(config, attributes, logger) },
     event: { id: config.eventsByKey.get(eventKey)?.id ?? null, key: eventKey },
     revenue: tags ? revenueOf(tags) : null,
-    value: tags ? valueOf(tags) : null,
+    value: tags ? numericValueOf(tags) : null,
     tags,
   };
 }
