@@ -41,7 +41,10 @@ export interface FakeCdn {
   /** The requests for one sdk key. */
   requestsFor(sdkKey: string): RecordedRequest[];
   /** Resolves once `count` requests (for `sdkKey`, if given) have arrived; rejects after `timeoutMs`. */
-  waitForRequests(count: number, options?: { sdkKey?: string; timeoutMs?: number }): Promise<RecordedRequest[]>;
+  waitForRequests(
+    count: number,
+    options?: { sdkKey?: string; timeoutMs?: number },
+  ): Promise<RecordedRequest[]>;
   close(): Promise<void>;
 }
 
@@ -66,7 +69,12 @@ export async function startFakeCdn(): Promise<FakeCdn> {
   let failureStatus = 500;
   let nextDelayMs = 0;
 
-  const respond = (res: ServerResponse, status: number, headers: Record<string, string>, body: string): void => {
+  const respond = (
+    res: ServerResponse,
+    status: number,
+    headers: Record<string, string>,
+    body: string,
+  ): void => {
     const send = (): void => {
       // The client may have given up (timeout, stop) while the response was held.
       if (res.destroyed) return;
@@ -75,7 +83,10 @@ export async function startFakeCdn(): Promise<FakeCdn> {
     };
     const delay = nextDelayMs;
     nextDelayMs = 0;
-    if (delay <= 0) return send();
+    if (delay <= 0) {
+      send();
+      return;
+    }
     const handle = setTimeout(() => {
       pendingDelays.delete(handle);
       send();
@@ -89,7 +100,14 @@ export async function startFakeCdn(): Promise<FakeCdn> {
     const path = url.split('?')[0] ?? '';
     const match = PATH.exec(path);
     const sdkKey = match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
-    requests.push({ method: req.method ?? '', url, path, sdkKey, headers: req.headers, at: performance.now() });
+    requests.push({
+      method: req.method ?? '',
+      url,
+      path,
+      sdkKey,
+      headers: req.headers,
+      at: performance.now(),
+    });
 
     if (failuresLeft > 0) {
       failuresLeft--;
@@ -97,7 +115,12 @@ export async function startFakeCdn(): Promise<FakeCdn> {
     }
     const published = sdkKey === undefined ? undefined : datafiles.get(sdkKey);
     if (sdkKey === undefined || !published) {
-      return respond(res, 403, { 'content-type': 'application/xml' }, '<Error><Code>AccessDenied</Code></Error>');
+      return respond(
+        res,
+        403,
+        { 'content-type': 'application/xml' },
+        '<Error><Code>AccessDenied</Code></Error>',
+      );
     }
     const token = tokens.get(sdkKey);
     if (path.includes('/auth/') && token !== undefined && req.headers.authorization !== `Bearer ${token}`) {
@@ -106,7 +129,12 @@ export async function startFakeCdn(): Promise<FakeCdn> {
     if (req.headers['if-modified-since'] === published.lastModified) {
       return respond(res, 304, { 'last-modified': published.lastModified }, '');
     }
-    respond(res, 200, { 'content-type': 'application/json', 'last-modified': published.lastModified }, published.body);
+    respond(
+      res,
+      200,
+      { 'content-type': 'application/json', 'last-modified': published.lastModified },
+      published.body,
+    );
   });
 
   await new Promise<void>((resolve, reject) => {

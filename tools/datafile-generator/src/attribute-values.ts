@@ -20,7 +20,18 @@ const SPECIAL_NUMBERS: readonly number[] = [
   1e21,
 ];
 
-const RANDOM_STRINGS: readonly string[] = ['', 'US', 'pro', 'chrome', 'ÜNÏ', '🙂', '1.2.3', 'true', '42', ' '];
+const RANDOM_STRINGS: readonly string[] = [
+  '',
+  'US',
+  'pro',
+  'chrome',
+  'ÜNÏ',
+  '🙂',
+  '1.2.3',
+  'true',
+  '42',
+  ' ',
+];
 
 const MALFORMED_VERSIONS: readonly string[] = [
   'v1.2.3',
@@ -63,7 +74,7 @@ function versionNear(random: Random, version: string): string {
   };
   return random.weighted<() => string>([
     [5, () => version],
-    [3, () => (match[1] as string)],
+    [3, () => match[1] as string],
     [3, () => bump(1)],
     [3, () => bump(-1)],
     [2, () => parts.slice(0, Math.max(1, parts.length - 1)).join('.')],

@@ -53,7 +53,10 @@ export const QUIRK_LEAF_KINDS = [
 export const PROTOTYPE_LEAF_KINDS = ['prototype-exists', 'prototype-exact'] as const;
 
 /** Any leaf kind, including the optional families. */
-export type AnyLeafKind = LeafKind | (typeof QUIRK_LEAF_KINDS)[number] | (typeof PROTOTYPE_LEAF_KINDS)[number];
+export type AnyLeafKind =
+  | LeafKind
+  | (typeof QUIRK_LEAF_KINDS)[number]
+  | (typeof PROTOTYPE_LEAF_KINDS)[number];
 
 /** The ODP dimension name used by `third_party_dimension` leaves. */
 export const ODP_DIMENSION_NAME = 'odp.audiences';
@@ -84,7 +87,8 @@ function integerValue(random: Random, spec: AttributeSpec): number {
 
 /** A non-integer condition value suited to the attribute. */
 function floatValue(random: Random, spec: AttributeSpec): number {
-  if (spec.kind === 'large') return random.pick([9.5e15, -9.5e15, 1.5e10]);
+  if (spec.kind === 'large')
+    return random.pick([9_500_000_000_000.5, -1_500_000_000_000.25, 4_294_967_296.5]);
   const raw = spec.key === 'age' ? random.float(0, 99) : random.float(-10, 1000);
   const rounded = Math.round(raw * 100) / 100;
   return Number.isInteger(rounded) ? rounded + 0.25 : rounded;
@@ -171,13 +175,22 @@ export function makeLeaf(random: Random, kind: AnyLeafKind, segments: readonly s
       return custom(spec.key, random.pick(UNKNOWN_MATCHES), stringValue(random, spec));
     }
     case 'qualified':
-      return { type: 'third_party_dimension', name: ODP_DIMENSION_NAME, match: 'qualified', value: random.pick(segments) };
+      return {
+        type: 'third_party_dimension',
+        name: ODP_DIMENSION_NAME,
+        match: 'qualified',
+        value: random.pick(segments),
+      };
     case 'qualified-no-match':
       return { type: 'third_party_dimension', name: ODP_DIMENSION_NAME, value: random.pick(segments) };
     case 'unknown-type':
       return { type: random.pick(UNKNOWN_TYPES), name: 'country', match: 'exact', value: 'US' };
     case 'exact-unsafe-number':
-      return custom(random.pick(INTEGER_SPECS).key, 'exact', random.pick([2 ** 53 + 2, -(2 ** 53) - 2, 1e300]));
+      return custom(
+        random.pick(INTEGER_SPECS).key,
+        'exact',
+        random.pick([2 ** 53 + 2, -(2 ** 53) - 2, 1e300]),
+      );
     case 'exact-null':
       return custom(random.pick(STRING_SPECS).key, 'exact', null);
     case 'numeric-string-value':
@@ -226,18 +239,20 @@ export function buildTree<T extends string | LeafCondition>(
     return items.slice();
   }
   const op = random.pick<ConditionOperator>(['and', 'or', 'or']);
-  const chunks: T[][] = [];
   const shuffled = random.shuffle(items);
   const parts = depth >= 2 ? shuffled.length : random.int(1, Math.min(3, shuffled.length));
+  const chunks: T[][] = Array.from({ length: parts }, () => []);
   for (let i = 0; i < shuffled.length; i++) {
     const bucket = i < parts ? i : random.int(0, parts - 1);
-    (chunks[bucket] ??= []).push(shuffled[i] as T);
+    chunks[bucket]?.push(shuffled[i] as T);
   }
   const children: ConditionTree<T>[] = chunks.map((chunk) =>
     chunk.length === 1 && random.chance(0.5) ? (chunk[0] as T) : buildTree(random, chunk, options, depth + 1),
   );
   if (options.quirks && random.chance(0.05)) {
-    children.splice(random.int(0, children.length), 0, [random.pick<ConditionOperator>(['and', 'or', 'not'])]);
+    children.splice(random.int(0, children.length), 0, [
+      random.pick<ConditionOperator>(['and', 'or', 'not']),
+    ]);
   }
   const tree: ConditionTree<T> = [op, ...children];
   return random.chance(0.15) ? ['not', tree] : tree;
@@ -265,34 +280,47 @@ export function makeRuleTargeting(
   if (audienceIds.length === 0 || !random.chance(options.targetedShare)) {
     return random.chance(0.5) ? { audienceIds: [], audienceConditions: [] } : { audienceIds: [] };
   }
-  const ids = random.sample(audienceIds, random.weighted([
-    [5, 1],
-    [3, 2],
-    [2, 3],
-  ]));
-  if (random.chance(0.08)) ids.push(unknownId());
+  const ids = random.sample(
+    audienceIds,
+    random.weighted([
+      [5, 1],
+      [3, 2],
+      [2, 3],
+    ]),
+  );
+  const unknown = random.chance(0.08) ? unknownId() : undefined;
   const shape = random.weighted<'ids' | 'implicit-or' | 'tree' | 'empty-tree' | 'bare-id'>([
     [20, 'ids'],
     [8, 'implicit-or'],
     [60, 'tree'],
     [options.quirks ? 3 : 0, 'empty-tree'],
-    [options.quirks ? 2 : 0, 'bare-id'],
+    [options.quirks ? 1 : 0, 'bare-id'],
   ]);
+  const withUnknown = unknown === undefined ? ids : [...ids, unknown];
   switch (shape) {
     case 'ids':
-      return { audienceIds: ids };
+      return { audienceIds: withUnknown };
     case 'implicit-or':
-      return { audienceIds: ids, audienceConditions: ids.slice() };
+      return { audienceIds: withUnknown, audienceConditions: withUnknown.slice() };
     case 'empty-tree':
       // An empty tree takes precedence over audienceIds: everyone qualifies.
-      return { audienceIds: ids, audienceConditions: [] };
+      return { audienceIds: withUnknown, audienceConditions: [] };
     case 'bare-id':
+      // A single audience id, not in a list. Decides fine; the official getOptimizelyConfig() throws.
       return { audienceIds: ids.slice(0, 1), audienceConditions: ids[0] as string };
     case 'tree': {
-      const tree = buildTree(random, ids, options);
-      const conditions: ConditionTree<string> = typeof tree === 'string' ? ['or', tree] : tree;
+      // With quirks the unknown id may land directly under `not`, where the official
+      // getOptimizelyConfig() throws; without, it is only ever a sibling at the top level.
+      const tree = buildTree(random, options.quirks ? withUnknown : ids, options);
+      let conditions: ConditionTree<string> = typeof tree === 'string' ? ['or', tree] : tree;
+      if (unknown !== undefined && !options.quirks) {
+        conditions = [random.pick<ConditionOperator>(['and', 'or']), conditions, unknown];
+      }
       // audienceIds mirrors the ids in the tree; it is ignored when audienceConditions exists.
-      return { audienceIds: random.chance(0.9) ? ids : random.sample(audienceIds, 1), audienceConditions: conditions };
+      return {
+        audienceIds: random.chance(0.9) ? withUnknown : random.sample(audienceIds, 1),
+        audienceConditions: conditions,
+      };
     }
   }
 }

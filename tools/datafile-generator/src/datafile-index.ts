@@ -74,9 +74,9 @@ export function indexDatafile(datafile: DatafileSource): DatafileIndex {
     }
     if (leaf.type !== 'custom_attribute' || typeof leaf.name !== 'string') continue;
     if (!names.includes(leaf.name)) names.push(leaf.name);
-    let list = leavesByName.get(leaf.name);
-    if (!list) leavesByName.set(leaf.name, (list = []));
-    list.push(leaf);
+    const list = leavesByName.get(leaf.name);
+    if (list) list.push(leaf);
+    else leavesByName.set(leaf.name, [leaf]);
   }
   const experiments: ExperimentSource[] = [
     ...(datafile.experiments ?? []),
@@ -84,7 +84,8 @@ export function indexDatafile(datafile: DatafileSource): DatafileIndex {
     ...(datafile.rollouts ?? []).flatMap((r) => r.experiments ?? []),
   ];
   const whitelisted = new Set<string>();
-  for (const e of experiments) for (const userId of Object.keys(e.forcedVariations ?? {})) whitelisted.add(userId);
+  for (const e of experiments)
+    for (const userId of Object.keys(e.forcedVariations ?? {})) whitelisted.add(userId);
   return {
     attributeNames: names,
     leavesByName,

@@ -82,12 +82,15 @@ export function generateAudiences(ctx: GenerationContext, segments: readonly str
     const remaining = typedCount - i;
     // Spread the coverage leaves over the audiences so each gets a few.
     const fromQueue = Math.min(queue.length, Math.ceil(queue.length / remaining));
-    const leafCount = Math.max(fromQueue, random.weighted([
-      [4, 1],
-      [4, 2],
-      [2, 3],
-      [1, 4],
-    ]));
+    const leafCount = Math.max(
+      fromQueue,
+      random.weighted([
+        [4, 1],
+        [4, 2],
+        [2, 3],
+        [1, 4],
+      ]),
+    );
     const leaves: LeafCondition[] = [];
     for (let k = 0; k < leafCount; k++) {
       const kind = queue.shift() ?? random.weighted(weights);
@@ -113,7 +116,11 @@ export function generateAudiences(ctx: GenerationContext, segments: readonly str
   legacyOnly.push(dummyId);
   for (let i = 0; i < options.legacyAudiences; i++) {
     const leaves = Array.from({ length: random.int(1, 3) }, () =>
-      makeLeaf(random, random.pick<AnyLeafKind>(['missing-match', 'missing-match', 'exact-string']), segments),
+      makeLeaf(
+        random,
+        random.pick<AnyLeafKind>(['missing-match', 'missing-match', 'exact-string']),
+        segments,
+      ),
     );
     const id = ctx.ids.id();
     audiences.push({

@@ -14,7 +14,15 @@ import { generateHoldouts } from './generate-holdouts';
 import { type GenerateDatafileOptions, GenerationContext } from './generation-context';
 import type { Random } from './random';
 
-const SEGMENT_WORDS = ['has_email', 'premium_buyer', 'churn-risk', 'segment_ü', 'vip', 'newsletter', 'cart 🛒'];
+const SEGMENT_WORDS = [
+  'has_email',
+  'premium_buyer',
+  'churn-risk',
+  'segment_ü',
+  'vip',
+  'newsletter',
+  'cart 🛒',
+];
 
 function randomToken(random: Random, length: number): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

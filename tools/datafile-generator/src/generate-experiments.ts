@@ -9,7 +9,10 @@ import type { GenerationContext } from './generation-context';
 import { splitTraffic } from './traffic-allocation';
 
 /** Generates `options.standaloneExperiments` experiments. */
-export function generateStandaloneExperiments(ctx: GenerationContext, audienceIds: readonly string[]): Experiment[] {
+export function generateStandaloneExperiments(
+  ctx: GenerationContext,
+  audienceIds: readonly string[],
+): Experiment[] {
   const { random, options } = ctx;
   const out: Experiment[] = [];
   for (let i = 0; i < options.standaloneExperiments; i++) {

@@ -7,7 +7,13 @@ import { makeRuleTargeting } from './audience-conditions';
 import type { Experiment, FeatureFlag, FeatureVariable, Rollout, Variation } from './datafile-types';
 import type { GenerationContext } from './generation-context';
 import { MAX_TRAFFIC, splitTraffic } from './traffic-allocation';
-import { effectiveType, VARIABLE_FLAVORS, type VariableFlavor, variableTypeOf, variableValue } from './variable-values';
+import {
+  effectiveType,
+  VARIABLE_FLAVORS,
+  type VariableFlavor,
+  variableTypeOf,
+  variableValue,
+} from './variable-values';
 
 /** User ids that experiments whitelist (`forcedVariations`). */
 export const WHITELIST_USER_IDS: readonly string[] = [
@@ -23,7 +29,17 @@ export const WHITELIST_USER_IDS: readonly string[] = [
 /** A variation key that no rule has, used in some whitelists. */
 export const INVALID_WHITELIST_VARIATION_KEY = 'no_such_variation';
 
-const FLAG_WORDS = ['checkout', 'search', 'banner', 'pricing', 'onboarding', 'dark_mode', 'recs', 'ünïcode', 'beta'];
+const FLAG_WORDS = [
+  'checkout',
+  'search',
+  'banner',
+  'pricing',
+  'onboarding',
+  'dark_mode',
+  'recs',
+  'ünïcode',
+  'beta',
+];
 
 /** The flags and everything attached to them. */
 export interface GeneratedFlags {
@@ -80,13 +96,18 @@ function makeFlagVariables(ctx: GenerationContext, flagIndex: number): FeatureVa
   const flavors: VariableFlavor[] =
     flagIndex === 0
       ? [...VARIABLE_FLAVORS]
-      : Array.from({ length: random.weighted([
-          [2, 0],
-          [3, 1],
-          [3, 2],
-          [2, 3],
-          [1, 5],
-        ]) }, () => random.pick(VARIABLE_FLAVORS));
+      : Array.from(
+          {
+            length: random.weighted([
+              [2, 0],
+              [3, 1],
+              [3, 2],
+              [2, 3],
+              [1, 5],
+            ]),
+          },
+          () => random.pick(VARIABLE_FLAVORS),
+        );
   return flavors.map((flavor, j) => {
     const typed = variableTypeOf(flavor);
     const variable: FeatureVariable = {
@@ -125,7 +146,9 @@ function makeExperimentRule(
   if (type === 'fr' && on) {
     variations = [copyVariation(on)];
   } else {
-    variations = random.sample(pool, random.int(Math.min(2, pool.length), Math.min(3, pool.length))).map(copyVariation);
+    variations = random
+      .sample(pool, random.int(Math.min(2, pool.length), Math.min(3, pool.length)))
+      .map(copyVariation);
     if (random.chance(0.15)) {
       variations.push(makeVariation(ctx, `${key}_only`, random.chance(0.8), variables, 0.6));
     }
@@ -159,7 +182,10 @@ function makeExperimentRule(
   };
   if (type !== undefined) rule.type = type;
   if (type === 'cmab') {
-    rule.cmab = { trafficAllocation: random.int(0, MAX_TRAFFIC), attributeIds: random.sample(ctx.attributeIds, 2) };
+    rule.cmab = {
+      trafficAllocation: random.int(0, MAX_TRAFFIC),
+      attributeIds: random.sample(ctx.attributeIds, 2),
+    };
   }
   whitelist(ctx, rule);
   const groupable = (type === 'ab' || type === undefined) && random.chance(options.groupShare);

@@ -42,7 +42,8 @@ export function generateGroups(
   });
 
   const groups: Group[] = members.map((list, g) => {
-    const policy = g === 0 ? 'random' : g === 1 ? 'overlapping' : random.chance(0.8) ? 'random' : 'overlapping';
+    const policy =
+      g === 0 ? 'random' : g === 1 ? 'overlapping' : random.chance(0.8) ? 'random' : 'overlapping';
     return {
       id: ctx.ids.id(),
       policy,

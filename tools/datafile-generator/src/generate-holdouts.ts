@@ -41,7 +41,8 @@ function makeHoldout(
 
 /**
  * Generates the holdouts. The first global holdout is running, targets everyone and does not
- * exclude targeted deliveries; when there are several, at least one running global holdout does.
+ * exclude targeted deliveries; when there are several, at least one running global holdout does;
+ * when there are three or more, at least one is not running.
  * @param ruleIds - ids of every experiment and delivery rule, for `includedRules`.
  */
 export function generateHoldouts(
@@ -53,13 +54,21 @@ export function generateHoldouts(
   const holdouts: Holdout[] = [];
   for (let i = 0; i < options.holdouts; i++) {
     const status =
-      i === 0 ? 'Running' : random.weighted([
-        [7, 'Running'],
-        [2, 'Draft'],
-        [1, 'Concluded'],
-      ]);
+      i === 0
+        ? 'Running'
+        : random.weighted([
+            [7, 'Running'],
+            [2, 'Draft'],
+            [1, 'Concluded'],
+          ]);
     // The first global holdout targets everyone, so every datafile holds some users out.
-    const holdout = makeHoldout(ctx, `global_holdout_${i}`, status, random.int(500, 1500), i === 0 ? [] : audienceIds);
+    const holdout = makeHoldout(
+      ctx,
+      `global_holdout_${i}`,
+      status,
+      random.int(500, 1500),
+      i === 0 ? [] : audienceIds,
+    );
     const exclude =
       i === 0
         ? random.pick([false, undefined])
@@ -77,6 +86,9 @@ export function generateHoldouts(
     const last = holdouts[holdouts.length - 1] as Holdout;
     last.status = 'Running';
     last.excludeTargetedDeliveries = true;
+  }
+  if (holdouts.length >= 3 && holdouts.every((h) => h.status === 'Running')) {
+    (holdouts[1] as Holdout).status = 'Draft';
   }
 
   const localHoldouts: Holdout[] = [];

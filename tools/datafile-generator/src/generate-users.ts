@@ -37,7 +37,17 @@ export interface GenerateUsersOptions {
   segmentShare?: number;
 }
 
-const UNICODE_IDS = ['ユーザー', 'пользователь', 'مستخدم', 'उपयोगकर्ता', '用户', 'üser', '👤', 'e\u0301', '𝔘𝔰𝔢𝔯'];
+const UNICODE_IDS = [
+  'ユーザー',
+  'пользователь',
+  'مستخدم',
+  'उपयोगकर्ता',
+  '用户',
+  'üser',
+  '👤',
+  'e\u0301',
+  '𝔘𝔰𝔢𝔯',
+];
 const ODD_IDS = [' leading', 'trailing ', 'tab\there', 'null', 'NaN', '0', '-1', '$opt_user', '{}'];
 
 function hex(random: Random, length: number): string {
@@ -101,7 +111,8 @@ export function generateUsers(datafile: DatafileSource, options: GenerateUsersOp
     const userId = userIdFor(random, index, i);
     const attributes: Record<string, unknown> = {};
     for (const name of names) {
-      if (random.chance(attributeShare)) put(attributes, name, attributeValue(random, index.leavesByName.get(name) ?? []));
+      if (random.chance(attributeShare))
+        put(attributes, name, attributeValue(random, index.leavesByName.get(name) ?? []));
     }
     if (random.chance(bucketingIdShare)) {
       put(
@@ -119,8 +130,10 @@ export function generateUsers(datafile: DatafileSource, options: GenerateUsersOp
         put(attributes, key, random.chance(0.5) ? random.pick(['x', 'proto']) : randomPrimitive(random));
       }
     }
-    if (random.chance(0.1)) put(attributes, random.pick(['unknown_attr', 'untracked_ü']), randomPrimitive(random));
-    if (random.chance(bucketMapShare)) put(attributes, '$opt_experiment_bucket_map', bucketMap(random, index));
+    if (random.chance(0.1))
+      put(attributes, random.pick(['unknown_attr', 'untracked_ü']), randomPrimitive(random));
+    if (random.chance(bucketMapShare))
+      put(attributes, '$opt_experiment_bucket_map', bucketMap(random, index));
 
     const segments = random.shuffle(random.subset(index.segments, segmentShare));
     if (random.chance(0.1)) segments.push('not_a_real_segment');

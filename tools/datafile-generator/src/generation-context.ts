@@ -44,7 +44,9 @@ export interface GenerateDatafileOptions {
    * Also emit inputs the official SDK handles in surprising but deterministic ways: empty operator
    * arrays, leaf-first condition arrays, invalid condition values, malformed variable values,
    * non-running delivery rules, unknown traffic entities, whitelists on delivery rules, a local
-   * holdout without rules, `on` holdout variations. Default true.
+   * holdout without rules, `on` holdout variations, a bare audience id as `audienceConditions`,
+   * an unknown audience id directly under `not`. The official SDK decides all of them; its
+   * `getOptimizelyConfig()` returns null (and logs) on the last two. Default true.
    */
   quirks?: boolean;
   /**
@@ -60,7 +62,8 @@ export type ResolvedOptions = Required<GenerateDatafileOptions>;
 /** Applies defaults; draws the random ones from `random`. */
 export function resolveOptions(options: GenerateDatafileOptions, random: Random): ResolvedOptions {
   const { flags } = options;
-  if (!Number.isInteger(flags) || flags < 0) throw new RangeError(`flags must be a non-negative integer: ${flags}`);
+  if (!Number.isInteger(flags) || flags < 0)
+    throw new RangeError(`flags must be a non-negative integer: ${flags}`);
   return {
     seed: options.seed,
     flags,

@@ -49,7 +49,15 @@ describe('Random', () => {
   it('honours weights', () => {
     const r = new Random(5);
     let heavy = 0;
-    for (let i = 0; i < 5000; i++) if (r.weighted([[9, 'heavy'], [1, 'light'], [0, 'never']]) === 'heavy') heavy++;
+    for (let i = 0; i < 5000; i++)
+      if (
+        r.weighted([
+          [9, 'heavy'],
+          [1, 'light'],
+          [0, 'never'],
+        ]) === 'heavy'
+      )
+        heavy++;
     expect(heavy / 5000).toBeGreaterThan(0.85);
     expect(heavy / 5000).toBeLessThan(0.95);
   });

@@ -24,7 +24,11 @@ export interface SplitOptions {
  * Splits traffic among `entityIds`, in order. Splits are often even (as the Optimizely UI
  * makes them) and sometimes uneven; a range may be empty.
  */
-export function splitTraffic(random: Random, entityIds: readonly string[], options: SplitOptions): TrafficAllocation[] {
+export function splitTraffic(
+  random: Random,
+  entityIds: readonly string[],
+  options: SplitOptions,
+): TrafficAllocation[] {
   if (entityIds.length === 0) return [];
   const total = random.chance(options.partialShare)
     ? random.weighted([

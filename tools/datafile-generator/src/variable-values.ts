@@ -58,20 +58,24 @@ export function variableValue(random: Random, type: VariableType, malformedShare
     case 'boolean':
       return random.chance(0.5) ? 'true' : 'false';
     case 'integer':
-      return String(random.weighted([
-        [6, random.int(-100, 100)],
-        [2, random.int(0, 2_000_000_000)],
-        [1, 0],
-        [1, -2_147_483_648],
-      ]));
+      return String(
+        random.weighted([
+          [6, random.int(-100, 100)],
+          [2, random.int(0, 2_000_000_000)],
+          [1, 0],
+          [1, -2_147_483_648],
+        ]),
+      );
     case 'double':
-      return String(random.weighted([
-        [6, Math.round(random.float(-1000, 1000) * 1000) / 1000],
-        [1, 0],
-        [1, 0.1 + 0.2],
-        [1, 1e-7],
-        [1, random.int(-5, 5)],
-      ]));
+      return String(
+        random.weighted([
+          [6, Math.round(random.float(-1000, 1000) * 1000) / 1000],
+          [1, 0],
+          [1, 0.1 + 0.2],
+          [1, 1e-7],
+          [1, random.int(-5, 5)],
+        ]),
+      );
     case 'string':
       return random.chance(0.5) ? random.pick(STRINGS) : `value_${random.int(0, 9999)}`;
     case 'json':

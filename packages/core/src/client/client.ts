@@ -184,7 +184,7 @@ export class Client implements UserContextHost {
     if (!config) return null;
     if (this.optimizelyConfigCache?.config !== config) {
       try {
-        this.optimizelyConfigCache = { config, value: createOptimizelyConfig(config) };
+        this.optimizelyConfigCache = { config, value: createOptimizelyConfig(config, { logger: this.logger }) };
       } catch (error) {
         this.report(error);
         return null;
@@ -479,7 +479,8 @@ export class Client implements UserContextHost {
         experiment: experiment?.kind === 'experiment' ? experiment : null,
         holdout: experiment?.kind === 'holdout' ? experiment : null,
         userId,
-        attributes,
+        // A plain copy: the context's own (null-prototype, copy-on-write) map must not leak.
+        attributes: attributes && { ...attributes },
         variation: decision.variation,
         logEvent: this.logEventFor(processor, event),
       });
@@ -537,7 +538,7 @@ export class Client implements UserContextHost {
         this.notificationCenter.send('TRACK', {
           eventKey,
           userId,
-          attributes,
+          attributes: attributes && { ...attributes },
           eventTags: tags,
           logEvent: this.logEventFor(processor, event),
         });
@@ -620,7 +621,8 @@ export class Client implements UserContextHost {
         return false;
       }
       if (variationKey === null || variationKey === undefined) {
-        if (!this.forcedVariations.remove(userId, experiment.id)) {
+        // The reference refuses to clear forced variations of an empty user id.
+        if (userId === '' || !this.forcedVariations.remove(userId, experiment.id)) {
           this.log('error', `User ${userId} is not in the forced variation map. Cannot remove experiment ${experimentKey}.`);
           return false;
         }

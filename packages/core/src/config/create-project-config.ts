@@ -170,7 +170,7 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
   // Flags: resolve rules, inject the Everyone Else variation into feature-rollout (fr) rules.
   const flagEntries: [string, FeatureFlag][] = [];
   (df.featureFlags ?? []).forEach((rawFlag, flagIndex) => {
-    const variables: FeatureVariable[] = rawFlag.variables.map((v) => ({
+    const variables: FeatureVariable[] = (rawFlag.variables ?? []).map((v) => ({
       id: v.id,
       key: v.key,
       type: v.type === 'string' && v.subType === 'json' ? 'json' : v.type,

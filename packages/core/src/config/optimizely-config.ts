@@ -247,7 +247,6 @@ function serialiseAudiences(
 /** One experiment entry the way the reference's `experiments` array holds it. */
 interface ExperimentEntry {
   readonly raw: DatafileExperiment;
-  readonly isRollout: boolean;
   /** Its variations, including any "Everyone Else" variation injected into an `fr` rule. */
   readonly variations: DatafileVariation[];
 }
@@ -293,17 +292,17 @@ export function createOptimizelyConfig(
 
   // The reference's experiment list: experiments, group experiments, then rollout rules.
   const entries: ExperimentEntry[] = [];
-  const addEntry = (raw: DatafileExperiment, isRollout: boolean): ExperimentEntry => {
-    const entry: ExperimentEntry = { raw, isRollout, variations: [...(raw.variations ?? [])] };
+  const addEntry = (raw: DatafileExperiment): ExperimentEntry => {
+    const entry: ExperimentEntry = { raw, variations: [...(raw.variations ?? [])] };
     entries.push(entry);
     return entry;
   };
-  for (const raw of df.experiments ?? []) addEntry(raw, false);
-  for (const group of df.groups ?? []) for (const raw of group.experiments ?? []) addEntry(raw, false);
+  for (const raw of df.experiments ?? []) addEntry(raw);
+  for (const group of df.groups ?? []) for (const raw of group.experiments ?? []) addEntry(raw);
   const rolloutRulesById = new Map<string, ExperimentEntry[]>();
   const rolloutRuleIds = new Set<string>();
   for (const rollout of df.rollouts ?? []) {
-    const rules = (rollout.experiments ?? []).map((raw) => addEntry(raw, true));
+    const rules = (rollout.experiments ?? []).map(addEntry);
     rolloutRulesById.set(rollout.id, rules);
     for (const rule of rules) rolloutRuleIds.add(rule.raw.id);
   }
@@ -317,7 +316,8 @@ export function createOptimizelyConfig(
       typeof flag.rolloutId === 'string' && flag.rolloutId !== ''
         ? rolloutRulesById.get(flag.rolloutId)
         : undefined;
-    const everyoneElse = rules?.[rules.length - 1]?.raw.variations?.[0];
+    // Read from the rule's current variations: the reference reads them after earlier injections.
+    const everyoneElse = rules?.[rules.length - 1]?.variations[0];
     for (const experimentId of flag.experimentIds ?? []) {
       if (!flagIdByExperimentId.has(experimentId)) flagIdByExperimentId.set(experimentId, flag.id);
       const entry = entryById.get(experimentId);

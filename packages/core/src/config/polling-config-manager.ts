@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors/config-error';
 import { noopLogger } from '../logging/create-logger';
-import type { LogLevel, Logger } from '../ports/logger';
+import type { Logger, LogLevel } from '../ports/logger';
 import type { ProjectConfigManager } from '../ports/project-config-manager';
 import type { HttpResponse, Requester } from '../ports/requester';
 import { createProjectConfig } from './create-project-config';
@@ -104,6 +104,8 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
   let timer: unknown;
   let lastModified: string | undefined;
   let consecutiveFailures = 0;
+  // What went wrong last, for the message when bounded startup retries run out.
+  let lastFailure = '';
   let initRetriesLeft = options.maxInitRetries;
   // Once the network has spoken, an older cached datafile must not overwrite its answer.
   let fetchedOnce = false;
@@ -128,7 +130,9 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
     try {
       return createProjectConfig(input, { logger });
     } catch (cause) {
-      return new ConfigError('invalid-datafile', `The ${source} datafile is invalid: ${describe(cause)}`, { cause });
+      return new ConfigError('invalid-datafile', `The ${source} datafile is invalid: ${describe(cause)}`, {
+        cause,
+      });
     }
   };
 
@@ -196,7 +200,7 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
 
   const fetchOnce = async (): Promise<PollOutcome> => {
     const headers: Record<string, string> = { ...options.customHeaders };
-    if (token) headers['Authorization'] = `Bearer ${token}`;
+    if (token) headers.Authorization = `Bearer ${token}`;
     if (lastModified !== undefined) headers['If-Modified-Since'] = lastModified;
     let response: HttpResponse;
     let body: string;
@@ -219,6 +223,7 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
         return 'success';
       }
       if (status < 200 || status > 399) {
+        lastFailure = `HTTP ${status}`;
         log('warn', `Fetching the datafile from ${url} failed with HTTP ${status}.`);
         return 'failure';
       }
@@ -226,7 +231,8 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
       if (!polling) return 'halt';
     } catch (error) {
       if (!polling) return 'halt';
-      log('warn', `Fetching the datafile from ${url} failed: ${describe(error)}`);
+      lastFailure = describe(error);
+      log('warn', `Fetching the datafile from ${url} failed: ${lastFailure}`);
       return 'failure';
     }
     fetchedOnce = true;
@@ -265,7 +271,12 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
       else haltPolling();
     } else if (config === null && initRetriesLeft !== undefined && initRetriesLeft <= 0) {
       haltPolling();
-      fail(new ConfigError('fetch-failed', `Could not fetch the datafile for sdk key "${sdkKey}" from ${url}.`));
+      fail(
+        new ConfigError(
+          'fetch-failed',
+          `Could not fetch the datafile for sdk key "${sdkKey}" from ${url} (last error: ${lastFailure}).`,
+        ),
+      );
     } else {
       if (config === null && initRetriesLeft !== undefined) initRetriesLeft--;
       consecutiveFailures++;
@@ -286,7 +297,10 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
         // Nothing to poll: the provided datafile is all there will ever be.
         if (config === null) {
           const error = options.datafile
-            ? new ConfigError('invalid-datafile', 'The provided datafile is invalid and no sdk key was given.')
+            ? new ConfigError(
+                'invalid-datafile',
+                'The provided datafile is invalid and no sdk key was given.',
+              )
             : new ConfigError('no-datafile', 'Neither an sdk key nor a datafile was provided.');
           log('error', error.message);
           fail(error);
@@ -315,7 +329,10 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
   };
 }
 
-function resolveUpdateInterval(value: number | undefined, log: (level: LogLevel, message: string) => void): number {
+function resolveUpdateInterval(
+  value: number | undefined,
+  log: (level: LogLevel, message: string) => void,
+): number {
   if (value === undefined) return DEFAULT_UPDATE_INTERVAL_MS;
   if (!Number.isFinite(value) || value <= 0) {
     log('warn', `updateIntervalMs ${value} is invalid; using ${DEFAULT_UPDATE_INTERVAL_MS} ms.`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/config-error';
 import { DatafileError } from '../errors/datafile-error';
-import type { LogLevel, Logger } from '../ports/logger';
+import type { Logger, LogLevel } from '../ports/logger';
 import type { ProjectConfig } from './project-config';
 import { createStaticConfigManager } from './static-config-manager';
 
@@ -71,7 +71,9 @@ describe('createStaticConfigManager', () => {
     expect(error.code).toBe('INVALID_DATAFILE');
     expect(error.cause).toBeInstanceOf(DatafileError);
     expect(manager.getConfig()).toBeNull();
-    expect(logger.lines.some(([level, message]) => level === 'error' && message.includes('invalid'))).toBe(true);
+    expect(logger.lines.some(([level, message]) => level === 'error' && message.includes('invalid'))).toBe(
+      true,
+    );
   });
 
   it('rejects onReady with invalid-datafile for an unsupported version', async () => {

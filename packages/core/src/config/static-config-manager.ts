@@ -1,5 +1,5 @@
-import { noopLogger } from '../logging/create-logger';
 import { ConfigError } from '../errors/config-error';
+import { noopLogger } from '../logging/create-logger';
 import type { Logger } from '../ports/logger';
 import type { ProjectConfigManager } from '../ports/project-config-manager';
 import { createProjectConfig } from './create-project-config';
@@ -64,7 +64,8 @@ export function createStaticConfigManager(options: StaticConfigManagerOptions): 
         try {
           listener(config);
         } catch (error) {
-          if (logger.isEnabled('error')) logger.log('error', `A config update listener threw: ${String(error)}`);
+          if (logger.isEnabled('error'))
+            logger.log('error', `A config update listener threw: ${String(error)}`);
         }
       }
     },

@@ -18,6 +18,11 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
+/** The path of `key` under `path`; top-level fields have no leading dot. */
+function at(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
 function object(value: unknown, path: string): Json {
   if (!isObject(value)) throw new DatafileError(path, `expected an object, got ${describe(value)}`);
   return value;
@@ -25,7 +30,7 @@ function object(value: unknown, path: string): Json {
 
 function string(parent: Json, key: string, path: string): void {
   if (typeof parent[key] !== 'string') {
-    throw new DatafileError(`${path}.${key}`, `expected a string, got ${describe(parent[key])}`);
+    throw new DatafileError(at(path, key), `expected a string, got ${describe(parent[key])}`);
   }
 }
 
@@ -36,18 +41,18 @@ function optionalString(parent: Json, key: string, path: string): void {
 function optionalBoolean(parent: Json, key: string, path: string): void {
   const value = parent[key];
   if (value !== undefined && value !== null && typeof value !== 'boolean') {
-    throw new DatafileError(`${path}.${key}`, `expected a boolean, got ${describe(value)}`);
+    throw new DatafileError(at(path, key), `expected a boolean, got ${describe(value)}`);
   }
 }
 
 function array(parent: Json, key: string, path: string, required: boolean): readonly unknown[] {
   const value = parent[key];
   if (value === undefined || (value === null && !required)) {
-    if (required) throw new DatafileError(`${path}.${key}`.replace(/^\./, ''), 'is missing');
+    if (required) throw new DatafileError(at(path, key), 'is missing');
     return [];
   }
   if (!Array.isArray(value)) {
-    throw new DatafileError(`${path}.${key}`.replace(/^\./, ''), `expected an array, got ${describe(value)}`);
+    throw new DatafileError(at(path, key), `expected an array, got ${describe(value)}`);
   }
   return value;
 }
@@ -55,7 +60,7 @@ function array(parent: Json, key: string, path: string, required: boolean): read
 function stringArray(parent: Json, key: string, path: string, required: boolean): void {
   array(parent, key, path, required).forEach((item, i) => {
     if (typeof item !== 'string') {
-      throw new DatafileError(`${path}.${key}[${i}]`, `expected a string, got ${describe(item)}`);
+      throw new DatafileError(`${at(path, key)}[${i}]`, `expected a string, got ${describe(item)}`);
     }
   });
 }
@@ -205,6 +210,7 @@ export function validateDatafile(input: unknown): Datafile {
       const entity = object(item, path);
       string(entity, 'id', path);
       string(entity, 'key', path);
+      if (kind === 'events') stringArray(entity, 'experimentIds', path, false);
     });
   }
   array(df, 'integrations', '', false).forEach((item, i) => {

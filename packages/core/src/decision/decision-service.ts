@@ -186,8 +186,10 @@ export class DecisionService {
       const outcome = this.experimentRule(config, flag, rule, user, profile, trace);
       if (outcome === null) continue;
       if (outcome.kind === 'holdout') return outcome.decision;
-      const variation =
-        rule.variationsByKey.get(outcome.variationKey) ?? flag.variationsByKey.get(outcome.variationKey) ?? null;
+      const variation = rule.variationsByKey.get(outcome.variationKey) ?? flag.variationsByKey.get(outcome.variationKey);
+      // A key the flag does not know (a sticky profile naming another experiment's variation)
+      // ends the experiment rules without a decision: delivery rules decide, as in the reference.
+      if (!variation) return null;
       return { experiment: rule, variation, source: 'feature-test' };
     }
     return null;

@@ -1,0 +1,272 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  attributeCondition,
+  datafile,
+  flag,
+  type Json,
+  rollout,
+  rule,
+  typedAudience,
+  variation,
+} from '../../test-support/datafile-builder';
+import type { OdpManager } from '../ports/odp-manager';
+import { createInstance } from './create-instance';
+import { OptimizelyDecideOption } from './decide-options';
+
+/**
+ * `flag`: experiment `exp` (everyone in `treatment`), then a delivery rule for users in the ODP
+ * segment `vip` and Everyone Else.
+ */
+function fixture(): Json {
+  return datafile({
+    attributes: [{ id: 'att-country', key: 'country' }],
+    typedAudiences: [
+      typedAudience('aud-vip', 'vip', [
+        'and',
+        { type: 'third_party_dimension', name: 'odp.audiences', match: 'qualified', value: 'vip' },
+      ]),
+      typedAudience('aud-us', 'us', ['and', attributeCondition('country', 'us')]),
+    ],
+    experiments: [
+      rule('e1', 'exp', [variation('v-control', 'control'), variation('v-treatment', 'treatment')], {
+        traffic: [['v-treatment', 10000]],
+        audienceIds: ['aud-us'],
+      }),
+    ],
+    rollouts: [
+      rollout('ro1', [
+        rule('r1', 'vip_rule', [variation('v-vip', 'vip_on')], { audienceIds: ['aud-vip'] }),
+        rule('r2', 'everyone_else', [variation('v-off', 'off', false)]),
+      ]),
+    ],
+    featureFlags: [flag('f1', 'flag', { experimentIds: ['e1'], rolloutId: 'ro1' })],
+    events: [{ id: 'ev1', key: 'purchase', experimentIds: [] }],
+  });
+}
+
+function newUser(attributes: Record<string, unknown> = {}) {
+  return createInstance({ datafile: fixture() }).createUserContext('user-1', attributes);
+}
+
+describe('OptimizelyUserContext: identity and attributes', () => {
+  it('keeps the user id and a copy of the attributes it was given', () => {
+    const attributes = { country: 'us' };
+    const user = newUser(attributes);
+    attributes.country = 'de';
+    expect(user.getUserId()).toBe('user-1');
+    expect(user.getAttributes()).toEqual({ country: 'us' });
+  });
+
+  it('returns a fresh plain copy from getAttributes', () => {
+    const user = newUser({ country: 'us' });
+    const copy = user.getAttributes();
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    copy.country = 'de';
+    copy.extra = 1;
+    expect(user.getAttributes()).toEqual({ country: 'us' });
+    expect(user.getAttributes()).not.toBe(user.getAttributes());
+  });
+
+  it('sets attributes that later decisions use', () => {
+    const user = newUser();
+    expect(user.decide('flag').variationKey).toBe('off');
+    user.setAttribute('country', 'us');
+    expect(user.getAttributes()).toEqual({ country: 'us' });
+    expect(user.decide('flag').variationKey).toBe('treatment');
+  });
+});
+
+describe('OptimizelyUserContext: forced decisions', () => {
+  it('stores flag-level and rule-level forced decisions separately', () => {
+    const user = newUser();
+    expect(user.getForcedDecision({ flagKey: 'flag' })).toBeNull();
+    expect(user.setForcedDecision({ flagKey: 'flag' }, { variationKey: 'control' })).toBe(true);
+    expect(user.setForcedDecision({ flagKey: 'flag', ruleKey: 'exp' }, { variationKey: 'treatment' })).toBe(
+      true,
+    );
+    expect(user.getForcedDecision({ flagKey: 'flag' })).toEqual({ variationKey: 'control' });
+    expect(user.getForcedDecision({ flagKey: 'flag', ruleKey: 'exp' })).toEqual({
+      variationKey: 'treatment',
+    });
+    expect(user.getForcedDecision({ flagKey: 'flag', ruleKey: 'other' })).toBeNull();
+    expect(user.getForcedDecision({ flagKey: 'other' })).toBeNull();
+  });
+
+  it('treats a null rule key as the flag-level forced decision', () => {
+    const user = newUser();
+    user.setForcedDecision({ flagKey: 'flag', ruleKey: null }, { variationKey: 'control' });
+    expect(user.getForcedDecision({ flagKey: 'flag' })).toEqual({ variationKey: 'control' });
+    expect(user.removeForcedDecision({ flagKey: 'flag' })).toBe(true);
+    expect(user.getForcedDecision({ flagKey: 'flag', ruleKey: null })).toBeNull();
+  });
+
+  it('replaces a forced decision set twice for the same context', () => {
+    const user = newUser();
+    user.setForcedDecision({ flagKey: 'flag' }, { variationKey: 'control' });
+    user.setForcedDecision({ flagKey: 'flag' }, { variationKey: 'vip_on' });
+    expect(user.getForcedDecision({ flagKey: 'flag' })).toEqual({ variationKey: 'vip_on' });
+    expect(user.decide('flag').variationKey).toBe('vip_on');
+  });
+
+  it('removes one forced decision and reports whether there was one', () => {
+    const user = newUser();
+    user.setForcedDecision({ flagKey: 'flag' }, { variationKey: 'control' });
+    user.setForcedDecision({ flagKey: 'flag', ruleKey: 'exp' }, { variationKey: 'treatment' });
+    expect(user.removeForcedDecision({ flagKey: 'flag', ruleKey: 'exp' })).toBe(true);
+    expect(user.removeForcedDecision({ flagKey: 'flag', ruleKey: 'exp' })).toBe(false);
+    expect(user.getForcedDecision({ flagKey: 'flag' })).toEqual({ variationKey: 'control' });
+    expect(user.removeForcedDecision({ flagKey: 'flag' })).toBe(true);
+    expect(user.removeForcedDecision({ flagKey: 'flag' })).toBe(false);
+    expect(user.removeForcedDecision({ flagKey: 'never-set' })).toBe(false);
+  });
+
+  it('removes every forced decision at once', () => {
+    const user = newUser();
+    expect(user.removeAllForcedDecisions()).toBe(true);
+    user.setForcedDecision({ flagKey: 'flag' }, { variationKey: 'control' });
+    user.setForcedDecision({ flagKey: 'other', ruleKey: 'r' }, { variationKey: 'x' });
+    expect(user.removeAllForcedDecisions()).toBe(true);
+    expect(user.getForcedDecision({ flagKey: 'flag' })).toBeNull();
+    expect(user.getForcedDecision({ flagKey: 'other', ruleKey: 'r' })).toBeNull();
+    expect(user.decide('flag').variationKey).toBe('off');
+  });
+
+  it('uses forced decisions in decide, and stops once they are removed', () => {
+    const user = newUser({ country: 'us' });
+    user.setForcedDecision({ flagKey: 'flag', ruleKey: 'exp' }, { variationKey: 'control' });
+    expect(user.decide('flag')).toMatchObject({ variationKey: 'control', ruleKey: 'exp' });
+    user.removeForcedDecision({ flagKey: 'flag', ruleKey: 'exp' });
+    expect(user.decide('flag').variationKey).toBe('treatment');
+  });
+
+  it('accepts prototype-named flag and rule keys as plain data', () => {
+    const user = newUser();
+    user.setForcedDecision({ flagKey: '__proto__', ruleKey: 'constructor' }, { variationKey: 'x' });
+    expect(user.getForcedDecision({ flagKey: '__proto__', ruleKey: 'constructor' })).toEqual({
+      variationKey: 'x',
+    });
+    expect(user.getForcedDecision({ flagKey: 'constructor' })).toBeNull();
+    expect(({} as Record<string, unknown>).constructor).toBe(Object);
+  });
+});
+
+describe('OptimizelyUserContext: decisions keep a snapshot of the context', () => {
+  it('is not changed by setAttribute after the decision', () => {
+    const user = newUser({ country: 'us' });
+    const first = user.decide('flag');
+    user.setAttribute('country', 'de');
+    const second = user.decide('flag');
+    user.setAttribute('country', 'fr');
+    expect(first.userContext.getAttributes()).toEqual({ country: 'us' });
+    expect(second.userContext.getAttributes()).toEqual({ country: 'de' });
+    expect(user.getAttributes()).toEqual({ country: 'fr' });
+    expect(first.variationKey).toBe('treatment');
+    expect(second.variationKey).toBe('off');
+  });
+
+  it('is not changed by forced decisions set or removed after the decision, even for the same flag', () => {
+    const user = newUser();
+    user.setForcedDecision({ flagKey: 'flag', ruleKey: 'exp' }, { variationKey: 'control' });
+    const decision = user.decide('flag');
+    user.setForcedDecision({ flagKey: 'flag', ruleKey: 'vip_rule' }, { variationKey: 'vip_on' });
+    user.setForcedDecision({ flagKey: 'flag', ruleKey: 'exp' }, { variationKey: 'treatment' });
+    user.setForcedDecision({ flagKey: 'other' }, { variationKey: 'x' });
+    const snapshot = decision.userContext;
+    expect(snapshot.getForcedDecision({ flagKey: 'flag', ruleKey: 'exp' })).toEqual({
+      variationKey: 'control',
+    });
+    expect(snapshot.getForcedDecision({ flagKey: 'flag', ruleKey: 'vip_rule' })).toBeNull();
+    expect(snapshot.getForcedDecision({ flagKey: 'other' })).toBeNull();
+    user.removeAllForcedDecisions();
+    expect(snapshot.getForcedDecision({ flagKey: 'flag', ruleKey: 'exp' })).toEqual({
+      variationKey: 'control',
+    });
+  });
+
+  it('does not let changes to a decision’s context reach the original', () => {
+    const user = newUser({ country: 'us' });
+    user.setForcedDecision({ flagKey: 'flag' }, { variationKey: 'control' });
+    const snapshot = user.decide('flag').userContext;
+    snapshot.setAttribute('country', 'de');
+    snapshot.setForcedDecision({ flagKey: 'flag' }, { variationKey: 'vip_on' });
+    snapshot.removeForcedDecision({ flagKey: 'flag' });
+    expect(user.getAttributes()).toEqual({ country: 'us' });
+    expect(user.getForcedDecision({ flagKey: 'flag' })).toEqual({ variationKey: 'control' });
+  });
+
+  it('gives decideAll and decideForKeys decisions their own snapshots too', () => {
+    const user = newUser({ country: 'us' });
+    const all = user.decideAll();
+    const some = user.decideForKeys(['flag']);
+    user.setAttribute('country', 'de');
+    expect(all.flag!.userContext.getAttributes()).toEqual({ country: 'us' });
+    expect(some.flag!.userContext.getAttributes()).toEqual({ country: 'us' });
+  });
+
+  it('keeps the segments the user had at decision time', () => {
+    const user = newUser();
+    user.qualifiedSegments = ['vip'];
+    const decision = user.decide('flag');
+    user.qualifiedSegments = ['other'];
+    expect(decision.variationKey).toBe('vip_on');
+    expect(decision.userContext.qualifiedSegments).toEqual(['vip']);
+    expect(decision.userContext.isQualifiedFor('vip')).toBe(true);
+    expect(user.isQualifiedFor('vip')).toBe(false);
+  });
+});
+
+describe('OptimizelyUserContext: qualified segments', () => {
+  it('starts with no segments and qualifies for none', () => {
+    const user = newUser();
+    expect(user.qualifiedSegments).toBeNull();
+    expect(user.isQualifiedFor('vip')).toBe(false);
+  });
+
+  it('answers isQualifiedFor from the segments set', () => {
+    const user = newUser();
+    user.qualifiedSegments = ['vip', 'beta'];
+    expect(user.qualifiedSegments).toEqual(['vip', 'beta']);
+    expect(user.isQualifiedFor('vip')).toBe(true);
+    expect(user.isQualifiedFor('beta')).toBe(true);
+    expect(user.isQualifiedFor('VIP')).toBe(false);
+    user.qualifiedSegments = null;
+    expect(user.isQualifiedFor('vip')).toBe(false);
+  });
+
+  it('uses the segments in audiences of decide', () => {
+    const user = newUser();
+    expect(user.decide('flag').variationKey).toBe('off');
+    user.qualifiedSegments = ['vip'];
+    expect(user.decide('flag', [OptimizelyDecideOption.INCLUDE_REASONS])).toMatchObject({
+      variationKey: 'vip_on',
+      ruleKey: 'vip_rule',
+    });
+  });
+
+  it('fetches segments through the ODP manager', async () => {
+    const odpManager: OdpManager = {
+      start: () => {},
+      updateConfig: () => {},
+      fetchQualifiedSegments: vi.fn(async () => ['vip']),
+      identifyUser: () => {},
+      sendEvent: () => ({ ok: true }),
+      flush: () => Promise.resolve(),
+      stop: () => Promise.resolve(),
+    };
+    const client = createInstance({ datafile: fixture(), odpManager });
+    const user = client.createUserContext('user-1');
+    expect(await user.fetchQualifiedSegments()).toBe(true);
+    expect(odpManager.fetchQualifiedSegments).toHaveBeenCalledWith('fs_user_id', 'user-1', undefined);
+    expect(user.qualifiedSegments).toEqual(['vip']);
+    expect(user.decide('flag').variationKey).toBe('vip_on');
+    vi.mocked(odpManager.fetchQualifiedSegments).mockResolvedValueOnce(null);
+    expect(await user.fetchQualifiedSegments(['IGNORE_CACHE'])).toBe(false);
+    expect(user.qualifiedSegments).toBeNull();
+  });
+
+  it('resolves false without an ODP manager', async () => {
+    const user = newUser();
+    expect(await user.fetchQualifiedSegments()).toBe(false);
+    expect(user.qualifiedSegments).toBeNull();
+  });
+});

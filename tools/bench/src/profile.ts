@@ -1,0 +1,127 @@
+/**
+ * `pnpm --filter @flagkit/bench bench:profile -- --scenario <id>`: runs one scenario's loop for one
+ * SDK under the V8 CPU profiler and prints the functions with the most self time, mapped to
+ * their TypeScript sources. Only the timed loop is profiled, after a warm-up; fixture
+ * generation and client creation are not. `--out` also saves the `.cpuprofile` for Chrome
+ * DevTools or speedscope.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { hotSpots } from './cpu-profile';
+import { createFixture } from './fixtures';
+import { type Batch, checksum, consume, now, type Side, warmUp } from './measure';
+import { DEFAULT_SEED } from './options';
+import { decideAllBatch } from './scenarios/decide-all';
+import { newContextBatch } from './scenarios/decide-new-context';
+import { prebuiltContextBatch } from './scenarios/decide-prebuilt-context';
+import { CLIENT_FACTORIES, readyClient, userContextFor } from './sdks';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const SCENARIOS = [
+  'decide-new-context',
+  'decide-prebuilt-context',
+  'decide-all-50',
+  'decide-all-200',
+  'load-time-200',
+];
+
+const USAGE = `Usage: pnpm --filter @flagkit/bench bench:profile -- --scenario <id> [options]
+
+  --scenario <id>   one of ${SCENARIOS.join(', ')}
+  --side <side>     flagkit (default) or reference
+  --seconds <n>     profiled duration (default 5)
+  --top <n>         functions to list (default 15)
+  --users <n>       users in the pool (default 10000)
+  --out <file>      also save the .cpuprofile (relative to where pnpm was run)`;
+
+/** Builds a batch that runs the scenario's operation for `side`; for load-time, one load is one operation. */
+async function scenarioBatch(scenario: string, side: Side, users: number): Promise<Batch> {
+  const flags = scenario.endsWith('-200') ? 200 : 50;
+  const fixture = createFixture({ flags, users, seed: DEFAULT_SEED + (flags === 200 ? 100 : 0) });
+  if (scenario === 'load-time-200') {
+    const factory = CLIENT_FACTORIES[side];
+    // Loads are asynchronous only through onReady; the config is built synchronously by
+    // createInstance in both SDKs, which is what this profiles.
+    return (iterations) => {
+      for (let i = 0; i < iterations; i++) void factory(fixture.text).close();
+      return iterations;
+    };
+  }
+  const client = await readyClient(side, fixture.text);
+  if (scenario === 'decide-new-context') return newContextBatch(client, fixture);
+  const contexts = fixture.users.map((user) => userContextFor(client, user));
+  if (scenario === 'decide-prebuilt-context') return prebuiltContextBatch(contexts, fixture.flagKeys);
+  return decideAllBatch(contexts, fixture.flagKeys);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((arg) => arg !== '--'),
+    options: {
+      scenario: { type: 'string' },
+      side: { type: 'string', default: 'flagkit' },
+      seconds: { type: 'string', default: '5' },
+      top: { type: 'string', default: '15' },
+      users: { type: 'string', default: '10000' },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const scenario = values.scenario ?? '';
+  const side = values.side;
+  if (values.help || !SCENARIOS.includes(scenario) || (side !== 'flagkit' && side !== 'reference')) {
+    process.stdout.write(`${USAGE}\n`);
+    if (!values.help) process.exitCode = 2;
+    return;
+  }
+  const batch = await scenarioBatch(scenario, side, Number(values.users));
+  warmUp(batch, 1000);
+
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  const seconds = Number(values.seconds);
+  const start = now();
+  let ops = 0;
+  while (now() - start < seconds * 1000) {
+    consume(batch(64));
+    ops += 64;
+  }
+  const elapsed = now() - start;
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+
+  process.stdout.write(
+    `${side} ${scenario}: ${Math.round((ops * 1000) / elapsed)} ops/s while profiled (checksum ${checksum()})\n\n`,
+  );
+  const rows = hotSpots(profile, Number(values.top), REPO_ROOT);
+  const nameWidth = Math.max(8, ...rows.map((row) => row.functionName.length));
+  process.stdout.write(
+    `${'self ms'.padStart(9)}  ${'self %'.padStart(6)}  ${'function'.padEnd(nameWidth)}  location\n`,
+  );
+  for (const row of rows) {
+    process.stdout.write(
+      `${row.selfMs.toFixed(1).padStart(9)}  ${row.selfPercent.toFixed(1).padStart(6)}  ` +
+        `${row.functionName.padEnd(nameWidth)}  ${row.location}\n`,
+    );
+  }
+  if (values.out) {
+    const file = resolve(process.env.INIT_CWD ?? process.cwd(), values.out);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(profile));
+    process.stdout.write(`\nprofile written to ${file}\n`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `[profile] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});

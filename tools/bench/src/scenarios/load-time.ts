@@ -1,0 +1,83 @@
+/**
+ * Scenario 5: datafile load time. Both SDKs do the same work an application does at start-up:
+ * create a client from the datafile JSON text and wait for `onReady()`. FlagKit's bare
+ * `createProjectConfig(text)` is reported too, for information.
+ */
+import { createProjectConfig } from '@flagkit/core';
+import type { DatafileFixture } from '../fixtures';
+import { collectGarbage, consume, median, now, type Side } from '../measure';
+import { CLIENT_FACTORIES } from '../sdks';
+import { LOAD_TIME_TARGET, type ScenarioResult, scenarioResult } from './scenario-result';
+
+/** How many loads to time per side, after how many untimed ones. */
+export interface LoadTimeOptions {
+  readonly runs: number;
+  readonly warmupRuns: number;
+}
+
+/** Milliseconds from `createInstance` to a resolved `onReady()`; the client is closed afterwards (untimed). */
+async function timeOneLoad(side: Side, datafileText: string): Promise<number> {
+  const start = now();
+  const client = CLIENT_FACTORIES[side](datafileText);
+  await client.onReady();
+  const elapsed = now() - start;
+  await client.close();
+  return elapsed;
+}
+
+/** Milliseconds for FlagKit's `createProjectConfig(text)` alone. */
+function timeOneParse(datafileText: string): number {
+  const start = now();
+  const config = createProjectConfig(datafileText);
+  const elapsed = now() - start;
+  consume(config.flags.length);
+  return elapsed;
+}
+
+/**
+ * Runs scenario 5: warm-up loads of each side, then `runs` timed loads per side, alternating
+ * which side goes first, with a full GC before each so no load pays for another's garbage.
+ */
+export async function loadTime(
+  fixture: DatafileFixture,
+  options: LoadTimeOptions,
+): Promise<ScenarioResult[]> {
+  const text = fixture.text;
+  for (let i = 0; i < options.warmupRuns; i++) {
+    await timeOneLoad('flagkit', text);
+    await timeOneLoad('reference', text);
+    timeOneParse(text);
+  }
+  const samples: Record<Side, number[]> = { flagkit: [], reference: [] };
+  const parseSamples: number[] = [];
+  for (let run = 0; run < options.runs; run++) {
+    const order: readonly Side[] = run % 2 === 0 ? ['flagkit', 'reference'] : ['reference', 'flagkit'];
+    for (const side of order) {
+      collectGarbage();
+      samples[side].push(await timeOneLoad(side, text));
+    }
+    collectGarbage();
+    parseSamples.push(timeOneParse(text));
+  }
+  const kb = Math.round(fixture.bytes / 1024);
+  return [
+    scenarioResult({
+      id: `load-time-${fixture.flagCount}`,
+      title: `load: createInstance+onReady (${fixture.flagCount} flags, ${kb} KB)`,
+      unit: 'ms',
+      flagkit: median(samples.flagkit),
+      reference: median(samples.reference),
+      target: LOAD_TIME_TARGET,
+      samples,
+    }),
+    scenarioResult({
+      id: `parse-time-${fixture.flagCount}`,
+      title: `load: createProjectConfig only (${fixture.flagCount} flags)`,
+      unit: 'ms',
+      flagkit: median(parseSamples),
+      reference: null,
+      target: null,
+      samples: { flagkit: parseSamples },
+    }),
+  ];
+}
