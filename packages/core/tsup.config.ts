@@ -9,6 +9,6 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
-  target: 'es2020',
+  target: 'es2022',
   define: { __PACKAGE_VERSION__: JSON.stringify(version) },
 });

@@ -111,4 +111,21 @@ describe('murmurhash3Concat', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('stays correct when one prefix is reused with many suffixes, seeds and interleaved hashes', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 12 }),
+        fc.array(fc.tuple(fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom(1, 7)), { maxLength: 6 }),
+        (prefix, suffixes) => {
+          for (const [suffix, seed] of suffixes) {
+            murmurhash3(`${suffix}x`, seed); // disturbs the shared hash state between calls
+            if (murmurhash3Concat(prefix, suffix, seed) !== murmurhash3(prefix + suffix, seed)) return false;
+          }
+          return true;
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
 });

@@ -143,18 +143,67 @@ export function murmurhash3(key: string, seed: number = DEFAULT_SEED): number {
  * @param seed - The hash seed; Optimizely buckets with 1.
  */
 export function murmurhash3Concat(a: string, b: string, seed: number = DEFAULT_SEED): number {
-  reset(seed);
   const aLength = a.length;
   const high = aLength > 0 ? a.charCodeAt(aLength - 1) : 0;
   const low = b.length > 0 ? b.charCodeAt(0) : 0;
   if (isHighSurrogate(high) && isLowSurrogate(low)) {
     // The pair straddles the boundary: emit it once, between the two ranges.
+    reset(seed);
     pushRange(a, 0, aLength - 1);
     pushCodePoint(0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00));
     pushRange(b, 1, b.length);
-  } else {
-    pushRange(a, 0, aLength);
-    pushRange(b, 0, b.length);
+    return finish();
   }
+  if (a === prefixKey && seed === prefixSeed) {
+    // One decision hashes the same bucketing id with many entity ids: resume after the prefix.
+    h1 = prefixH1;
+    k1 = prefixK1;
+    shift = prefixShift;
+    byteLength = prefixLength;
+  } else {
+    reset(seed);
+    pushRange(a, 0, aLength);
+    prefixKey = a;
+    prefixSeed = seed;
+    prefixH1 = h1;
+    prefixK1 = k1;
+    prefixShift = shift;
+    prefixLength = byteLength;
+  }
+  // Entity ids are short ASCII digit strings: hash them with local state, falling back to the
+  // general encoder at the first non-ASCII character.
+  let h = h1;
+  let k = k1;
+  let sh = shift;
+  const bLength = b.length;
+  let i = 0;
+  for (; i < bLength; i++) {
+    const c = b.charCodeAt(i);
+    if (c >= 0x80) break;
+    k |= c << sh;
+    sh += 8;
+    if (sh === 32) {
+      k = Math.imul(k, C1);
+      k = (k << 15) | (k >>> 17);
+      h ^= Math.imul(k, C2);
+      h = (h << 13) | (h >>> 19);
+      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+      k = 0;
+      sh = 0;
+    }
+  }
+  h1 = h;
+  k1 = k;
+  shift = sh;
+  byteLength += i;
+  if (i < bLength) pushRange(b, i, bLength);
   return finish();
 }
+
+// The state after hashing the last prefix `a` of `murmurhash3Concat` (a one-entry cache).
+let prefixKey: string | null = null;
+let prefixSeed = 0;
+let prefixH1 = 0;
+let prefixK1 = 0;
+let prefixShift = 0;
+let prefixLength = 0;

@@ -1,6 +1,6 @@
 import type { UserAttributes } from '../audience/evaluation-user';
 import { createOptimizelyConfig, type OptimizelyConfig } from '../config/optimizely-config';
-import type { FeatureFlag, ProjectConfig } from '../config/project-config';
+import type { FeatureFlag, Holdout, ProjectConfig, Variation } from '../config/project-config';
 import { DecisionService } from '../decision/decision-service';
 import { DecisionTrace } from '../decision/decision-trace';
 import type { FlagDecision } from '../decision/flag-decision';
@@ -23,7 +23,7 @@ import type { ProjectConfigManager } from '../ports/project-config-manager';
 import type { UserProfile, UserProfileService, UserProfileServiceAsync } from '../ports/user-profile-service';
 import type { ClientOptions, OnReadyOptions } from './client-options';
 import { DecideFlag, decideOptionBits, type OptimizelyDecideOption } from './decide-options';
-import { attributesProblem, eventTagsProblem, isNonEmptyString, isValidUserId } from './input-validation';
+import { attributesProblem, copyValidAttributes, eventTagsProblem, isNonEmptyString, isValidUserId } from './input-validation';
 import { errorDecision, type OptimizelyDecision, type OptimizelyDecisions } from './optimizely-decision';
 import { copyAttributes, OptimizelyUserContext, type UserContextHost } from './user-context';
 
@@ -205,12 +205,12 @@ export class Client implements UserContextHost {
       this.log('error', 'Provided user id is in an invalid format.');
       throw new InputError('INVALID_USER_ID', 'Invalid identifier: the user id must be a string.');
     }
-    const problem = attributesProblem(attributes);
-    if (problem) {
-      this.log('error', problem);
-      throw new InputError('INVALID_ATTRIBUTES', `Invalid attributes: ${problem}`);
+    const copy = copyValidAttributes(attributes);
+    if (typeof copy === 'string') {
+      this.log('error', copy);
+      throw new InputError('INVALID_ATTRIBUTES', `Invalid attributes: ${copy}`);
     }
-    const user = new OptimizelyUserContext(this, id, copyAttributes(attributes));
+    const user = new OptimizelyUserContext(this, id, copy);
     if (this.odpManager) {
       const odp = this.odpManager;
       this.readyPromise.then(
@@ -339,9 +339,11 @@ export class Client implements UserContextHost {
       const onlyEnabled = (bits & DecideFlag.ENABLED_FLAGS_ONLY) !== 0;
       const profile = asyncProfile ?? this.profileFor(user, bits);
       const flags = keys === null ? config.flags : this.flagsFor(config, keys, user, result);
+      const memoize = flags.length > 1 && config.globalHoldouts.length > 0;
+      const holdoutMemo = memoize && !(bits & DecideFlag.INCLUDE_REASONS) && !this.quietTrace.active ? new Map() : null;
       for (let i = 0; i < flags.length; i++) {
         const flag = flags[i]!;
-        const decision = this.decideOne(config, flag, user, bits, profile);
+        const decision = this.decideOne(config, flag, user, bits, profile, holdoutMemo);
         if (!onlyEnabled || decision.enabled) setOwn(result, flag.key, decision);
       }
       if (profile !== asyncProfile) this.saveProfile(user.userId, profile);
@@ -378,10 +380,11 @@ export class Client implements UserContextHost {
     user: OptimizelyUserContext,
     bits: number,
     profile: UserProfileTracker | null,
+    holdoutMemo: Map<Holdout, Variation | null> | null = null,
   ): OptimizelyDecision {
     const reasons = bits & DecideFlag.INCLUDE_REASONS ? [] : null;
     const trace = reasons ? new DecisionTrace(this.logger, reasons) : this.quietTrace;
-    const decision = this.decisionService.decideFlag(config, flag, user, profile, trace);
+    const decision = this.decisionService.decideFlag(config, flag, user, profile, trace, holdoutMemo);
     const variation = decision.variation;
     const enabled = variation?.featureEnabled ?? false;
     const variables = bits & DecideFlag.EXCLUDE_VARIABLES ? {} : decisionVariables(flag, variation);

@@ -27,3 +27,22 @@ export function eventTagsProblem(tags: unknown): string | null {
   if (tags === undefined || tags === null) return null;
   return typeof tags === 'object' && !Array.isArray(tags) ? null : 'Provided event tags are in an invalid format.';
 }
+
+/**
+ * Validates and copies attributes in one pass: returns the copy, or an error message. The copy is
+ * a plain object whose keys are all own data properties (a `__proto__` key stays data).
+ */
+export function copyValidAttributes(attributes: unknown): Record<string, unknown> | string {
+  const copy: Record<string, unknown> = {};
+  if (attributes === undefined || attributes === null) return copy;
+  if (typeof attributes !== 'object' || Array.isArray(attributes)) return 'Provided attributes are in an invalid format.';
+  const source = attributes as Record<string, unknown>;
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
+    const value = source[key];
+    if (value === undefined) return `Provided attribute: ${key} has an undefined value.`;
+    if (key === '__proto__') Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+    else copy[key] = value;
+  }
+  return copy;
+}

@@ -32,6 +32,7 @@ export class DecisionService {
     user: DecisionUser,
     profile: UserProfileTracker | null,
     trace: DecisionTrace,
+    holdoutMemo: Map<Holdout, Variation | null> | null = null,
   ): FlagDecision {
     const userId = user.userId;
 
@@ -53,7 +54,13 @@ export class DecisionService {
     const holdouts = config.globalHoldouts;
     for (let i = 0; i < holdouts.length; i++) {
       const holdout = holdouts[i]!;
-      const variation = this.holdoutVariation(config, holdout, user, trace);
+      // Within one decideAll a global holdout answers the same for every flag; the caller passes
+      // a memo when no reasons are being collected.
+      let variation = holdoutMemo?.get(holdout);
+      if (variation === undefined) {
+        variation = this.holdoutVariation(config, holdout, user, trace);
+        holdoutMemo?.set(holdout, variation);
+      }
       if (variation) {
         if (holdout.excludeTargetedDeliveries) {
           if (trace.active) {

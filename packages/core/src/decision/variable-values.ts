@@ -40,17 +40,19 @@ export function rawVariableValue(variable: FeatureVariable, variation: Variation
   return variable.defaultValue;
 }
 
-interface ResolvedVariable {
-  readonly key: string;
-  /** The cast value; for json, re-parsed from `json` per call so callers get their own object. */
-  readonly value: VariableValue;
-  readonly json: string | null;
+/** The variables of a flag for one decided variation, resolved once. */
+interface ResolvedVariables {
+  readonly keys: readonly string[];
+  /** Cast values, in `keys` order; json objects are re-parsed per call from `json`. */
+  readonly values: readonly VariableValue[];
+  /** Raw text of json variables holding objects (null otherwise), in `keys` order. */
+  readonly json: readonly (string | null)[] | null;
 }
 
 // Per flag, per decided variation: resolved once, then copied into each decision.
-const resolvedCache = new WeakMap<FeatureFlag, Map<Variation | null, readonly ResolvedVariable[]>>();
+const resolvedCache = new WeakMap<FeatureFlag, Map<Variation | null, ResolvedVariables>>();
 
-function resolve(flag: FeatureFlag, variation: Variation | null): readonly ResolvedVariable[] {
+function resolve(flag: FeatureFlag, variation: Variation | null): ResolvedVariables {
   let byVariation = resolvedCache.get(flag);
   if (!byVariation) {
     byVariation = new Map();
@@ -58,12 +60,20 @@ function resolve(flag: FeatureFlag, variation: Variation | null): readonly Resol
   }
   let resolved = byVariation.get(variation);
   if (!resolved) {
-    resolved = flag.variables.map((variable) => {
+    const keys: string[] = [];
+    const values: VariableValue[] = [];
+    const json: (string | null)[] = [];
+    let hasJson = false;
+    for (const variable of flag.variables) {
       const raw = rawVariableValue(variable, variation);
       const value = castVariableValue(raw, variable.type);
       const isObject = variable.type === 'json' && typeof value === 'object' && value !== null;
-      return { key: variable.key, value, json: isObject ? raw : null };
-    });
+      keys.push(variable.key);
+      values.push(value);
+      json.push(isObject ? raw : null);
+      hasJson ||= isObject;
+    }
+    resolved = { keys, values, json: hasJson ? json : null };
     byVariation.set(variation, resolved);
   }
   return resolved;
@@ -74,16 +84,15 @@ function resolve(flag: FeatureFlag, variation: Variation | null): readonly Resol
  * fresh object (json values too), so callers may mutate it.
  */
 export function decisionVariables(flag: FeatureFlag, variation: Variation | null): Record<string, VariableValue> {
+  const { keys, values, json } = resolve(flag, variation);
   const out: Record<string, VariableValue> = {};
-  const resolved = resolve(flag, variation);
-  for (let i = 0; i < resolved.length; i++) {
-    const r = resolved[i]!;
-    const value = r.json === null ? r.value : (JSON.parse(r.json) as VariableValue);
-    if (r.key === '__proto__') {
-      Object.defineProperty(out, r.key, { value, enumerable: true, writable: true, configurable: true });
-    } else {
-      out[r.key] = value;
-    }
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const raw = json === null ? null : json[i]!;
+    const value = raw === null ? values[i]! : (JSON.parse(raw) as VariableValue);
+    // `__proto__` must become an own property, not the object's prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
   }
   return out;
 }
