@@ -29,7 +29,6 @@ import { copyAttributes, OptimizelyUserContext, type UserContextHost } from './u
 
 const SDK_NOT_READY = 'Optimizely SDK not configured properly yet.';
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
-const STICKY_BUCKETING_ATTRIBUTE = '$opt_experiment_bucket_map';
 const VUID_PREFIX = 'vuid_';
 
 type VariableType = 'boolean' | 'double' | 'integer' | 'string' | 'json';
@@ -312,7 +311,7 @@ export class Client implements UserContextHost {
         this.log('error', `Error while looking up user profile for user ID "${user.userId}": ${errorMessage(error)}.`);
       }
     }
-    const profile = useAsync ? new UserProfileTracker(stored, ownValue(user.attributes, STICKY_BUCKETING_ATTRIBUTE)) : undefined;
+    const profile = useAsync ? new UserProfileTracker(stored, user.bucketMapAttribute) : undefined;
     const decisions = this.decideMany(config, user, keys, options, profile ?? null, bits);
     if (profile?.changed) {
       try {
@@ -431,7 +430,7 @@ export class Client implements UserContextHost {
   /** The sticky-bucketing profile for one decide call, or null when there is nothing to track. */
   private profileFor(user: OptimizelyUserContext, bits: number): UserProfileTracker | null {
     if (bits & DecideFlag.IGNORE_USER_PROFILE_SERVICE) return null;
-    const fromAttribute = ownValue(user.attributes, STICKY_BUCKETING_ATTRIBUTE);
+    const fromAttribute = user.bucketMapAttribute;
     // Without a service or the attribute the profile starts empty; bucketing again within the call
     // gives the same answers a tracker would, so skip it.
     if (!this.userProfileService && fromAttribute === undefined) return null;
@@ -956,10 +955,6 @@ function featureTestSourceInfo(decision: FlagDecision): Record<string, string> {
   return decision.source === 'feature-test' && decision.experiment && decision.variation
     ? { experimentKey: decision.experiment.key, variationKey: decision.variation.key }
     : {};
-}
-
-function ownValue(attributes: UserAttributes, key: string): unknown {
-  return Object.hasOwn(attributes, key) ? attributes[key] : undefined;
 }
 
 function setOwn<T>(target: Record<string, T>, key: string, value: T): void {

@@ -37,6 +37,8 @@ export interface UserContextHost {
 }
 
 const NULL_RULE_KEY = '$opt_null_rule_key';
+const BUCKETING_ID_ATTRIBUTE = '$opt_bucketing_id';
+const BUCKET_MAP_ATTRIBUTE = '$opt_experiment_bucket_map';
 
 /**
  * Copies attributes into a fresh plain object. Spreading defines own data properties, so a
@@ -62,13 +64,40 @@ export class OptimizelyUserContext implements DecisionUser {
   private sharedAttributes = false;
   private sharedForced = false;
 
+  /**
+   * @internal The `$opt_bucketing_id` and `$opt_experiment_bucket_map` attribute values (undefined
+   * when absent), read once here: looking them up per decision is slow on attribute objects of
+   * many different shapes, and most users have neither.
+   */
+  bucketingIdAttribute: unknown;
+  /** @internal See {@link OptimizelyUserContext.bucketingIdAttribute}. */
+  bucketMapAttribute: unknown;
+
   /** @internal Use `client.createUserContext`. */
   constructor(
     private readonly host: UserContextHost,
     readonly userId: string,
     attributes: Record<string, unknown>,
+    reserved?: OptimizelyUserContext,
   ) {
     this.attributes = attributes;
+    if (reserved) {
+      this.bucketingIdAttribute = reserved.bucketingIdAttribute;
+      this.bucketMapAttribute = reserved.bucketMapAttribute;
+    } else {
+      this.readReservedAttributes();
+    }
+  }
+
+  private readReservedAttributes(): void {
+    this.bucketingIdAttribute = undefined;
+    this.bucketMapAttribute = undefined;
+    const attributes = this.attributes;
+    for (const key in attributes) {
+      if (key.charCodeAt(0) !== 36 /* $ */ || !Object.hasOwn(attributes, key)) continue;
+      if (key === BUCKETING_ID_ATTRIBUTE) this.bucketingIdAttribute = attributes[key];
+      else if (key === BUCKET_MAP_ATTRIBUTE) this.bucketMapAttribute = attributes[key];
+    }
   }
 
   getUserId(): string {
@@ -86,7 +115,13 @@ export class OptimizelyUserContext implements DecisionUser {
       this.attributes = copyAttributes(this.attributes);
       this.sharedAttributes = false;
     }
-    this.attributes[key] = value;
+    if (key === '__proto__') {
+      Object.defineProperty(this.attributes, key, { value, enumerable: true, writable: true, configurable: true });
+    } else {
+      this.attributes[key] = value;
+    }
+    if (key === BUCKETING_ID_ATTRIBUTE) this.bucketingIdAttribute = value;
+    else if (key === BUCKET_MAP_ATTRIBUTE) this.bucketMapAttribute = value;
   }
 
   /** The ODP segments the user qualifies for; null until set or fetched. */
@@ -179,7 +214,7 @@ export class OptimizelyUserContext implements DecisionUser {
 
   /** @internal A copy that later changes to this context do not affect. */
   snapshot(): OptimizelyUserContext {
-    const copy = new OptimizelyUserContext(this.host, this.userId, this.attributes);
+    const copy = new OptimizelyUserContext(this.host, this.userId, this.attributes, this);
     copy.sharedAttributes = true;
     this.sharedAttributes = true;
     if (this.forced !== null) {

@@ -186,6 +186,7 @@ function decideDirect(
     {
       userId,
       attributes,
+      bucketingIdAttribute: Object.hasOwn(attributes, '$opt_bucketing_id') ? attributes.$opt_bucketing_id : undefined,
       isQualifiedFor: () => false,
       forcedVariationKey: (flagKey, ruleKey) => forced[`${flagKey}/${ruleKey ?? ''}`],
     },

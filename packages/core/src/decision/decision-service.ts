@@ -7,7 +7,6 @@ import type { FlagDecision } from './flag-decision';
 import type { ForcedVariations } from './forced-variations';
 import type { UserProfileTracker } from './user-profile-tracker';
 
-const BUCKETING_ID_ATTRIBUTE = '$opt_bucketing_id';
 
 /** Result of evaluating one experiment rule. */
 type RuleOutcome =
@@ -364,13 +363,10 @@ export class DecisionService {
   }
 
   private bucketingId(user: DecisionUser, trace: DecisionTrace): string {
-    const attributes = user.attributes;
-    if (Object.hasOwn(attributes, BUCKETING_ID_ATTRIBUTE)) {
-      const value = attributes[BUCKETING_ID_ATTRIBUTE];
-      if (typeof value === 'string') return value;
-      trace.log('warn', 'BucketingID attribute is not a string. Defaulted to userId');
-    }
+    const value = user.bucketingIdAttribute;
+    if (value === undefined) return user.userId;
+    if (typeof value === 'string') return value;
+    trace.log('warn', 'BucketingID attribute is not a string. Defaulted to userId');
     return user.userId;
   }
 }
-
