@@ -31,6 +31,8 @@ type MutableExperiment = Mutable<Experiment> & {
 };
 
 const RUNNING = 'Running';
+// Most rules whitelist nobody: they share one empty map rather than each holding its own.
+const NO_FORCED_VARIATIONS: ReadonlyMap<string, string> = new Map();
 
 function variationsOf(raw: readonly DatafileVariation[]): MutableVariation[] {
   return raw.map((v) => ({ id: v.id, key: v.key, featureEnabled: v.featureEnabled === true, variableValues: null }));
@@ -147,7 +149,9 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
       group: null,
       isRollout,
       type: raw.type ?? undefined,
-      forcedVariations: new Map(Object.entries(raw.forcedVariations ?? {})),
+      forcedVariations: raw.forcedVariations && Object.keys(raw.forcedVariations).length > 0
+        ? new Map(Object.entries(raw.forcedVariations))
+        : NO_FORCED_VARIATIONS,
       cmab: raw.cmab ? { trafficAllocation: raw.cmab.trafficAllocation, attributeIds: [...(raw.cmab.attributeIds ?? [])] } : null,
       localHoldouts: [],
       groupId,
@@ -280,8 +284,14 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
     (holdout as Mutable<Holdout>).group = group && group.policy === 'random' ? group : null;
   }
 
+  // The parsed datafile is only needed for getOptimizelyConfig: keep the text and re-parse on
+  // demand, so the decision structures are all a loaded config holds on to.
+  let parsedAgain: Datafile | undefined;
   return {
-    datafile: df,
+    get datafile(): Datafile {
+      parsedAgain ??= JSON.parse(datafileText) as Datafile;
+      return parsedAgain;
+    },
     datafileText,
     version: df.version,
     accountId: df.accountId,

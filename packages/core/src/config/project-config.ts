@@ -126,6 +126,7 @@ export interface OdpIntegration {
  * audience is compiled to a function. Built once per datafile revision by `createProjectConfig`.
  */
 export interface ProjectConfig {
+  /** The datafile as parsed JSON (re-parsed from `datafileText` on first use). */
   readonly datafile: Datafile;
   /** The datafile as a JSON string, for `getDatafile()`. */
   readonly datafileText: string;
