@@ -3,7 +3,9 @@
 declare function setTimeout(callback: () => void, ms?: number): unknown;
 declare function clearTimeout(handle: unknown): void;
 declare const __PACKAGE_VERSION__: string;
-declare const crypto: { randomUUID?: () => string; getRandomValues?: <T extends Uint8Array>(array: T) => T } | undefined;
+declare const crypto:
+  | { randomUUID?: () => string; getRandomValues?: <T extends Uint8Array>(array: T) => T }
+  | undefined;
 declare const console: {
   debug(...args: unknown[]): void;
   info(...args: unknown[]): void;

@@ -116,7 +116,9 @@ describe('murmurhash3Concat', () => {
     fc.assert(
       fc.property(
         fc.string({ unit: 'grapheme', maxLength: 12 }),
-        fc.array(fc.tuple(fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom(1, 7)), { maxLength: 6 }),
+        fc.array(fc.tuple(fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom(1, 7)), {
+          maxLength: 6,
+        }),
         (prefix, suffixes) => {
           for (const [suffix, seed] of suffixes) {
             murmurhash3(`${suffix}x`, seed); // disturbs the shared hash state between calls

@@ -6,24 +6,35 @@ import { DecisionTrace } from '../decision/decision-trace';
 import type { FlagDecision } from '../decision/flag-decision';
 import { ForcedVariations } from '../decision/forced-variations';
 import { UserProfileTracker } from '../decision/user-profile-tracker';
-import { castVariableValue, decisionVariables, rawVariableValue, type VariableValue } from '../decision/variable-values';
-import { buildConversionEvent, buildImpressionEvent, type ClientInfo } from '../events/build-user-event';
-import type { EventTags, EventTagValue, UserEvent } from '../events/user-event';
+import {
+  castVariableValue,
+  decisionVariables,
+  rawVariableValue,
+  type VariableValue,
+} from '../decision/variable-values';
 import { FlagKitError } from '../errors/flagkit-error';
 import { InputError } from '../errors/input-error';
 import { ReadyError } from '../errors/ready-error';
+import { buildConversionEvent, buildImpressionEvent, type ClientInfo } from '../events/build-user-event';
+import type { EventTags, EventTagValue, UserEvent } from '../events/user-event';
 import { noopLogger } from '../logging/create-logger';
 import { NotificationCenter } from '../notifications/notification-center';
 import { DECISION_NOTIFICATION_TYPES } from '../notifications/notification-types';
 import type { ErrorHandler } from '../ports/error-handler';
 import type { EventProcessor } from '../ports/event-processor';
-import type { LogLevel, Logger } from '../ports/logger';
+import type { Logger, LogLevel } from '../ports/logger';
 import type { OdpDataValue, OdpManager, OdpSegmentOption, OdpSendResult } from '../ports/odp-manager';
 import type { ProjectConfigManager } from '../ports/project-config-manager';
 import type { UserProfile, UserProfileService, UserProfileServiceAsync } from '../ports/user-profile-service';
 import type { ClientOptions, OnReadyOptions } from './client-options';
 import { DecideFlag, decideOptionBits, type OptimizelyDecideOption } from './decide-options';
-import { attributesProblem, copyValidAttributes, eventTagsProblem, isNonEmptyString, isValidUserId } from './input-validation';
+import {
+  attributesProblem,
+  copyValidAttributes,
+  eventTagsProblem,
+  isNonEmptyString,
+  isValidUserId,
+} from './input-validation';
 import { errorDecision, type OptimizelyDecision, type OptimizelyDecisions } from './optimizely-decision';
 import { copyAttributes, OptimizelyUserContext, type UserContextHost } from './user-context';
 
@@ -149,7 +160,9 @@ export class Client implements UserContextHost {
 
   /** Sends every queued event (and ODP event) now, without closing. */
   async flush(): Promise<void> {
-    await Promise.all([this.eventProcessor?.flush(), this.odpManager?.flush()].map((p) => p?.catch((e) => this.report(e))));
+    await Promise.all(
+      [this.eventProcessor?.flush(), this.odpManager?.flush()].map((p) => p?.catch((e) => this.report(e))),
+    );
   }
 
   /**
@@ -183,7 +196,10 @@ export class Client implements UserContextHost {
     if (!config) return null;
     if (this.optimizelyConfigCache?.config !== config) {
       try {
-        this.optimizelyConfigCache = { config, value: createOptimizelyConfig(config, { logger: this.logger }) };
+        this.optimizelyConfigCache = {
+          config,
+          value: createOptimizelyConfig(config, { logger: this.logger }),
+        };
       } catch (error) {
         this.report(error);
         return null;
@@ -223,7 +239,11 @@ export class Client implements UserContextHost {
   }
 
   /** @internal */
-  decide(user: OptimizelyUserContext, key: string, options: readonly OptimizelyDecideOption[] | undefined): OptimizelyDecision {
+  decide(
+    user: OptimizelyUserContext,
+    key: string,
+    options: readonly OptimizelyDecideOption[] | undefined,
+  ): OptimizelyDecision {
     try {
       const config = this.configManager.getConfig();
       if (!config) return errorDecision(key, user, [SDK_NOT_READY]);
@@ -233,7 +253,8 @@ export class Client implements UserContextHost {
         return errorDecision(key, user, [`No flag was found for key "${String(key)}".`]);
       }
       // ENABLED_FLAGS_ONLY never applies to a single decide.
-      const bits = (this.defaultDecideBits | decideOptionBits(options, this.logger)) & ~DecideFlag.ENABLED_FLAGS_ONLY;
+      const bits =
+        (this.defaultDecideBits | decideOptionBits(options, this.logger)) & ~DecideFlag.ENABLED_FLAGS_ONLY;
       const profile = this.profileFor(user, bits);
       const decision = this.decideOne(config, flag, user, bits, profile);
       this.saveProfile(user.userId, profile);
@@ -256,7 +277,10 @@ export class Client implements UserContextHost {
   }
 
   /** @internal */
-  decideAll(user: OptimizelyUserContext, options: readonly OptimizelyDecideOption[] | undefined): OptimizelyDecisions {
+  decideAll(
+    user: OptimizelyUserContext,
+    options: readonly OptimizelyDecideOption[] | undefined,
+  ): OptimizelyDecisions {
     const config = this.configManager.getConfig();
     if (!config) return {};
     return this.decideMany(config, user, null, options, null);
@@ -286,7 +310,10 @@ export class Client implements UserContextHost {
   }
 
   /** @internal */
-  decideAllAsync(user: OptimizelyUserContext, options: readonly OptimizelyDecideOption[] | undefined): Promise<OptimizelyDecisions> {
+  decideAllAsync(
+    user: OptimizelyUserContext,
+    options: readonly OptimizelyDecideOption[] | undefined,
+  ): Promise<OptimizelyDecisions> {
     const config = this.configManager.getConfig();
     if (!config) return Promise.resolve({});
     return this.decideManyAsync(config, user, null, options, false);
@@ -303,12 +330,18 @@ export class Client implements UserContextHost {
     if (single) bits &= ~DecideFlag.ENABLED_FLAGS_ONLY;
     // The async profile service is consulted only here; a sync one takes precedence, as in the reference.
     let stored: UserProfile | null | undefined;
-    const useAsync = !this.userProfileService && this.userProfileServiceAsync && !(bits & DecideFlag.IGNORE_USER_PROFILE_SERVICE);
+    const useAsync =
+      !this.userProfileService &&
+      this.userProfileServiceAsync &&
+      !(bits & DecideFlag.IGNORE_USER_PROFILE_SERVICE);
     if (useAsync) {
       try {
         stored = await this.userProfileServiceAsync!.lookup(user.userId);
       } catch (error) {
-        this.log('error', `Error while looking up user profile for user ID "${user.userId}": ${errorMessage(error)}.`);
+        this.log(
+          'error',
+          `Error while looking up user profile for user ID "${user.userId}": ${errorMessage(error)}.`,
+        );
       }
     }
     const profile = useAsync ? new UserProfileTracker(stored, user.bucketMapAttribute) : undefined;
@@ -317,7 +350,10 @@ export class Client implements UserContextHost {
       try {
         await this.userProfileServiceAsync!.save(profile.toProfile(user.userId));
       } catch (error) {
-        this.log('error', `Error while saving user profile for user ID "${user.userId}": ${errorMessage(error)}.`);
+        this.log(
+          'error',
+          `Error while saving user profile for user ID "${user.userId}": ${errorMessage(error)}.`,
+        );
       }
     }
     return decisions;
@@ -339,7 +375,8 @@ export class Client implements UserContextHost {
       const profile = asyncProfile ?? this.profileFor(user, bits);
       const flags = keys === null ? config.flags : this.flagsFor(config, keys, user, result);
       const memoize = flags.length > 1 && config.globalHoldouts.length > 0;
-      const holdoutMemo = memoize && !(bits & DecideFlag.INCLUDE_REASONS) && !this.quietTrace.active ? new Map() : null;
+      const holdoutMemo =
+        memoize && !(bits & DecideFlag.INCLUDE_REASONS) && !this.quietTrace.active ? new Map() : null;
       for (let i = 0; i < flags.length; i++) {
         const flag = flags[i]!;
         const decision = this.decideOne(config, flag, user, bits, profile, holdoutMemo);
@@ -366,7 +403,11 @@ export class Client implements UserContextHost {
         flags.push(flag);
       } else {
         this.log('error', `Feature key ${String(key)} is not in datafile.`);
-        setOwn(result, String(key), errorDecision(String(key), user, [`No flag was found for key "${String(key)}".`]));
+        setOwn(
+          result,
+          String(key),
+          errorDecision(String(key), user, [`No flag was found for key "${String(key)}".`]),
+        );
       }
     }
     return flags;
@@ -391,14 +432,29 @@ export class Client implements UserContextHost {
     let eventDispatched = false;
     if (!(bits & DecideFlag.DISABLE_DECISION_EVENT)) {
       const source = decision.source;
-      if (source === 'feature-test' || source === 'holdout' || (source === 'rollout' && config.sendFlagDecisions)) {
+      if (
+        source === 'feature-test' ||
+        source === 'holdout' ||
+        (source === 'rollout' && config.sendFlagDecisions)
+      ) {
         this.sendImpression(config, decision, flag.key, user.userId, enabled, user.attributes);
         eventDispatched = true;
       }
       const applied = decision.appliedHoldout;
       if (applied) {
-        const holdoutDecision: FlagDecision = { experiment: applied.holdout, variation: applied.variation, source: 'holdout' };
-        this.sendImpression(config, holdoutDecision, flag.key, user.userId, applied.variation.featureEnabled, user.attributes);
+        const holdoutDecision: FlagDecision = {
+          experiment: applied.holdout,
+          variation: applied.variation,
+          source: 'holdout',
+        };
+        this.sendImpression(
+          config,
+          holdoutDecision,
+          flag.key,
+          user.userId,
+          applied.variation.featureEnabled,
+          user.attributes,
+        );
         eventDispatched = true;
       }
     }
@@ -424,7 +480,15 @@ export class Client implements UserContextHost {
         },
       });
     }
-    return { variationKey, enabled, variables, ruleKey, flagKey: flag.key, userContext: user, reasons: reported };
+    return {
+      variationKey,
+      enabled,
+      variables,
+      ruleKey,
+      flagKey: flag.key,
+      userContext: user,
+      reasons: reported,
+    };
   }
 
   /** The sticky-bucketing profile for one decide call, or null when there is nothing to track. */
@@ -439,7 +503,10 @@ export class Client implements UserContextHost {
       try {
         stored = this.userProfileService.lookup(user.userId);
       } catch (error) {
-        this.log('error', `Error while looking up user profile for user ID "${user.userId}": ${errorMessage(error)}.`);
+        this.log(
+          'error',
+          `Error while looking up user profile for user ID "${user.userId}": ${errorMessage(error)}.`,
+        );
       }
     }
     return new UserProfileTracker(stored, fromAttribute);
@@ -473,7 +540,16 @@ export class Client implements UserContextHost {
       }
       return;
     }
-    const event = buildImpressionEvent(config, this.clientInfo, decision, flagKey, userId, enabled, attributes, this.logger);
+    const event = buildImpressionEvent(
+      config,
+      this.clientInfo,
+      decision,
+      flagKey,
+      userId,
+      enabled,
+      attributes,
+      this.logger,
+    );
     this.process(processor, event);
     if (this.notificationCenter.hasListeners('ACTIVATE')) {
       const experiment = decision.experiment;
@@ -507,7 +583,12 @@ export class Client implements UserContextHost {
   }
 
   /** @internal Used by `OptimizelyUserContext.trackEvent`. */
-  trackEvent(eventKey: string, userId: string, attributes: UserAttributes, tags: EventTags | undefined): void {
+  trackEvent(
+    eventKey: string,
+    userId: string,
+    attributes: UserAttributes,
+    tags: EventTags | undefined,
+  ): void {
     this.track(eventKey, userId, attributes, tags);
   }
 
@@ -524,16 +605,28 @@ export class Client implements UserContextHost {
       }
       const config = this.configManager.getConfig();
       if (!config) {
-        this.log('error', `Optimizely SDK not configured properly yet: track("${String(eventKey)}") was ignored.`);
+        this.log(
+          'error',
+          `Optimizely SDK not configured properly yet: track("${String(eventKey)}") was ignored.`,
+        );
         return;
       }
-      if (!this.validInputs({ event_key: eventKey }, userId, attributes) || !this.validTags(eventTags)) return;
+      if (!this.validInputs({ event_key: eventKey }, userId, attributes) || !this.validTags(eventTags))
+        return;
       if (!config.eventsByKey.has(eventKey)) {
         this.log('warn', `Event key ${eventKey} is not in datafile. Not tracking user ${userId}.`);
         return;
       }
       const tags = eventTags ? withoutEmptyTags(eventTags) : undefined;
-      const event = buildConversionEvent(config, this.clientInfo, eventKey, userId, attributes, tags, this.logger);
+      const event = buildConversionEvent(
+        config,
+        this.clientInfo,
+        eventKey,
+        userId,
+        attributes,
+        tags,
+        this.logger,
+      );
       this.log('info', `Tracking event ${eventKey} for user ${userId}.`);
       this.process(processor, event);
       if (this.notificationCenter.hasListeners('TRACK')) {
@@ -586,16 +679,27 @@ export class Client implements UserContextHost {
       if (!this.validInputs({ experiment_key: experimentKey }, userId, attributes)) return null;
       const experiment = config.experimentsByKey.get(experimentKey);
       if (!experiment || experiment.isRollout) {
-        this.log('debug', `Experiment key ${experimentKey} is not in datafile. It is either invalid, paused, or archived.`);
+        this.log(
+          'debug',
+          `Experiment key ${experimentKey} is not in datafile. It is either invalid, paused, or archived.`,
+        );
         return null;
       }
       const user = this.internalUser(userId, attributes);
       const profile = this.profileFor(user, 0);
-      const variationKey = this.decisionService.resolveExperiment(config, experiment, user, profile, this.quietTrace);
+      const variationKey = this.decisionService.resolveExperiment(
+        config,
+        experiment,
+        user,
+        profile,
+        this.quietTrace,
+      );
       this.saveProfile(userId, profile);
       if (this.notificationCenter.hasListeners('DECISION')) {
         this.notificationCenter.send('DECISION', {
-          type: experiment.isFeatureExperiment ? DECISION_NOTIFICATION_TYPES.FEATURE_TEST : DECISION_NOTIFICATION_TYPES.AB_TEST,
+          type: experiment.isFeatureExperiment
+            ? DECISION_NOTIFICATION_TYPES.FEATURE_TEST
+            : DECISION_NOTIFICATION_TYPES.AB_TEST,
           userId,
           attributes: attributes ?? {},
           decisionInfo: { experimentKey, variationKey },
@@ -625,14 +729,20 @@ export class Client implements UserContextHost {
       if (variationKey === null || variationKey === undefined) {
         // The reference refuses to clear forced variations of an empty user id.
         if (userId === '' || !this.forcedVariations.remove(userId, experiment.id)) {
-          this.log('error', `User ${userId} is not in the forced variation map. Cannot remove experiment ${experimentKey}.`);
+          this.log(
+            'error',
+            `User ${userId} is not in the forced variation map. Cannot remove experiment ${experimentKey}.`,
+          );
           return false;
         }
         return true;
       }
       const variation = experiment.variationsByKey.get(variationKey);
       if (!variation) {
-        this.log('error', `No variation key ${variationKey} defined in datafile for experiment ${experimentKey}.`);
+        this.log(
+          'error',
+          `No variation key ${variationKey} defined in datafile for experiment ${experimentKey}.`,
+        );
         return false;
       }
       this.forcedVariations.set(userId, experiment.id, variation.id);
@@ -670,7 +780,11 @@ export class Client implements UserContextHost {
       const { decision } = this.legacyFlagDecision(config, flag, userId, attributes);
       const enabled = decision.variation?.featureEnabled ?? false;
       const source = decision.source;
-      if (source === 'feature-test' || source === 'holdout' || (source === 'rollout' && config.sendFlagDecisions)) {
+      if (
+        source === 'feature-test' ||
+        source === 'holdout' ||
+        (source === 'rollout' && config.sendFlagDecisions)
+      ) {
         this.sendImpression(config, decision, flag.key, userId, enabled, attributes);
       }
       this.log('info', `Feature ${featureKey} is ${enabled ? '' : 'not '}enabled for user ${userId}.`);
@@ -699,7 +813,9 @@ export class Client implements UserContextHost {
       const config = this.configManager.getConfig();
       if (!config) return this.notReady('getEnabledFeatures', []);
       if (!this.validInputs({}, userId, undefined)) return [];
-      return config.flags.filter((flag) => this.isFeatureEnabled(flag.key, userId, attributes)).map((flag) => flag.key);
+      return config.flags
+        .filter((flag) => this.isFeatureEnabled(flag.key, userId, attributes))
+        .map((flag) => flag.key);
     } catch (error) {
       this.report(error);
       return [];
@@ -707,32 +823,66 @@ export class Client implements UserContextHost {
   }
 
   /** A variable's value for the user, whatever its type. */
-  getFeatureVariable(featureKey: string, variableKey: string, userId: string, attributes?: UserAttributes): VariableValue {
+  getFeatureVariable(
+    featureKey: string,
+    variableKey: string,
+    userId: string,
+    attributes?: UserAttributes,
+  ): VariableValue {
     return this.featureVariable(featureKey, variableKey, null, userId, attributes);
   }
 
-  getFeatureVariableBoolean(featureKey: string, variableKey: string, userId: string, attributes?: UserAttributes): boolean | null {
+  getFeatureVariableBoolean(
+    featureKey: string,
+    variableKey: string,
+    userId: string,
+    attributes?: UserAttributes,
+  ): boolean | null {
     return this.featureVariable(featureKey, variableKey, 'boolean', userId, attributes) as boolean | null;
   }
 
-  getFeatureVariableDouble(featureKey: string, variableKey: string, userId: string, attributes?: UserAttributes): number | null {
+  getFeatureVariableDouble(
+    featureKey: string,
+    variableKey: string,
+    userId: string,
+    attributes?: UserAttributes,
+  ): number | null {
     return this.featureVariable(featureKey, variableKey, 'double', userId, attributes) as number | null;
   }
 
-  getFeatureVariableInteger(featureKey: string, variableKey: string, userId: string, attributes?: UserAttributes): number | null {
+  getFeatureVariableInteger(
+    featureKey: string,
+    variableKey: string,
+    userId: string,
+    attributes?: UserAttributes,
+  ): number | null {
     return this.featureVariable(featureKey, variableKey, 'integer', userId, attributes) as number | null;
   }
 
-  getFeatureVariableString(featureKey: string, variableKey: string, userId: string, attributes?: UserAttributes): string | null {
+  getFeatureVariableString(
+    featureKey: string,
+    variableKey: string,
+    userId: string,
+    attributes?: UserAttributes,
+  ): string | null {
     return this.featureVariable(featureKey, variableKey, 'string', userId, attributes) as string | null;
   }
 
-  getFeatureVariableJSON(featureKey: string, variableKey: string, userId: string, attributes?: UserAttributes): VariableValue {
+  getFeatureVariableJSON(
+    featureKey: string,
+    variableKey: string,
+    userId: string,
+    attributes?: UserAttributes,
+  ): VariableValue {
     return this.featureVariable(featureKey, variableKey, 'json', userId, attributes);
   }
 
   /** Every variable of a flag for the user, or null when the flag is unknown. */
-  getAllFeatureVariables(featureKey: string, userId: string, attributes?: UserAttributes): Record<string, VariableValue> | null {
+  getAllFeatureVariables(
+    featureKey: string,
+    userId: string,
+    attributes?: UserAttributes,
+  ): Record<string, VariableValue> | null {
     try {
       const config = this.configManager.getConfig();
       if (!config) return this.notReady('getAllFeatureVariables', null);
@@ -773,16 +923,23 @@ export class Client implements UserContextHost {
     try {
       const config = this.configManager.getConfig();
       if (!config) return this.notReady('getFeatureVariable', null);
-      if (!this.validInputs({ feature_key: featureKey, variable_key: variableKey }, userId, attributes)) return null;
+      if (!this.validInputs({ feature_key: featureKey, variable_key: variableKey }, userId, attributes))
+        return null;
       const flag = this.flagOrLog(config, featureKey);
       if (!flag) return null;
       const variable = flag.variablesByKey.get(variableKey);
       if (!variable) {
-        this.log('error', `Variable with key "${variableKey}" associated with feature with key "${featureKey}" is not in datafile.`);
+        this.log(
+          'error',
+          `Variable with key "${variableKey}" associated with feature with key "${featureKey}" is not in datafile.`,
+        );
         return null;
       }
       if (type !== null && variable.type !== type) {
-        this.log('warn', `Requested variable type "${type}", but variable is of type "${variable.type}". Use correct API to retrieve value. Returning None.`);
+        this.log(
+          'warn',
+          `Requested variable type "${type}", but variable is of type "${variable.type}". Use correct API to retrieve value. Returning None.`,
+        );
         return null;
       }
       const { decision } = this.legacyFlagDecision(config, flag, userId, attributes);
@@ -853,14 +1010,19 @@ export class Client implements UserContextHost {
     identifiers?: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
     data?: ReadonlyMap<string, OdpDataValue> | Readonly<Record<string, OdpDataValue>>,
   ): OdpSendResult {
-    const refuse = (reason: 'sdkNotReady' | 'odpNotIntegrated' | 'odpNotEnabled', message: string): OdpSendResult => {
+    const refuse = (
+      reason: 'sdkNotReady' | 'odpNotIntegrated' | 'odpNotEnabled',
+      message: string,
+    ): OdpSendResult => {
       this.log('error', message);
       return { ok: false, reason, message };
     };
     if (!this.odpManager) return refuse('odpNotEnabled', 'ODP is not enabled: sendOdpEvent failed.');
     const config = this.configManager.getConfig();
-    if (!config) return refuse('sdkNotReady', 'Optimizely SDK not configured properly yet: sendOdpEvent failed.');
-    if (!config.odp.integrated) return refuse('odpNotIntegrated', 'ODP is not integrated: sendOdpEvent failed.');
+    if (!config)
+      return refuse('sdkNotReady', 'Optimizely SDK not configured properly yet: sendOdpEvent failed.');
+    if (!config.odp.integrated)
+      return refuse('odpNotIntegrated', 'ODP is not integrated: sendOdpEvent failed.');
     try {
       return this.odpManager.sendEvent({
         action,
@@ -875,13 +1037,17 @@ export class Client implements UserContextHost {
   }
 
   /** @internal Used by `OptimizelyUserContext.fetchQualifiedSegments`. */
-  async fetchQualifiedSegments(userId: string, options: readonly OdpSegmentOption[] | undefined): Promise<string[] | null> {
+  async fetchQualifiedSegments(
+    userId: string,
+    options: readonly OdpSegmentOption[] | undefined,
+  ): Promise<string[] | null> {
     if (!this.odpManager) {
       this.log('error', 'ODP Manager is missing. fetchQualifiedSegments failed.');
       return null;
     }
     try {
-      const userKey = userId.startsWith(VUID_PREFIX) && userId.length > VUID_PREFIX.length ? 'vuid' : 'fs_user_id';
+      const userKey =
+        userId.startsWith(VUID_PREFIX) && userId.length > VUID_PREFIX.length ? 'vuid' : 'fs_user_id';
       return await this.odpManager.fetchQualifiedSegments(userKey, userId, options);
     } catch (error) {
       this.report(error);
@@ -958,7 +1124,8 @@ function featureTestSourceInfo(decision: FlagDecision): Record<string, string> {
 }
 
 function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 
@@ -971,10 +1138,14 @@ function withoutEmptyTags(tags: EventTags): EventTags {
   return out;
 }
 
-function validUserProfileService(service: UserProfileService | undefined, logger: Logger): UserProfileService | undefined {
+function validUserProfileService(
+  service: UserProfileService | undefined,
+  logger: Logger,
+): UserProfileService | undefined {
   if (!service) return undefined;
   if (typeof service.lookup === 'function' && typeof service.save === 'function') return service;
-  if (logger.isEnabled('error')) logger.log('error', 'The user profile service is invalid (it needs lookup and save); it is ignored.');
+  if (logger.isEnabled('error'))
+    logger.log('error', 'The user profile service is invalid (it needs lookup and save); it is ignored.');
   return undefined;
 }
 
@@ -982,4 +1153,3 @@ function errorMessage(error: unknown): string {
   if (FlagKitError.isInstance(error) || error instanceof Error) return error.message;
   return String(error);
 }
-

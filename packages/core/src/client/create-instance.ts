@@ -13,14 +13,20 @@ export function createInstance(options: ClientOptions): Client {
   const projectConfigManager =
     options.projectConfigManager ??
     (options.datafile !== undefined
-      ? createStaticConfigManager({ datafile: options.datafile, ...(options.logger ? { logger: options.logger } : {}) })
+      ? createStaticConfigManager({
+          datafile: options.datafile,
+          ...(options.logger ? { logger: options.logger } : {}),
+        })
       : missingConfigManager());
   return new Client({ ...options, projectConfigManager });
 }
 
 /** A config manager that never has a config: the client then serves error decisions. */
 function missingConfigManager(): ProjectConfigManager {
-  const failure = new ConfigError('no-datafile', 'Neither a datafile nor a project config manager was provided.');
+  const failure = new ConfigError(
+    'no-datafile',
+    'Neither a datafile nor a project config manager was provided.',
+  );
   return {
     start() {},
     onReady: () => Promise.reject(failure),

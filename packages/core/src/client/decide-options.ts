@@ -38,15 +38,20 @@ export const DecideFlag = {
 export function decideOptionBits(options: unknown, logger: Logger): number {
   if (options === undefined) return 0;
   if (!Array.isArray(options)) {
-    if (logger.isEnabled('debug')) logger.log('debug', 'Provided decide options is not an array. Using default decide options.');
+    if (logger.isEnabled('debug'))
+      logger.log('debug', 'Provided decide options is not an array. Using default decide options.');
     return 0;
   }
   let bits = 0;
   for (let i = 0; i < options.length; i++) {
     const option = options[i];
-    const bit = typeof option === 'string' && Object.hasOwn(DecideFlag, option) ? DecideFlag[option as OptimizelyDecideOption] : 0;
+    const bit =
+      typeof option === 'string' && Object.hasOwn(DecideFlag, option)
+        ? DecideFlag[option as OptimizelyDecideOption]
+        : 0;
     if (bit) bits |= bit;
-    else if (logger.isEnabled('warn')) logger.log('warn', `Unrecognized decide option ${String(option)} provided.`);
+    else if (logger.isEnabled('warn'))
+      logger.log('warn', `Unrecognized decide option ${String(option)} provided.`);
   }
   return bits;
 }

@@ -15,9 +15,11 @@ export function isNonEmptyString(value: unknown): value is string {
 /** Returns an error message, or null when the attributes are acceptable (absent counts as `{}`). */
 export function attributesProblem(attributes: unknown): string | null {
   if (attributes === undefined || attributes === null) return null;
-  if (typeof attributes !== 'object' || Array.isArray(attributes)) return 'Provided attributes are in an invalid format.';
+  if (typeof attributes !== 'object' || Array.isArray(attributes))
+    return 'Provided attributes are in an invalid format.';
   for (const key of Object.keys(attributes)) {
-    if ((attributes as Record<string, unknown>)[key] === undefined) return `Provided attribute: ${key} has an undefined value.`;
+    if ((attributes as Record<string, unknown>)[key] === undefined)
+      return `Provided attribute: ${key} has an undefined value.`;
   }
   return null;
 }
@@ -25,7 +27,9 @@ export function attributesProblem(attributes: unknown): string | null {
 /** Event tags must be a plain object when given. */
 export function eventTagsProblem(tags: unknown): string | null {
   if (tags === undefined || tags === null) return null;
-  return typeof tags === 'object' && !Array.isArray(tags) ? null : 'Provided event tags are in an invalid format.';
+  return typeof tags === 'object' && !Array.isArray(tags)
+    ? null
+    : 'Provided event tags are in an invalid format.';
 }
 
 /**
@@ -35,13 +39,15 @@ export function eventTagsProblem(tags: unknown): string | null {
 export function copyValidAttributes(attributes: unknown): Record<string, unknown> | string {
   const copy: Record<string, unknown> = {};
   if (attributes === undefined || attributes === null) return copy;
-  if (typeof attributes !== 'object' || Array.isArray(attributes)) return 'Provided attributes are in an invalid format.';
+  if (typeof attributes !== 'object' || Array.isArray(attributes))
+    return 'Provided attributes are in an invalid format.';
   const source = attributes as Record<string, unknown>;
   for (const key in source) {
     if (!Object.hasOwn(source, key)) continue;
     const value = source[key];
     if (value === undefined) return `Provided attribute: ${key} has an undefined value.`;
-    if (key === '__proto__') Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
     else copy[key] = value;
   }
   return copy;

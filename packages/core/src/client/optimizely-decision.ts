@@ -21,6 +21,10 @@ export interface OptimizelyDecision {
 export type OptimizelyDecisions = Record<string, OptimizelyDecision>;
 
 /** The decision returned when a flag cannot be decided: disabled, no variation, with the reason. */
-export function errorDecision(flagKey: string, userContext: OptimizelyUserContext, reasons: string[]): OptimizelyDecision {
+export function errorDecision(
+  flagKey: string,
+  userContext: OptimizelyUserContext,
+  reasons: string[],
+): OptimizelyDecision {
   return { variationKey: null, enabled: false, variables: {}, ruleKey: null, flagKey, userContext, reasons };
 }

@@ -18,22 +18,39 @@ export interface OptimizelyForcedDecision {
 
 /** @internal What a user context needs from its client. */
 export interface UserContextHost {
-  decide(user: OptimizelyUserContext, key: string, options: readonly OptimizelyDecideOption[] | undefined): OptimizelyDecision;
+  decide(
+    user: OptimizelyUserContext,
+    key: string,
+    options: readonly OptimizelyDecideOption[] | undefined,
+  ): OptimizelyDecision;
   decideForKeys(
     user: OptimizelyUserContext,
     keys: readonly string[],
     options: readonly OptimizelyDecideOption[] | undefined,
   ): OptimizelyDecisions;
-  decideAll(user: OptimizelyUserContext, options: readonly OptimizelyDecideOption[] | undefined): OptimizelyDecisions;
-  decideAsync(user: OptimizelyUserContext, key: string, options: readonly OptimizelyDecideOption[] | undefined): Promise<OptimizelyDecision>;
+  decideAll(
+    user: OptimizelyUserContext,
+    options: readonly OptimizelyDecideOption[] | undefined,
+  ): OptimizelyDecisions;
+  decideAsync(
+    user: OptimizelyUserContext,
+    key: string,
+    options: readonly OptimizelyDecideOption[] | undefined,
+  ): Promise<OptimizelyDecision>;
   decideForKeysAsync(
     user: OptimizelyUserContext,
     keys: readonly string[],
     options: readonly OptimizelyDecideOption[] | undefined,
   ): Promise<OptimizelyDecisions>;
-  decideAllAsync(user: OptimizelyUserContext, options: readonly OptimizelyDecideOption[] | undefined): Promise<OptimizelyDecisions>;
+  decideAllAsync(
+    user: OptimizelyUserContext,
+    options: readonly OptimizelyDecideOption[] | undefined,
+  ): Promise<OptimizelyDecisions>;
   trackEvent(eventKey: string, userId: string, attributes: UserAttributes, tags: EventTags | undefined): void;
-  fetchQualifiedSegments(userId: string, options: readonly OdpSegmentOption[] | undefined): Promise<string[] | null>;
+  fetchQualifiedSegments(
+    userId: string,
+    options: readonly OdpSegmentOption[] | undefined,
+  ): Promise<string[] | null>;
 }
 
 const NULL_RULE_KEY = '$opt_null_rule_key';
@@ -116,7 +133,12 @@ export class OptimizelyUserContext implements DecisionUser {
       this.sharedAttributes = false;
     }
     if (key === '__proto__') {
-      Object.defineProperty(this.attributes, key, { value, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(this.attributes, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     } else {
       this.attributes[key] = value;
     }
@@ -161,7 +183,10 @@ export class OptimizelyUserContext implements DecisionUser {
     return this.host.decideAsync(this.snapshot(), key, options);
   }
 
-  decideForKeysAsync(keys: readonly string[], options?: readonly OptimizelyDecideOption[]): Promise<OptimizelyDecisions> {
+  decideForKeysAsync(
+    keys: readonly string[],
+    options?: readonly OptimizelyDecideOption[],
+  ): Promise<OptimizelyDecisions> {
     return this.host.decideForKeysAsync(this.snapshot(), keys, options);
   }
 

@@ -35,7 +35,12 @@ const RUNNING = 'Running';
 const NO_FORCED_VARIATIONS: ReadonlyMap<string, string> = new Map();
 
 function variationsOf(raw: readonly DatafileVariation[]): MutableVariation[] {
-  return raw.map((v) => ({ id: v.id, key: v.key, featureEnabled: v.featureEnabled === true, variableValues: null }));
+  return raw.map((v) => ({
+    id: v.id,
+    key: v.key,
+    featureEnabled: v.featureEnabled === true,
+    variableValues: null,
+  }));
 }
 
 function keyMap<T extends { key: string }>(items: readonly T[]): Map<string, T> {
@@ -63,7 +68,10 @@ const silentLogger: Logger = { isEnabled: () => false, log: () => {} };
  * Parses and indexes a datafile. Accepts the JSON text or an already-parsed object, which is
  * never modified. Throws a {@link DatafileError} naming the bad field when the datafile is invalid.
  */
-export function createProjectConfig(input: string | object, options: ProjectConfigOptions = {}): ProjectConfig {
+export function createProjectConfig(
+  input: string | object,
+  options: ProjectConfigOptions = {},
+): ProjectConfig {
   const logger = options.logger ?? silentLogger;
   let parsed: unknown;
   let datafileText: string;
@@ -78,7 +86,10 @@ export function createProjectConfig(input: string | object, options: ProjectConf
     parsed = input;
     datafileText = JSON.stringify(input);
   } else {
-    throw new DatafileError('', `expected a JSON string or an object, got ${input === null ? 'null' : typeof input}`);
+    throw new DatafileError(
+      '',
+      `expected a JSON string or an object, got ${input === null ? 'null' : typeof input}`,
+    );
   }
   const df = validateDatafile(parsed);
   return buildProjectConfig(df, datafileText, logger);
@@ -93,14 +104,17 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
       try {
         conditions = JSON.parse(conditions);
       } catch (cause) {
-        throw new DatafileError(`audiences[${i}].conditions`, 'the condition string is not valid JSON', { cause });
+        throw new DatafileError(`audiences[${i}].conditions`, 'the condition string is not valid JSON', {
+          cause,
+        });
       }
     }
     audienceConditions.set(audience.id, conditions);
   });
   for (const audience of df.typedAudiences ?? []) audienceConditions.set(audience.id, audience.conditions);
   const audiencesById = new Map<string, ConditionEvaluator>();
-  for (const [id, conditions] of audienceConditions) audiencesById.set(id, compileAudience(conditions, logger));
+  for (const [id, conditions] of audienceConditions)
+    audiencesById.set(id, compileAudience(conditions, logger));
 
   const attributes: Attribute[] = (df.attributes ?? []).map((a) => ({ id: a.id, key: a.key }));
   const attributesByKey = keyMap(attributes);
@@ -117,9 +131,13 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
     groupsById.set(group.id, {
       id: group.id,
       policy: group.policy,
-      trafficAllocation: group.trafficAllocation.map((t) => ({ entityId: t.entityId, endOfRange: t.endOfRange })),
+      trafficAllocation: group.trafficAllocation.map((t) => ({
+        entityId: t.entityId,
+        endOfRange: t.endOfRange,
+      })),
     });
-    for (const raw of group.experiments ?? []) rawExperiments.push({ raw, groupId: group.id, isRollout: false });
+    for (const raw of group.experiments ?? [])
+      rawExperiments.push({ raw, groupId: group.id, isRollout: false });
   }
   const rolloutRaw = new Map<string, DatafileExperiment[]>();
   for (const rollout of df.rollouts ?? []) {
@@ -143,16 +161,26 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
       layerId: raw.layerId ?? '',
       variations,
       variationsByKey: keyMap(variations),
-      trafficAllocation: raw.trafficAllocation.map((t) => ({ entityId: t.entityId, endOfRange: t.endOfRange })),
-      audience: compileRuleAudience(raw.audienceConditions ?? undefined, raw.audienceIds ?? [], audiencesById),
+      trafficAllocation: raw.trafficAllocation.map((t) => ({
+        entityId: t.entityId,
+        endOfRange: t.endOfRange,
+      })),
+      audience: compileRuleAudience(
+        raw.audienceConditions ?? undefined,
+        raw.audienceIds ?? [],
+        audiencesById,
+      ),
       audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
       group: null,
       isRollout,
       type: raw.type ?? undefined,
-      forcedVariations: raw.forcedVariations && Object.keys(raw.forcedVariations).length > 0
-        ? new Map(Object.entries(raw.forcedVariations))
-        : NO_FORCED_VARIATIONS,
-      cmab: raw.cmab ? { trafficAllocation: raw.cmab.trafficAllocation, attributeIds: [...(raw.cmab.attributeIds ?? [])] } : null,
+      forcedVariations:
+        raw.forcedVariations && Object.keys(raw.forcedVariations).length > 0
+          ? new Map(Object.entries(raw.forcedVariations))
+          : NO_FORCED_VARIATIONS,
+      cmab: raw.cmab
+        ? { trafficAllocation: raw.cmab.trafficAllocation, attributeIds: [...(raw.cmab.attributeIds ?? [])] }
+        : null,
       localHoldouts: [],
       groupId,
       isFeatureExperiment: false,
@@ -163,13 +191,17 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
     raw.variations.forEach((rawVariation, i) => {
       variationsById.set(rawVariation.id, variations[i]!);
       if (rawVariation.variables) {
-        variableUsage.set(rawVariation.id, new Map(rawVariation.variables.map((u) => [u.id, u.value] as const)));
+        variableUsage.set(
+          rawVariation.id,
+          new Map(rawVariation.variables.map((u) => [u.id, u.value] as const)),
+        );
       }
     });
   }
 
   const rolloutsById = new Map<string, Rollout>();
-  for (const [id, raws] of rolloutRaw) rolloutsById.set(id, { id, rules: raws.map((r) => experimentObjects.get(r)!) });
+  for (const [id, raws] of rolloutRaw)
+    rolloutsById.set(id, { id, rules: raws.map((r) => experimentObjects.get(r)!) });
 
   // Flags: resolve rules, inject the Everyone Else variation into feature-rollout (fr) rules.
   const flagEntries: [string, FeatureFlag][] = [];
@@ -189,7 +221,10 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
     (rawFlag.experimentIds ?? []).forEach((experimentId, i) => {
       const experiment = experimentsById.get(experimentId);
       if (!experiment) {
-        throw new DatafileError(`featureFlags[${flagIndex}].experimentIds[${i}]`, `no experiment has id "${experimentId}"`);
+        throw new DatafileError(
+          `featureFlags[${flagIndex}].experimentIds[${i}]`,
+          `no experiment has id "${experimentId}"`,
+        );
       }
       experiment.isFeatureExperiment = true;
       if (experiment.type === 'fr' && everyoneElse) {
@@ -202,7 +237,8 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
     });
     for (const rule of rolloutRules) for (const v of rule.variations) flagVariations.push([v.id, v]);
     const variationsByKey = new Map<string, Variation>();
-    for (const v of objectKeyOrder(flagVariations)) if (!variationsByKey.has(v.key)) variationsByKey.set(v.key, v);
+    for (const v of objectKeyOrder(flagVariations))
+      if (!variationsByKey.has(v.key)) variationsByKey.set(v.key, v);
     flagEntries.push([
       rawFlag.key,
       {
@@ -212,7 +248,13 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
         experimentIds: [...(rawFlag.experimentIds ?? [])],
         experimentRules,
         rolloutRules,
-        rolloutState: !rawFlag.rolloutId ? 'none' : !rollout ? 'missing' : rolloutRules.length === 0 ? 'empty' : 'ok',
+        rolloutState: !rawFlag.rolloutId
+          ? 'none'
+          : !rollout
+            ? 'missing'
+            : rolloutRules.length === 0
+              ? 'empty'
+              : 'ok',
         variables,
         variablesByKey: keyMap(variables),
         variationsByKey,
@@ -238,8 +280,15 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
       layerId: '',
       variations,
       variationsByKey: keyMap(variations),
-      trafficAllocation: raw.trafficAllocation.map((t) => ({ entityId: t.entityId, endOfRange: t.endOfRange })),
-      audience: compileRuleAudience(raw.audienceConditions ?? undefined, raw.audienceIds ?? [], audiencesById),
+      trafficAllocation: raw.trafficAllocation.map((t) => ({
+        entityId: t.entityId,
+        endOfRange: t.endOfRange,
+      })),
+      audience: compileRuleAudience(
+        raw.audienceConditions ?? undefined,
+        raw.audienceIds ?? [],
+        audiencesById,
+      ),
       audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
       group: null,
       isGlobal,
@@ -267,9 +316,11 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
   }
 
   // Final pass: facts that depend on the complete maps.
-  for (const variation of variationsById.values()) variation.variableValues = variableUsage.get(variation.id) ?? null;
+  for (const variation of variationsById.values())
+    variation.variableValues = variableUsage.get(variation.id) ?? null;
   for (const experiment of experimentObjects.values()) {
-    for (const v of experiment.variations) (v as MutableVariation).variableValues = variableUsage.get(v.id) ?? null;
+    for (const v of experiment.variations)
+      (v as MutableVariation).variableValues = variableUsage.get(v.id) ?? null;
     experiment.isRunning = experimentsByKey.get(experiment.key)?.status === RUNNING;
     experiment.localHoldouts = localHoldoutsByRule.get(experiment.id) ?? [];
     // The bucketer finds an entity's group through the id map, as the reference does.
@@ -278,7 +329,8 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
     experiment.group = group && group.policy === 'random' ? group : null;
   }
   for (const holdout of holdoutsById.values()) {
-    for (const v of holdout.variations) (v as MutableVariation).variableValues = variableUsage.get(v.id) ?? null;
+    for (const v of holdout.variations)
+      (v as MutableVariation).variableValues = variableUsage.get(v.id) ?? null;
     const groupId = experimentsById.get(holdout.id)?.groupId;
     const group = groupId === undefined ? undefined : groupsById.get(groupId);
     (holdout as Mutable<Holdout>).group = group && group.policy === 'random' ? group : null;

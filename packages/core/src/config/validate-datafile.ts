@@ -100,7 +100,8 @@ function each(items: readonly unknown[], path: string, check: (item: unknown, pa
 function conditionTree(value: unknown, path: string): void {
   // Audience-id trees: strings and nested arrays only.
   if (typeof value === 'string') return;
-  if (!Array.isArray(value)) throw new DatafileError(path, `expected an audience id or a list, got ${describe(value)}`);
+  if (!Array.isArray(value))
+    throw new DatafileError(path, `expected an audience id or a list, got ${describe(value)}`);
   each(value, path, conditionTree);
 }
 
@@ -124,7 +125,10 @@ function experiment(item: unknown, path: string): void {
   if (e.cmab !== undefined && e.cmab !== null) {
     const cmab = object(e.cmab, `${path}.cmab`);
     if (typeof cmab.trafficAllocation !== 'number') {
-      throw new DatafileError(`${path}.cmab.trafficAllocation`, `expected a number, got ${describe(cmab.trafficAllocation)}`);
+      throw new DatafileError(
+        `${path}.cmab.trafficAllocation`,
+        `expected a number, got ${describe(cmab.trafficAllocation)}`,
+      );
     }
     stringArray(cmab, 'attributeIds', `${path}.cmab`, false);
   }
@@ -150,7 +154,11 @@ function audience(item: unknown, path: string, typed: boolean): void {
   string(a, 'id', path);
   optionalString(a, 'name', path);
   const conditions = a.conditions;
-  if (typed ? conditions === undefined : typeof conditions !== 'string' && !Array.isArray(conditions) && !isObject(conditions)) {
+  if (
+    typed
+      ? conditions === undefined
+      : typeof conditions !== 'string' && !Array.isArray(conditions) && !isObject(conditions)
+  ) {
     throw new DatafileError(`${path}.conditions`, `expected conditions, got ${describe(conditions)}`);
   }
 }
@@ -162,10 +170,14 @@ function audience(item: unknown, path: string, typed: boolean): void {
 export function validateDatafile(input: unknown): Datafile {
   const df = object(input, '');
   if (typeof df.version !== 'string' || !SUPPORTED_VERSIONS.has(df.version)) {
-    throw new DatafileError('version', `unsupported datafile version ${describe(df.version)} (expected "2", "3" or "4")`);
+    throw new DatafileError(
+      'version',
+      `unsupported datafile version ${describe(df.version)} (expected "2", "3" or "4")`,
+    );
   }
   for (const key of ['accountId', 'projectId', 'revision']) {
-    if (typeof df[key] !== 'string') throw new DatafileError(key, `expected a string, got ${describe(df[key])}`);
+    if (typeof df[key] !== 'string')
+      throw new DatafileError(key, `expected a string, got ${describe(df[key])}`);
   }
   for (const key of ['sdkKey', 'environmentKey', 'region']) optionalString(df, key, '');
   for (const key of ['anonymizeIP', 'botFiltering', 'sendFlagDecisions']) optionalBoolean(df, key, '');

@@ -186,7 +186,9 @@ function decideDirect(
     {
       userId,
       attributes,
-      bucketingIdAttribute: Object.hasOwn(attributes, '$opt_bucketing_id') ? attributes.$opt_bucketing_id : undefined,
+      bucketingIdAttribute: Object.hasOwn(attributes, '$opt_bucketing_id')
+        ? attributes.$opt_bucketing_id
+        : undefined,
       isQualifiedFor: () => false,
       forcedVariationKey: (flagKey, ruleKey) => forced[`${flagKey}/${ruleKey ?? ''}`],
     },

@@ -1,12 +1,18 @@
 import { bucketValue } from '../bucketing/bucket-value';
 import { findBucket } from '../bucketing/find-bucket';
-import type { BucketedEntity, Experiment, FeatureFlag, Holdout, ProjectConfig, Variation } from '../config/project-config';
+import type {
+  BucketedEntity,
+  Experiment,
+  FeatureFlag,
+  Holdout,
+  ProjectConfig,
+  Variation,
+} from '../config/project-config';
 import type { DecisionTrace } from './decision-trace';
 import type { DecisionUser } from './decision-user';
 import type { FlagDecision } from './flag-decision';
 import type { ForcedVariations } from './forced-variations';
 import type { UserProfileTracker } from './user-profile-tracker';
-
 
 /** Result of evaluating one experiment rule. */
 type RuleOutcome =
@@ -14,7 +20,11 @@ type RuleOutcome =
   | { readonly kind: 'holdout'; readonly decision: FlagDecision }
   | null;
 
-const NO_DECISION_ROLLOUT: FlagDecision = Object.freeze({ experiment: null, variation: null, source: 'rollout' });
+const NO_DECISION_ROLLOUT: FlagDecision = Object.freeze({
+  experiment: null,
+  variation: null,
+  source: 'rollout',
+});
 
 /**
  * Decides flags and experiments in Optimizely's order: flag forced decision → global holdouts →
@@ -40,12 +50,18 @@ export class DecisionService {
       const variation = flag.variationsByKey.get(forcedKey) ?? null;
       if (variation) {
         if (trace.active) {
-          trace.add('info', `Variation (${forcedKey}) is mapped to flag (${flag.key}) and user (${userId}) in the forced decision map.`);
+          trace.add(
+            'info',
+            `Variation (${forcedKey}) is mapped to flag (${flag.key}) and user (${userId}) in the forced decision map.`,
+          );
         }
         return { experiment: null, variation, source: 'feature-test' };
       }
       if (trace.active) {
-        trace.add('info', `Invalid variation is mapped to flag (${flag.key}) and user (${userId}) in the forced decision map.`);
+        trace.add(
+          'info',
+          `Invalid variation is mapped to flag (${flag.key}) and user (${userId}) in the forced decision map.`,
+        );
       }
     }
 
@@ -130,7 +146,10 @@ export class DecisionService {
           if (trace.active) trace.add('info', `User ${userId} is forced in variation ${whitelistedKey}.`);
           return whitelistedKey;
         }
-        trace.add('error', `Variation key ${whitelistedKey} is not in datafile. Not activating user ${userId}.`);
+        trace.add(
+          'error',
+          `Variation key ${whitelistedKey} is not in datafile. Not activating user ${userId}.`,
+        );
       }
     }
 
@@ -155,7 +174,8 @@ export class DecisionService {
     }
 
     if (!this.inAudience(experiment, user, 'experiment', experiment.key, trace)) {
-      if (trace.active) trace.add('info', `User ${userId} does not meet conditions to be in experiment ${experiment.key}.`);
+      if (trace.active)
+        trace.add('info', `User ${userId} does not meet conditions to be in experiment ${experiment.key}.`);
       return null;
     }
 
@@ -167,10 +187,12 @@ export class DecisionService {
       variation = variationId ? config.variationsById.get(variationId) : undefined;
     }
     if (!variation) {
-      if (trace.active) trace.add('debug', `User ${userId} is in no variation of experiment ${experiment.key}.`);
+      if (trace.active)
+        trace.add('debug', `User ${userId} is in no variation of experiment ${experiment.key}.`);
       return null;
     }
-    if (trace.active) trace.add('info', `User ${userId} is in variation ${variation.key} of experiment ${experiment.key}.`);
+    if (trace.active)
+      trace.add('info', `User ${userId} is in variation ${variation.key} of experiment ${experiment.key}.`);
     if (profile && !experiment.cmab) profile.record(experiment.id, variation.id);
     return variation.key;
   }
@@ -192,7 +214,8 @@ export class DecisionService {
       const outcome = this.experimentRule(config, flag, rule, user, profile, trace);
       if (outcome === null) continue;
       if (outcome.kind === 'holdout') return outcome.decision;
-      const variation = rule.variationsByKey.get(outcome.variationKey) ?? flag.variationsByKey.get(outcome.variationKey);
+      const variation =
+        rule.variationsByKey.get(outcome.variationKey) ?? flag.variationsByKey.get(outcome.variationKey);
       // A key the flag does not know (a sticky profile naming another experiment's variation)
       // ends the experiment rules without a decision: delivery rules decide, as in the reference.
       if (!variation) return null;
@@ -219,7 +242,12 @@ export class DecisionService {
     return variationKey === null ? null : { kind: 'variation', variationKey };
   }
 
-  private rolloutRules(config: ProjectConfig, flag: FeatureFlag, user: DecisionUser, trace: DecisionTrace): FlagDecision {
+  private rolloutRules(
+    config: ProjectConfig,
+    flag: FeatureFlag,
+    user: DecisionUser,
+    trace: DecisionTrace,
+  ): FlagDecision {
     if (flag.rolloutState !== 'ok') {
       if (flag.rolloutState === 'none') {
         if (trace.active) trace.add('debug', `There is no rollout of feature ${flag.key}.`);
@@ -237,7 +265,12 @@ export class DecisionService {
     while (index <= last) {
       const rule = rules[index]!;
       const forced = this.ruleForcedVariation(flag, rule, user, trace);
-      if (forced) return { experiment: config.experimentsById.get(rule.id) ?? rule, variation: forced, source: 'rollout' };
+      if (forced)
+        return {
+          experiment: config.experimentsById.get(rule.id) ?? rule,
+          variation: forced,
+          source: 'rollout',
+        };
 
       const holdout = this.localHoldout(config, rule, user, trace);
       if (holdout) return holdout;
@@ -246,7 +279,8 @@ export class DecisionService {
       const loggingKey = everyoneElse ? 'Everyone Else' : String(index + 1);
       let skipToEveryoneElse = false;
       if (this.inAudience(rule, user, 'rule', loggingKey, trace)) {
-        if (trace.active) trace.add('debug', `User ${userId} meets conditions for targeting rule ${loggingKey}.`);
+        if (trace.active)
+          trace.add('debug', `User ${userId} meets conditions for targeting rule ${loggingKey}.`);
         const variationId = this.bucket(config, rule, user, trace);
         const variation = variationId ? config.variationsById.get(variationId) : undefined;
         if (variation) {
@@ -270,7 +304,12 @@ export class DecisionService {
     return NO_DECISION_ROLLOUT;
   }
 
-  private ruleForcedVariation(flag: FeatureFlag, rule: Experiment, user: DecisionUser, trace: DecisionTrace): Variation | null {
+  private ruleForcedVariation(
+    flag: FeatureFlag,
+    rule: Experiment,
+    user: DecisionUser,
+    trace: DecisionTrace,
+  ): Variation | null {
     const forcedKey = user.forcedVariationKey(flag.key, rule.key);
     if (forcedKey === undefined) return null;
     const variation = flag.variationsByKey.get(forcedKey) ?? null;
@@ -285,7 +324,12 @@ export class DecisionService {
     return variation;
   }
 
-  private localHoldout(config: ProjectConfig, rule: Experiment, user: DecisionUser, trace: DecisionTrace): FlagDecision | null {
+  private localHoldout(
+    config: ProjectConfig,
+    rule: Experiment,
+    user: DecisionUser,
+    trace: DecisionTrace,
+  ): FlagDecision | null {
     const holdouts = rule.localHoldouts;
     for (let i = 0; i < holdouts.length; i++) {
       const holdout = holdouts[i]!;
@@ -295,21 +339,28 @@ export class DecisionService {
     return null;
   }
 
-  private holdoutVariation(config: ProjectConfig, holdout: Holdout, user: DecisionUser, trace: DecisionTrace): Variation | null {
+  private holdoutVariation(
+    config: ProjectConfig,
+    holdout: Holdout,
+    user: DecisionUser,
+    trace: DecisionTrace,
+  ): Variation | null {
     const userId = user.userId;
     if (!holdout.isRunning) {
       if (trace.active) trace.add('info', `Holdout ${holdout.key} is not running.`);
       return null;
     }
     if (!this.inAudience(holdout, user, 'experiment', holdout.key, trace)) {
-      if (trace.active) trace.add('info', `User ${userId} does not meet conditions for holdout ${holdout.key}.`);
+      if (trace.active)
+        trace.add('info', `User ${userId} does not meet conditions for holdout ${holdout.key}.`);
       return null;
     }
     if (trace.active) trace.add('info', `User ${userId} meets conditions for holdout ${holdout.key}.`);
     const variationId = this.bucket(config, holdout, user, trace);
     const variation = variationId ? config.variationsById.get(variationId) : undefined;
     if (variation) {
-      if (trace.active) trace.add('info', `User ${userId} is in variation ${variation.key} of holdout ${holdout.key}.`);
+      if (trace.active)
+        trace.add('info', `User ${userId} is in variation ${variation.key} of holdout ${holdout.key}.`);
       return variation;
     }
     if (trace.active) trace.add('info', `User ${userId} is in no holdout variation.`);
@@ -324,11 +375,17 @@ export class DecisionService {
     trace: DecisionTrace,
   ): boolean {
     if (trace.active) {
-      trace.add('debug', `Evaluating audiences for ${kind} "${loggingKey}": ${JSON.stringify(entity.audienceConditions)}.`);
+      trace.add(
+        'debug',
+        `Evaluating audiences for ${kind} "${loggingKey}": ${JSON.stringify(entity.audienceConditions)}.`,
+      );
     }
     const result = entity.audience === null ? true : entity.audience(user) === true;
     if (trace.active) {
-      trace.add('info', `Audiences for ${kind} ${loggingKey} collectively evaluated to ${result ? 'TRUE' : 'FALSE'}.`);
+      trace.add(
+        'info',
+        `Audiences for ${kind} ${loggingKey} collectively evaluated to ${result ? 'TRUE' : 'FALSE'}.`,
+      );
     }
     return result;
   }
@@ -337,23 +394,32 @@ export class DecisionService {
    * Buckets the user into an entity: through its mutex group first, then its traffic allocation.
    * Returns the entity id of the range the user falls in, or null.
    */
-  private bucket(config: ProjectConfig, entity: BucketedEntity, user: DecisionUser, trace: DecisionTrace): string | null {
+  private bucket(
+    config: ProjectConfig,
+    entity: BucketedEntity,
+    user: DecisionUser,
+    trace: DecisionTrace,
+  ): string | null {
     const bucketingId = this.bucketingId(user, trace);
     const group = entity.group;
     if (group) {
       const chosen = findBucket(group.trafficAllocation, bucketValue(bucketingId, group.id));
       if (chosen === null) {
-        if (trace.active) trace.add('info', `User ${user.userId} is not in any experiment of group ${group.id}.`);
+        if (trace.active)
+          trace.add('info', `User ${user.userId} is not in any experiment of group ${group.id}.`);
         return null;
       }
       if (chosen !== entity.id) {
-        if (trace.active) trace.add('info', `User ${user.userId} is not in experiment ${entity.key} of group ${group.id}.`);
+        if (trace.active)
+          trace.add('info', `User ${user.userId} is not in experiment ${entity.key} of group ${group.id}.`);
         return null;
       }
-      if (trace.active) trace.add('info', `User ${user.userId} is in experiment ${entity.key} of group ${group.id}.`);
+      if (trace.active)
+        trace.add('info', `User ${user.userId} is in experiment ${entity.key} of group ${group.id}.`);
     }
     const value = bucketValue(bucketingId, entity.id);
-    if (trace.active) trace.add('debug', `Assigned bucket ${value} to user with bucketing ID ${user.userId}.`);
+    if (trace.active)
+      trace.add('debug', `Assigned bucket ${value} to user with bucketing ID ${user.userId}.`);
     const entityId = findBucket(entity.trafficAllocation, value);
     if (entityId !== null && !config.variationsById.has(entityId)) {
       if (entityId !== '') trace.add('warn', 'Bucketed into an invalid variation ID. Returning null.');

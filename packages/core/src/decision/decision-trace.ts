@@ -1,4 +1,4 @@
-import type { LogLevel, Logger } from '../ports/logger';
+import type { Logger, LogLevel } from '../ports/logger';
 
 /**
  * Collects the human-readable reasons of one decision and mirrors them to the logger. Callers

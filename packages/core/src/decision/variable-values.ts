@@ -1,7 +1,13 @@
 import type { FeatureFlag, FeatureVariable, Variation } from '../config/project-config';
 
 /** A typed variable value, as decide and the getFeatureVariable* APIs return it. */
-export type VariableValue = boolean | number | string | null | Readonly<Record<string, unknown>> | readonly unknown[];
+export type VariableValue =
+  | boolean
+  | number
+  | string
+  | null
+  | Readonly<Record<string, unknown>>
+  | readonly unknown[];
 
 /**
  * Casts a raw variable string by type, as the reference does: booleans accept only
@@ -83,7 +89,10 @@ function resolve(flag: FeatureFlag, variation: Variation | null): ResolvedVariab
  * The `variables` object of a decision: every variable of the flag, typed. Each call returns a
  * fresh object (json values too), so callers may mutate it.
  */
-export function decisionVariables(flag: FeatureFlag, variation: Variation | null): Record<string, VariableValue> {
+export function decisionVariables(
+  flag: FeatureFlag,
+  variation: Variation | null,
+): Record<string, VariableValue> {
   const { keys, values, json } = resolve(flag, variation);
   const out: Record<string, VariableValue> = {};
   for (let i = 0; i < keys.length; i++) {
@@ -91,7 +100,8 @@ export function decisionVariables(flag: FeatureFlag, variation: Variation | null
     const raw = json === null ? null : json[i]!;
     const value = raw === null ? values[i]! : (JSON.parse(raw) as VariableValue);
     // `__proto__` must become an own property, not the object's prototype.
-    if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     else out[key] = value;
   }
   return out;

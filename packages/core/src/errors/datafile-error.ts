@@ -9,7 +9,11 @@ export class DatafileError extends FlagKitError {
   readonly path: string;
 
   constructor(path: string, problem: string, options?: { cause?: unknown }) {
-    super('INVALID_DATAFILE', path ? `Invalid datafile at ${path}: ${problem}` : `Invalid datafile: ${problem}`, options);
+    super(
+      'INVALID_DATAFILE',
+      path ? `Invalid datafile at ${path}: ${problem}` : `Invalid datafile: ${problem}`,
+      options,
+    );
     this.name = 'DatafileError';
     this.path = path;
   }

@@ -17,6 +17,10 @@ export class FlagKitError extends Error {
   }
 
   static isInstance(value: unknown): value is FlagKitError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[FLAGKIT_ERROR] === true;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[FLAGKIT_ERROR] === true
+    );
   }
 }

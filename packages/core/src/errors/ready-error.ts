@@ -8,7 +8,11 @@ export class ReadyError extends FlagKitError {
   readonly reason: ReadyFailureReason;
 
   constructor(reason: ReadyFailureReason, message: string, options?: { cause?: unknown }) {
-    super(reason === 'timeout' ? 'READY_TIMEOUT' : reason === 'closed' ? 'CLIENT_CLOSED' : 'CONFIG_UNAVAILABLE', message, options);
+    super(
+      reason === 'timeout' ? 'READY_TIMEOUT' : reason === 'closed' ? 'CLIENT_CLOSED' : 'CONFIG_UNAVAILABLE',
+      message,
+      options,
+    );
     this.name = 'ReadyError';
     this.reason = reason;
   }

@@ -3,7 +3,13 @@ import type { ProjectConfig } from '../config/project-config';
 import type { FlagDecision } from '../decision/flag-decision';
 import type { Logger } from '../ports/logger';
 import { uuidV4 } from '../util/uuid';
-import type { ConversionEvent, EventContext, EventTags, ImpressionEvent, VisitorAttribute } from './user-event';
+import type {
+  ConversionEvent,
+  EventContext,
+  EventTags,
+  ImpressionEvent,
+  VisitorAttribute,
+} from './user-event';
 
 const MAX_SAFE = 2 ** 53;
 const RESERVED_PREFIX = '$opt_';
@@ -56,7 +62,11 @@ export function buildVisitorAttributes(
   for (const key of Object.keys(attributes)) {
     const value = attributes[key];
     if (
-      !(typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Math.abs(value) <= MAX_SAFE))
+      !(
+        typeof value === 'string' ||
+        typeof value === 'boolean' ||
+        (typeof value === 'number' && Math.abs(value) <= MAX_SAFE)
+      )
     ) {
       continue;
     }
@@ -66,7 +76,10 @@ export function buildVisitorAttributes(
     } else if (key.startsWith(RESERVED_PREFIX)) {
       result.push({ entityId: key, key, value });
     } else if (logger.isEnabled('debug')) {
-      logger.log('debug', `Unrecognized attribute ${key} provided. Pruning before sending event to Optimizely.`);
+      logger.log(
+        'debug',
+        `Unrecognized attribute ${key} provided. Pruning before sending event to Optimizely.`,
+      );
     }
   }
   return result;
@@ -88,7 +101,9 @@ export function buildImpressionEvent(
   let layerId: string | null = null;
   if (experiment) {
     layerId =
-      decision.source === 'holdout' ? '' : (config.experimentsById.get(experiment.id)?.layerId ?? experiment.layerId);
+      decision.source === 'holdout'
+        ? ''
+        : (config.experimentsById.get(experiment.id)?.layerId ?? experiment.layerId);
   }
   const event: ImpressionEvent = {
     type: 'impression',
@@ -121,7 +136,8 @@ function numericValueOf(tags: EventTags): number | null {
   const raw = tags.value;
   if (raw === null || raw === undefined) return null;
   // Non-numeric tags (booleans, objects) are dropped; the reference would send a boolean through.
-  const parsed = typeof raw === 'string' ? Number.parseFloat(raw) : typeof raw === 'number' ? raw : Number.NaN;
+  const parsed =
+    typeof raw === 'string' ? Number.parseFloat(raw) : typeof raw === 'number' ? raw : Number.NaN;
   return Number.isFinite(parsed) ? parsed : null;
 }
 

@@ -1,4 +1,4 @@
-import type { LogLevel, Logger } from '../ports/logger';
+import type { Logger, LogLevel } from '../ports/logger';
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 

@@ -1,5 +1,5 @@
-import type { Logger } from '../ports/logger';
 import type { ErrorHandler } from '../ports/error-handler';
+import type { Logger } from '../ports/logger';
 import { NOTIFICATION_TYPES, type NotificationPayloads, type NotificationType } from './notification-types';
 
 type Listener<T extends NotificationType> = (payload: NotificationPayloads[T]) => void;
@@ -61,7 +61,8 @@ export class NotificationCenter {
         (listener as Listener<T>)(payload);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        if (this.logger.isEnabled('error')) this.logger.log('error', `Notification listener for (${type}) threw: ${message}`);
+        if (this.logger.isEnabled('error'))
+          this.logger.log('error', `Notification listener for (${type}) threw: ${message}`);
         try {
           this.errorHandler?.handleError(error);
         } catch {

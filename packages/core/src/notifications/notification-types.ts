@@ -1,7 +1,7 @@
+import type { UserAttributes } from '../audience/evaluation-user';
 import type { Experiment, Holdout, Variation } from '../config/project-config';
 import type { LogEvent } from '../events/log-event';
 import type { EventTags } from '../events/user-event';
-import type { UserAttributes } from '../audience/evaluation-user';
 
 /** The notification types, with the reference's string values. */
 export const NOTIFICATION_TYPES = {
@@ -24,7 +24,8 @@ export const DECISION_NOTIFICATION_TYPES = {
   FLAG: 'flag',
 } as const;
 
-export type DecisionNotificationType = (typeof DECISION_NOTIFICATION_TYPES)[keyof typeof DECISION_NOTIFICATION_TYPES];
+export type DecisionNotificationType =
+  (typeof DECISION_NOTIFICATION_TYPES)[keyof typeof DECISION_NOTIFICATION_TYPES];
 
 /** Sent for every impression. Exactly one of `experiment` and `holdout` is set when a rule decided. */
 export interface ActivateNotification {

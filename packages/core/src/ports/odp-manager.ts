@@ -19,7 +19,13 @@ export type OdpSendResult =
   | { readonly ok: true }
   | {
       readonly ok: false;
-      readonly reason: 'sdkNotReady' | 'odpNotIntegrated' | 'odpNotEnabled' | 'invalidInput' | 'queueFull' | 'closed';
+      readonly reason:
+        | 'sdkNotReady'
+        | 'odpNotIntegrated'
+        | 'odpNotEnabled'
+        | 'invalidInput'
+        | 'queueFull'
+        | 'closed';
       readonly message: string;
     };
 
@@ -30,7 +36,11 @@ export interface OdpManager {
   /** Called with each new datafile's ODP settings. */
   updateConfig(config: OdpIntegration): void;
   /** Resolves to the qualified segments, or null when the fetch failed (the failure is logged). */
-  fetchQualifiedSegments(userKey: 'fs_user_id' | 'vuid', userValue: string, options?: readonly OdpSegmentOption[]): Promise<string[] | null>;
+  fetchQualifiedSegments(
+    userKey: 'fs_user_id' | 'vuid',
+    userValue: string,
+    options?: readonly OdpSegmentOption[],
+  ): Promise<string[] | null>;
   identifyUser(userId: string, vuid?: string): void;
   sendEvent(event: OdpEventInput): OdpSendResult;
   getVuid?(): string | undefined;
