@@ -49,6 +49,22 @@ function keyMap<T extends { key: string }>(items: readonly T[]): Map<string, T> 
   return map;
 }
 
+/** The fields experiments, rules and holdouts share: variations, traffic and the compiled audience. */
+function bucketedFields(
+  raw: DatafileExperiment | DatafileHoldout,
+  audiencesById: ReadonlyMap<string, ConditionEvaluator>,
+) {
+  const variations = variationsOf(raw.variations);
+  return {
+    variations,
+    variationsByKey: keyMap<Variation>(variations),
+    trafficAllocation: raw.trafficAllocation.map((t) => ({ entityId: t.entityId, endOfRange: t.endOfRange })),
+    audience: compileRuleAudience(raw.audienceConditions ?? undefined, raw.audienceIds ?? [], audiencesById),
+    audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
+    group: null,
+  };
+}
+
 // The reference enumerates plain objects keyed by ids and flag keys, so integer-like keys come
 // first in ascending order. We reproduce that order wherever it decides an outcome.
 function objectKeyOrder<T>(entries: Iterable<[string, T]>): T[] {
@@ -151,7 +167,6 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
   const variableUsage = new Map<string, Map<string, string>>();
   const experimentObjects = new Map<DatafileExperiment, MutableExperiment>();
   for (const { raw, groupId, isRollout } of rawExperiments) {
-    const variations = variationsOf(raw.variations);
     const experiment: MutableExperiment = {
       kind: 'experiment',
       id: raw.id,
@@ -159,19 +174,7 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
       status: raw.status,
       isRunning: false,
       layerId: raw.layerId ?? '',
-      variations,
-      variationsByKey: keyMap(variations),
-      trafficAllocation: raw.trafficAllocation.map((t) => ({
-        entityId: t.entityId,
-        endOfRange: t.endOfRange,
-      })),
-      audience: compileRuleAudience(
-        raw.audienceConditions ?? undefined,
-        raw.audienceIds ?? [],
-        audiencesById,
-      ),
-      audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
-      group: null,
+      ...bucketedFields(raw, audiencesById),
       isRollout,
       type: raw.type ?? undefined,
       forcedVariations:
@@ -189,7 +192,7 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
     experimentsByKey.set(raw.key, experiment);
     experimentsById.set(raw.id, experiment);
     raw.variations.forEach((rawVariation, i) => {
-      variationsById.set(rawVariation.id, variations[i]!);
+      variationsById.set(rawVariation.id, experiment.variations[i]!);
       if (rawVariation.variables) {
         variableUsage.set(
           rawVariation.id,
@@ -267,9 +270,9 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
   // Holdouts: `holdouts` are global; `localHoldouts` need a non-empty includedRules.
   const holdoutsById = new Map<string, Holdout>();
   const makeHoldout = (raw: DatafileHoldout, isGlobal: boolean): Holdout => {
-    const variations = variationsOf(raw.variations);
+    const fields = bucketedFields(raw, audiencesById);
     raw.variations.forEach((v, i) => {
-      variationsById.set(v.id, variations[i]!);
+      variationsById.set(v.id, fields.variations[i]!);
     });
     const holdout: Holdout = {
       kind: 'holdout',
@@ -278,19 +281,7 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
       status: raw.status,
       isRunning: raw.status === RUNNING,
       layerId: '',
-      variations,
-      variationsByKey: keyMap(variations),
-      trafficAllocation: raw.trafficAllocation.map((t) => ({
-        entityId: t.entityId,
-        endOfRange: t.endOfRange,
-      })),
-      audience: compileRuleAudience(
-        raw.audienceConditions ?? undefined,
-        raw.audienceIds ?? [],
-        audiencesById,
-      ),
-      audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
-      group: null,
+      ...fields,
       isGlobal,
       includedRules: isGlobal ? [] : [...(raw.includedRules ?? [])],
       excludeTargetedDeliveries: isGlobal && raw.excludeTargetedDeliveries === true,
@@ -315,6 +306,14 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
     }
   }
 
+  // The bucketer finds an entity's group through the experiment id map, as the reference does;
+  // only a `random` policy makes the group bucket first.
+  const mutexGroupOf = (entityId: string): Group | null => {
+    const groupId = experimentsById.get(entityId)?.groupId;
+    const group = groupId === undefined ? undefined : groupsById.get(groupId);
+    return group?.policy === 'random' ? group : null;
+  };
+
   // Final pass: facts that depend on the complete maps.
   for (const variation of variationsById.values())
     variation.variableValues = variableUsage.get(variation.id) ?? null;
@@ -323,17 +322,12 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
       (v as MutableVariation).variableValues = variableUsage.get(v.id) ?? null;
     experiment.isRunning = experimentsByKey.get(experiment.key)?.status === RUNNING;
     experiment.localHoldouts = localHoldoutsByRule.get(experiment.id) ?? [];
-    // The bucketer finds an entity's group through the id map, as the reference does.
-    const groupId = experimentsById.get(experiment.id)?.groupId;
-    const group = groupId === undefined ? undefined : groupsById.get(groupId);
-    experiment.group = group && group.policy === 'random' ? group : null;
+    experiment.group = mutexGroupOf(experiment.id);
   }
   for (const holdout of holdoutsById.values()) {
     for (const v of holdout.variations)
       (v as MutableVariation).variableValues = variableUsage.get(v.id) ?? null;
-    const groupId = experimentsById.get(holdout.id)?.groupId;
-    const group = groupId === undefined ? undefined : groupsById.get(groupId);
-    (holdout as Mutable<Holdout>).group = group && group.policy === 'random' ? group : null;
+    (holdout as Mutable<Holdout>).group = mutexGroupOf(holdout.id);
   }
 
   // The parsed datafile is only needed for getOptimizelyConfig: keep the text and re-parse on
