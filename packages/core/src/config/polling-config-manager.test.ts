@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { datafile as minimalDatafile } from '../../test-support/datafile-builder';
 import { type FakeCdn, startFakeCdn } from '../../test-support/fake-cdn';
 import { createFetchRequester } from '../../test-support/fetch-requester';
 import { ConfigError } from '../errors/config-error';
@@ -10,20 +11,9 @@ import { createPollingConfigManager, type PollingConfigManagerOptions } from './
 
 const SDK_KEY = 'sdk-key-1';
 
+/** A minimal valid datafile at `revision`. */
 function datafile(revision: string): object {
-  return {
-    version: '4',
-    accountId: '1',
-    projectId: '2',
-    revision,
-    experiments: [],
-    groups: [],
-    featureFlags: [],
-    rollouts: [],
-    audiences: [],
-    attributes: [],
-    events: [],
-  };
+  return minimalDatafile({ revision });
 }
 
 function recordingLogger(): Logger & {

@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { datafile as minimalDatafile } from '../../test-support/datafile-builder';
 import { ConfigError } from '../errors/config-error';
 import { DatafileError } from '../errors/datafile-error';
 import type { Logger, LogLevel } from '../ports/logger';
 import type { ProjectConfig } from './project-config';
 import { createStaticConfigManager } from './static-config-manager';
 
+/** A minimal valid datafile at `revision`. */
 function datafile(revision: string): object {
-  return {
-    version: '4',
-    accountId: '1',
-    projectId: '2',
-    revision,
-    experiments: [],
-    groups: [],
-    featureFlags: [],
-    rollouts: [],
-    audiences: [],
-    attributes: [],
-    events: [],
-  };
+  return minimalDatafile({ revision });
 }
 
 function recordingLogger(): Logger & { lines: [LogLevel, string][] } {
