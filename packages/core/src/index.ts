@@ -74,7 +74,9 @@ export {
   type TrackNotification,
 } from './notifications/notification-types';
 export type { ErrorHandler } from './ports/error-handler';
+export type { DispatchResponse, EventDispatcher } from './ports/event-dispatcher';
 export type { EventProcessor } from './ports/event-processor';
+export type { KeyValueStore } from './ports/key-value-store';
 // Ports: the interfaces other packages implement
 export type { Logger, LogLevel } from './ports/logger';
 export type {
@@ -86,6 +88,7 @@ export type {
 } from './ports/odp-manager';
 export type { ProjectConfigManager } from './ports/project-config-manager';
 export type { HttpRequest, HttpResponse, Requester } from './ports/requester';
+export type { SegmentsCache } from './ports/segments-cache';
 export type {
   ExperimentBucketMap,
   UserProfile,
