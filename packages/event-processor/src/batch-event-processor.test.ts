@@ -352,3 +352,39 @@ describe('createForwardingEventProcessor', () => {
     expect(dispatcher.requests.map((r) => (r.params as LogxBatch).visitors.length)).toEqual([1, 1]);
   });
 });
+
+describe('batching (property)', () => {
+  it('batches never exceed batchSize, never mix contexts, and keep the order of events', async () => {
+    const { default: fc } = await import('fast-check');
+    const contexts = [makeContext(), makeContext({ projectId: '9' }), makeContext({ anonymizeIP: false })];
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 12 }),
+        (contextIndexes, batchSize) => {
+          const dispatcher = new RecordingDispatcher();
+          const processor = createBatchEventProcessor({ eventDispatcher: dispatcher, batchSize });
+          const events = contextIndexes.map((i) => makeImpression({ context: contexts[i]! }));
+          for (const event of events) processor.process(event);
+          void processor.flush();
+          expect(dispatcher.uuids()).toEqual(events.map((e) => e.uuid));
+          for (const request of dispatcher.requests) {
+            const batch = request.params as LogxBatch;
+            expect(batch.visitors.length).toBeLessThanOrEqual(batchSize);
+            expect(batch.visitors.length).toBeGreaterThan(0);
+          }
+          // A new batch starts exactly where the context changes or the batch is full.
+          let index = 0;
+          for (const request of dispatcher.requests) {
+            const size = (request.params as LogxBatch).visitors.length;
+            const slice = events.slice(index, index + size);
+            expect(new Set(slice.map((e) => e.context)).size).toBe(1);
+            const next = events[index + size];
+            if (next && size < batchSize) expect(next.context).not.toBe(slice[0]!.context);
+            index += size;
+          }
+        },
+      ),
+    );
+  });
+});

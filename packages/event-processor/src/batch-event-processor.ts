@@ -6,8 +6,9 @@ import {
   type Logger,
   noopLogger,
   type UserEvent,
+  uuidV4,
 } from '@flagkit/core';
-import { createStoreId, type EventStore } from './event-store';
+import { createStoreId, type EventStore, isStoreIdOfRun } from './event-store';
 import { buildLogEvent } from './log-event-builder';
 import {
   type DropReason,
@@ -100,9 +101,10 @@ export class BatchEventProcessor implements EventProcessor {
   private abandoned = false;
   private stopPromise: Promise<void> | undefined;
   private loading: Promise<void> = Promise.resolve();
-  /** With a store: each held event's store id, and the set of those ids. */
+  /** With a store: each held event's store id. */
   private readonly storeIds = new Map<UserEvent, string>();
-  private readonly liveIds = new Set<string>();
+  /** In this run's store ids, so loading the store never picks up this run's own events. */
+  private readonly runToken = uuidV4().slice(0, 8);
   private readonly dropLogCounts: Partial<Record<DropReason, number>> = {};
 
   constructor(options: BatchEventProcessorOptions) {
@@ -180,10 +182,9 @@ export class BatchEventProcessor implements EventProcessor {
     }
     let loaded = 0;
     for (const { id, event } of stored) {
-      if (this.liveIds.has(id)) continue; // saved by this run: already held
+      if (isStoreIdOfRun(id, this.runToken)) continue; // saved by this run: held or settled already
       if (this.held >= this.maxQueueSize) break; // the rest stay stored for a later run
       this.storeIds.set(event, id);
-      this.liveIds.add(id);
       this.pending.push(event);
       this.held++;
       loaded++;
@@ -225,8 +226,9 @@ export class BatchEventProcessor implements EventProcessor {
 
   /** Sends everything queued and pending now; resolves when those requests (and their retries) settle. */
   async flush(): Promise<void> {
-    await this.loading;
     this.flushQueue();
+    this.flushPending();
+    await this.loading; // stored events of an earlier run join `pending` when loaded
     this.flushPending();
     await Promise.all(this.inFlight);
   }
@@ -422,15 +424,13 @@ export class BatchEventProcessor implements EventProcessor {
       const id = this.storeIds.get(event);
       if (id === undefined) continue;
       this.storeIds.delete(event);
-      this.liveIds.delete(id);
       this.callStore(() => store.remove(id), 'remove an event from');
     }
   }
 
   private save(store: EventStore, event: UserEvent): void {
-    const id = createStoreId(event);
+    const id = createStoreId(event, this.runToken);
     this.storeIds.set(event, id);
-    this.liveIds.add(id);
     this.callStore(() => store.save(id, event), 'save an event to');
   }
 

@@ -34,11 +34,18 @@ let sequence = 0;
 
 /**
  * A store id for `event`: its timestamp and a rolling counter in fixed-width base 36 (so ids sort
- * chronologically as strings), then the uuid (so ids of two processors never collide).
+ * chronologically as strings), then `run` (the processor's run token, so a processor can tell its
+ * own events from an earlier run's) and the uuid (so ids never collide).
  */
-export function createStoreId(event: UserEvent): string {
+export function createStoreId(event: UserEvent, run = ''): string {
   sequence = (sequence + 1) % 1_679_616; // 36^4
-  return `${Math.max(0, event.timestamp).toString(36).padStart(9, '0')}${sequence.toString(36).padStart(4, '0')}_${event.uuid}`;
+  const time = Math.max(0, event.timestamp).toString(36).padStart(9, '0');
+  return `${time}${sequence.toString(36).padStart(4, '0')}_${run}_${event.uuid}`;
+}
+
+/** Whether `id` was made by {@link createStoreId} with this `run` token. */
+export function isStoreIdOfRun(id: string, run: string): boolean {
+  return id.includes(`_${run}_`);
 }
 
 /** Options of {@link createKeyValueEventStore}. */

@@ -11,6 +11,7 @@ export {
   createStoreId,
   type EventStore,
   EventStoreFullError,
+  isStoreIdOfRun,
   type KeyValueEventStoreOptions,
   type StoredEvent,
 } from './event-store';
