@@ -1,0 +1,45 @@
+/**
+ * The event processor scenarios (`events-*`), run from main.ts in one call.
+ */
+import type { DatafileFixture } from '../fixtures';
+import type { TimingOptions } from '../measure';
+import type { BenchOptions } from '../options';
+import { eventsDeadEndpointMemory } from '../scenarios/events-dead-endpoint-memory';
+import { eventsEndToEnd } from '../scenarios/events-end-to-end';
+import { eventsEnqueue } from '../scenarios/events-enqueue';
+import type { ScenarioResult } from '../scenarios/scenario-result';
+import { captureUserEvents } from './event-fixtures';
+
+/** Scenario ids of this group, for `--only`. */
+export const EVENT_SCENARIO_IDS = ['events-enqueue', 'events-end-to-end', 'events-dead-endpoint'] as const;
+
+export async function runEventScenarios(
+  options: BenchOptions,
+  fixture: DatafileFixture,
+  timing: TimingOptions,
+  isSelected: (id: string) => boolean,
+  progress: (message: string) => void,
+): Promise<ScenarioResult[]> {
+  const quick = options.timeMs < 1000;
+  const events = await captureUserEvents(fixture, 5000);
+  const impressions = events.filter((e) => e.type === 'impression').length;
+  progress(
+    `captured ${events.length} user events (${impressions} impressions) from the ${fixture.flagCount}-flag datafile`,
+  );
+  const results: ScenarioResult[] = [];
+  if (isSelected('events-enqueue')) {
+    progress('events: enqueue...');
+    results.push(await eventsEnqueue(events, timing));
+  }
+  if (isSelected('events-end-to-end')) {
+    progress('events: end to end to a loopback sink...');
+    results.push(...(await eventsEndToEnd(events, { count: quick ? 5000 : 20_000, rounds: timing.rounds })));
+  }
+  if (isSelected('events-dead-endpoint')) {
+    progress('events: memory with a dead endpoint...');
+    results.push(
+      ...(await eventsDeadEndpointMemory(events, { count: 15_000, rounds: quick ? 1 : 3 }, progress)),
+    );
+  }
+  return results;
+}
