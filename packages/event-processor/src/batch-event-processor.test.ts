@@ -278,6 +278,37 @@ describe('BatchEventProcessor', () => {
     expect(dispatcher.requests).toHaveLength(1); // the default batch size, 10
   });
 
+  it('keeps at most maxConcurrentRequests requests in flight; the others wait their turn', async () => {
+    let active = 0;
+    let peak = 0;
+    const pending: (() => void)[] = [];
+    const slow: EventDispatcher = {
+      dispatchEvent: () => {
+        active++;
+        peak = Math.max(peak, active);
+        return new Promise((resolve) =>
+          pending.push(() => {
+            active--;
+            resolve({ statusCode: 204 });
+          }),
+        );
+      },
+    };
+    const processor = createBatchEventProcessor({
+      eventDispatcher: slow,
+      batchSize: 1,
+      maxConcurrentRequests: 3,
+    });
+    for (let i = 0; i < 10; i++) processor.process(makeImpression());
+    expect(active).toBe(3);
+    while (processor.getMetrics().dispatched < 10) {
+      pending.shift()?.();
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    expect(peak).toBe(3);
+    expect(processor.getMetrics()).toMatchObject({ dispatched: 10, queueSize: 0 });
+  });
+
   it('timers do not keep Node alive', () => {
     vi.useRealTimers();
     const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;

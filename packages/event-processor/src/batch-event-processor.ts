@@ -2,6 +2,7 @@ import {
   areEventContextsEqual,
   type EventDispatcher,
   type EventProcessor,
+  FlagKitError,
   type LogEvent,
   type Logger,
   noopLogger,
@@ -17,6 +18,7 @@ import {
   type EventMetricsSnapshot,
 } from './metrics';
 import { InMemoryQueue, type Queue } from './queue';
+import { EVENT_NOT_SERIALIZABLE } from './requester-dispatcher';
 import { type BackoffOptions, backoffDelay, classifyResponse, DEFAULT_BACKOFF, sleep } from './retry';
 
 /** Defaults of {@link BatchEventProcessorOptions}. */
@@ -28,6 +30,8 @@ export const BATCH_DEFAULTS = Object.freeze({
   maxQueueSize: 10_000,
   maxRetries: 3,
   closeTimeout: 10_000,
+  /** Requests in flight at once; more batches wait their turn (a flood of sockets is slower). */
+  maxConcurrentRequests: 32,
 });
 
 /** Options of {@link createBatchEventProcessor}. Names follow Optimizely's where theirs exist. */
@@ -54,6 +58,11 @@ export interface BatchEventProcessorOptions {
   readonly backoff?: Partial<BackoffOptions>;
   /** Ms `stop()` waits for delivery before it settles anyway; default 10 000. */
   readonly closeTimeout?: number;
+  /**
+   * Requests in flight at once; further batches wait for a free slot (they still count as in
+   * flight). Default 32: a few dozen keep-alive connections move events faster than thousands of sockets.
+   */
+  readonly maxConcurrentRequests?: number;
   readonly logger?: Logger;
 }
 
@@ -79,6 +88,7 @@ export class BatchEventProcessor implements EventProcessor {
   private readonly maxQueueSize: number;
   private readonly maxRetries: number;
   private readonly closeTimeout: number;
+  private readonly maxConcurrentRequests: number;
   private readonly backoff: BackoffOptions;
   private readonly endpoint: string | undefined;
   private readonly queue: Queue<UserEvent>;
@@ -92,6 +102,10 @@ export class BatchEventProcessor implements EventProcessor {
   /** Events inside in-flight requests. */
   private inFlightCount = 0;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Requests being sent now, and the sends waiting for a slot (a FIFO with a moving head). */
+  private activeRequests = 0;
+  private slotWaiters: (() => void)[] = [];
+  private slotHead = 0;
   /** Queue + pending + in flight: what `maxQueueSize` bounds. */
   private held = 0;
   private timer: unknown;
@@ -134,6 +148,12 @@ export class BatchEventProcessor implements EventProcessor {
       options.closeTimeout,
       isNonNegative,
       BATCH_DEFAULTS.closeTimeout,
+    );
+    this.maxConcurrentRequests = this.option(
+      'maxConcurrentRequests',
+      options.maxConcurrentRequests,
+      isPositiveInteger,
+      BATCH_DEFAULTS.maxConcurrentRequests,
     );
     const backoff = options.backoff ?? {};
     this.backoff = {
@@ -353,7 +373,7 @@ export class BatchEventProcessor implements EventProcessor {
       // Only a malformed custom UserEvent gets here; resending cannot fix it.
       this.inFlightCount -= batch.length;
       this.settle(batch);
-      this.drop('rejected', batch.length, `the batch could not be built: ${String(error)}`);
+      this.drop('invalid_event', batch.length, `the batch could not be built: ${String(error)}`);
       return;
     }
     for (let i = 0; i < this.listeners.length; i++) {
@@ -370,15 +390,21 @@ export class BatchEventProcessor implements EventProcessor {
   private async send(batch: UserEvent[], logEvent: LogEvent): Promise<void> {
     const count = batch.length;
     for (let attempt = 0; ; attempt++) {
-      let outcome: 'success' | 'retry' | 'drop';
+      let outcome: 'success' | 'retry' | 'drop' | 'invalid';
       let detail: string;
+      const slot = this.acquireSlot();
+      if (slot) await slot;
       try {
         const response = await this.dispatcher.dispatchEvent(logEvent);
         outcome = classifyResponse(response);
         detail = `HTTP ${response?.statusCode ?? 'no status'}`;
       } catch (error) {
-        outcome = 'retry';
+        // A batch that cannot be serialised never will be; anything else may be the network.
+        outcome =
+          FlagKitError.isInstance(error) && error.code === EVENT_NOT_SERIALIZABLE ? 'invalid' : 'retry';
         detail = error instanceof Error ? error.message : String(error);
+      } finally {
+        this.releaseSlot();
       }
       if (outcome === 'success') {
         this.inFlightCount -= count;
@@ -386,10 +412,11 @@ export class BatchEventProcessor implements EventProcessor {
         this.metrics.count('dispatched', count);
         return;
       }
-      if (outcome === 'drop') {
+      if (outcome === 'drop' || outcome === 'invalid') {
         this.inFlightCount -= count;
         this.settle(batch);
-        this.drop('rejected', count, `logx rejected the request (${detail})`);
+        if (outcome === 'drop') this.drop('rejected', count, `logx rejected the request (${detail})`);
+        else this.drop('invalid_event', count, detail);
         return;
       }
       if (attempt >= this.maxRetries || this.abandoned) {
@@ -412,6 +439,30 @@ export class BatchEventProcessor implements EventProcessor {
       this.metrics.count('retried', 1);
       await sleep(backoffDelay(attempt + 1, this.backoff));
     }
+  }
+
+  /** Takes a request slot: at once (undefined) when one is free, else a promise of the next one. */
+  private acquireSlot(): Promise<void> | undefined {
+    if (this.activeRequests < this.maxConcurrentRequests) {
+      this.activeRequests++;
+      return undefined;
+    }
+    return new Promise((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  /** Hands the slot to the longest waiting send, or frees it. */
+  private releaseSlot(): void {
+    if (this.slotHead < this.slotWaiters.length) {
+      const next = this.slotWaiters[this.slotHead]!;
+      this.slotHead++;
+      if (this.slotHead > 1024 && this.slotHead * 2 > this.slotWaiters.length) {
+        this.slotWaiters = this.slotWaiters.slice(this.slotHead);
+        this.slotHead = 0;
+      }
+      next();
+      return;
+    }
+    this.activeRequests--;
   }
 
   /** The events left for good (delivered or dropped): release them and their stored copies. */

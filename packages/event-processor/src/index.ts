@@ -33,7 +33,11 @@ export {
   type EventMetricsSnapshot,
 } from './metrics';
 export { InMemoryQueue, type Queue } from './queue';
-export { createRequesterDispatcher, type RequesterDispatcherOptions } from './requester-dispatcher';
+export {
+  createRequesterDispatcher,
+  EVENT_NOT_SERIALIZABLE,
+  type RequesterDispatcherOptions,
+} from './requester-dispatcher';
 export {
   type BackoffOptions,
   backoffDelay,

@@ -7,10 +7,18 @@ export type DropReason =
   /** logx answered a 4xx other than 408/429: resending cannot help. */
   | 'rejected'
   /** `stop()` timed out with the event still undelivered and no event store to keep it. */
-  | 'close_timeout';
+  | 'close_timeout'
+  /** The event cannot be written as JSON (e.g. a BigInt or a cycle in its tags). */
+  | 'invalid_event';
 
 /** Every {@link DropReason}. */
-export const DROP_REASONS: readonly DropReason[] = ['queue_full', 'closed', 'rejected', 'close_timeout'];
+export const DROP_REASONS: readonly DropReason[] = [
+  'queue_full',
+  'closed',
+  'rejected',
+  'close_timeout',
+  'invalid_event',
+];
 
 /** The counters and gauge, as numbers of events (`retried` counts requests). */
 export interface EventMetricsSnapshot {
@@ -55,6 +63,7 @@ export class EventMetrics {
     closed: 0,
     rejected: 0,
     close_timeout: 0,
+    invalid_event: 0,
   };
 
   constructor(private readonly recorder: EventMetricsRecorder | undefined) {}

@@ -55,7 +55,8 @@ describe('delivery over HTTP', () => {
         fc.array(behaviour, { maxLength: 8 }),
         fc.integer({ min: 1, max: 6 }),
         fc.integer({ min: 0, max: 3 }),
-        async (specs, script, batchSize, maxRetries) => {
+        fc.integer({ min: 1, max: 4 }),
+        async (specs, script, batchSize, maxRetries, maxConcurrentRequests) => {
           server.delivered.clear();
           server.rejected.clear();
           server.setScript(script);
@@ -64,6 +65,7 @@ describe('delivery over HTTP', () => {
             endpoint: server.url(),
             batchSize,
             maxRetries,
+            maxConcurrentRequests,
             flushInterval: 10,
             backoff: FAST_BACKOFF,
             closeTimeout: 20_000,
@@ -126,6 +128,21 @@ describe('delivery over HTTP', () => {
     for (const times of local.delivered.values()) expect(times).toBe(1);
     expect(processor.getMetrics()).toMatchObject({ dispatched: 25, queueSize: 0 });
     await local.close();
+  });
+
+  it('drops a batch that cannot be written as JSON instead of retrying it forever', async () => {
+    const processor = createBatchEventProcessor({
+      eventDispatcher: createRequesterDispatcher(requester, { timeoutMs: TIMEOUT_MS }),
+      endpoint: server.url(),
+      batchSize: 1,
+      backoff: FAST_BACKOFF,
+    });
+    const requestsBefore = server.requests;
+    processor.process(makeConversion({ tags: { big: 10n as unknown as number } }));
+    await processor.flush();
+    expect(server.requests).toBe(requestsBefore);
+    expect(processor.getMetrics()).toMatchObject({ retried: 0, queueSize: 0 });
+    expect(processor.getMetrics().dropped.invalid_event).toBe(1);
   });
 
   it('an answer slower than the timeout is retried, and only the retry counts', async () => {

@@ -1,4 +1,13 @@
-import type { DispatchResponse, EventDispatcher, LogEvent, Requester } from '@flagkit/core';
+import {
+  type DispatchResponse,
+  type EventDispatcher,
+  FlagKitError,
+  type LogEvent,
+  type Requester,
+} from '@flagkit/core';
+
+/** The `FlagKitError` code a dispatcher throws for events that cannot be written as JSON; the processor drops them. */
+export const EVENT_NOT_SERIALIZABLE = 'EVENT_NOT_SERIALIZABLE';
 
 /** Options of {@link createRequesterDispatcher}. */
 export interface RequesterDispatcherOptions {
@@ -24,11 +33,24 @@ export function createRequesterDispatcher(
   const keepalive = options.keepalive === true;
   return {
     async dispatchEvent(logEvent: LogEvent): Promise<DispatchResponse> {
+      let body: string;
+      try {
+        body = JSON.stringify(logEvent.params);
+      } catch (cause) {
+        // e.g. a BigInt or a cycle in the tags: resending cannot help, so the processor drops it.
+        throw new FlagKitError(
+          EVENT_NOT_SERIALIZABLE,
+          `The events cannot be sent as JSON: ${String(cause)}`,
+          {
+            cause,
+          },
+        );
+      }
       const response = await requester.request({
         url: logEvent.url,
         method: 'POST',
         headers: HEADERS,
-        body: JSON.stringify(logEvent.params),
+        body,
         timeoutMs,
         keepalive,
       });

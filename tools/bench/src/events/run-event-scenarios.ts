@@ -20,6 +20,23 @@ export async function runEventScenarios(
   isSelected: (id: string) => boolean,
   progress: (message: string) => void,
 ): Promise<ScenarioResult[]> {
+  // The processors' timers never keep Node alive (by design); while a scenario waits on one
+  // (retry backoff against a dead endpoint) this interval does.
+  const keepAlive = setInterval(() => {}, 1000);
+  try {
+    return await runAll(options, fixture, timing, isSelected, progress);
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+async function runAll(
+  options: BenchOptions,
+  fixture: DatafileFixture,
+  timing: TimingOptions,
+  isSelected: (id: string) => boolean,
+  progress: (message: string) => void,
+): Promise<ScenarioResult[]> {
   const quick = options.timeMs < 1000;
   const events = await captureUserEvents(fixture, 5000);
   const impressions = events.filter((e) => e.type === 'impression').length;

@@ -52,7 +52,8 @@ async function retainedBytes(side: Side, events: readonly UserEvent[], count: nu
   let held = 0;
   if (side === 'flagkit') {
     const processor = createBatchEventProcessor({
-      eventDispatcher: counter.wrap(createRequesterDispatcher(createNodeRequester()), url),
+      eventDispatcher: createRequesterDispatcher(createNodeRequester()),
+      endpoint: url,
       closeTimeout: 200,
     });
     processor.start();

@@ -38,17 +38,29 @@ async function run(
   events: readonly UserEvent[],
   count: number,
 ): Promise<number> {
+  // FlagKit posts to the sink through its `endpoint` option and counts acknowledged events itself;
+  // the reference's LogEvents name logx, so a wrapper points them at the sink and counts for it.
   const counter = new DeliveryCounter();
-  const eventDispatcher = counter.wrap(dispatcher, sink.url);
-  const processor =
+  const flagkit =
     side === 'flagkit'
       ? createBatchEventProcessor({
-          eventDispatcher,
+          eventDispatcher: dispatcher,
+          endpoint: sink.url,
           batchSize: 10,
           flushInterval: 1000,
           maxQueueSize: count,
         })
-      : referenceBatchProcessor({ eventDispatcher, batchSize: 10, flushInterval: 1000 });
+      : null;
+  const reference =
+    side === 'reference'
+      ? referenceBatchProcessor({
+          eventDispatcher: counter.wrap(dispatcher, sink.url),
+          batchSize: 10,
+          flushInterval: 1000,
+        })
+      : null;
+  const processor = flagkit ?? reference!;
+  const delivered = flagkit ? () => flagkit.getMetrics().dispatched : () => counter.delivered;
   processor.start();
   const start = now();
   for (let sent = 0; sent < count; ) {
@@ -57,10 +69,10 @@ async function run(
   }
   await yieldToEventLoop();
   void processor.flush();
-  while (counter.delivered < count) await yieldToEventLoop();
+  while (delivered() < count) await yieldToEventLoop();
   const elapsed = now() - start;
-  if (side === 'flagkit') await (processor as { stop(): Promise<void> }).stop();
-  else processor.stop();
+  if (flagkit) await flagkit.stop();
+  else reference!.stop();
   return (count / elapsed) * 1000;
 }
 
