@@ -40,14 +40,19 @@ async function deadUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/v1/events`;
 }
 
-function heapUsed(): number {
+/**
+ * Heap in use after a full GC, once the loop has settled for `settleMs` (the previous run's
+ * abandoned retries and sockets finish within about a second).
+ */
+async function heapUsed(settleMs: number): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
   collectGarbage();
   return process.memoryUsage().heapUsed;
 }
 
 async function retainedBytes(side: Side, events: readonly UserEvent[], count: number, url: string) {
   const counter = new DeliveryCounter();
-  const before = heapUsed();
+  const before = await heapUsed(1500);
   let dropped = 0;
   let held = 0;
   if (side === 'flagkit') {
@@ -59,7 +64,7 @@ async function retainedBytes(side: Side, events: readonly UserEvent[], count: nu
     processor.start();
     await offer(events, count, (event) => processor.process(event));
     await new Promise((resolve) => setTimeout(resolve, 1500)); // retries run and fail meanwhile
-    const after = heapUsed();
+    const after = await heapUsed(0);
     const metrics = processor.getMetrics();
     held = metrics.queueSize;
     dropped = metrics.dropped.queue_full;
@@ -74,7 +79,7 @@ async function retainedBytes(side: Side, events: readonly UserEvent[], count: nu
   processor.start();
   await offer(events, count, (event) => void processor.process(event).catch(() => {}));
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  const after = heapUsed();
+  const after = await heapUsed(0);
   processor.stop();
   await processor.onTerminated().catch(() => {});
   return { bytes: after - before, held, dropped };
@@ -83,8 +88,12 @@ async function retainedBytes(side: Side, events: readonly UserEvent[], count: nu
 async function offer(events: readonly UserEvent[], count: number, process: (event: UserEvent) => void) {
   for (let sent = 0; sent < count; ) {
     for (let i = 0; i < CHUNK && sent < count; i++, sent++) {
-      // Distinct events, as in production: each one costs its own memory while held.
-      process({ ...events[sent % events.length]!, uuid: randomUUID() });
+      // Distinct events (own attributes, own uuid), as in production: each costs its own memory while held.
+      const original = events[sent % events.length]!;
+      const copy = structuredClone(original) as { uuid: string; context: unknown };
+      copy.uuid = randomUUID();
+      copy.context = original.context; // core shares one context object per config revision
+      process(copy as UserEvent);
     }
     await yieldToEventLoop();
   }
