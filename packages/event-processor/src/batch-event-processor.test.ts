@@ -5,6 +5,7 @@ import type {
   LogEvent,
   Logger,
   LogLevel,
+  UserEvent,
 } from '@flagkit/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeContext, makeConversion, makeImpression } from '../test-support/events';
@@ -259,6 +260,31 @@ describe('BatchEventProcessor', () => {
     expect(metrics.dropped.close_timeout).toBe(2);
     expect(metrics.queueSize).toBe(0);
     expect(logger.lines.some((l) => l.startsWith('error') && l.includes('undelivered'))).toBe(true);
+  });
+
+  it('refuses something that is not a user event without throwing', () => {
+    const processor = createBatchEventProcessor({ eventDispatcher: dispatcher, batchSize: 1 });
+    expect(() => processor.process(null as unknown as UserEvent)).not.toThrow();
+    expect(() => processor.process({} as UserEvent)).not.toThrow();
+    expect(processor.getMetrics().dropped.invalid_event).toBe(2);
+    expect(dispatcher.requests).toHaveLength(0);
+  });
+
+  it('pauses between delivery rounds while stop() waits for a dead endpoint', async () => {
+    const processor = createBatchEventProcessor({
+      eventDispatcher: { dispatchEvent: () => Promise.reject(new Error('ECONNREFUSED')) },
+      maxRetries: 0,
+      closeTimeout: 5000,
+      backoff: NO_JITTER,
+    });
+    let attempts = 0;
+    processor.onDispatch(() => attempts++);
+    processor.process(makeImpression());
+    const stopped = processor.stop();
+    await vi.advanceTimersByTimeAsync(5000);
+    await stopped;
+    expect(attempts).toBeGreaterThanOrEqual(4);
+    expect(attempts).toBeLessThanOrEqual(6); // one round per backoff.maxMs (1 s), not a busy loop
   });
 
   it('logs invalid options and uses the defaults; omitted options log nothing', () => {

@@ -226,6 +226,10 @@ export class BatchEventProcessor implements EventProcessor {
       this.drop('queue_full', 1, `${this.maxQueueSize} events are held`);
       return;
     }
+    if (typeof event !== 'object' || event === null || typeof event.context !== 'object' || !event.context) {
+      this.drop('invalid_event', 1, 'process() was given something that is not a user event');
+      return;
+    }
     const queue = this.queue;
     const last = queue.last();
     // Contexts are shared per config revision, so the identity check settles almost every call.
@@ -295,6 +299,8 @@ export class BatchEventProcessor implements EventProcessor {
         this.flushPending();
         if (this.inFlight.size === 0) return;
         await Promise.race([Promise.all(this.inFlight), timeout]);
+        // Retries exhausted with the endpoint still down: pause before the next round.
+        if (this.pending.length > 0) await Promise.race([sleep(this.backoff.maxMs), timeout]);
       }
     })();
     await Promise.race([delivery, timeout]);
