@@ -14,9 +14,13 @@ import {
 } from '@flagkit/core';
 import type { GeneratedDatafile } from '@flagkit/datafile-generator';
 import { Random } from '@flagkit/datafile-generator';
-import { createBatchEventProcessor as createFlagKitBatchProcessor } from '@flagkit/event-processor';
+import {
+  createBatchEventProcessor as createFlagKitBatchProcessor,
+  createForwardingEventProcessor as createFlagKitForwardingProcessor,
+} from '@flagkit/event-processor';
 import {
   createBatchEventProcessor,
+  createForwardingEventProcessor,
   createInstance,
   createStaticProjectConfigManager,
   type EventDispatcher,
@@ -61,14 +65,24 @@ function normalise(request: Captured): Captured {
     .replace(/"timestamp":\d+/g, '"timestamp":0');
 }
 
-async function openOfficialWithEvents(datafile: GeneratedDatafile, into: Captured[]): Promise<EventClient> {
+/** How events are sent: batches of {@link BATCH_SIZE}, or one request per event. */
+type Mode = 'batch' | 'forwarding';
+
+async function openOfficialWithEvents(
+  datafile: GeneratedDatafile,
+  into: Captured[],
+  mode: Mode = 'batch',
+): Promise<EventClient> {
   const client = createInstance({
     projectConfigManager: createStaticProjectConfigManager({ datafile: JSON.stringify(datafile) }),
-    eventProcessor: createBatchEventProcessor({
-      eventDispatcher: capture(into),
-      batchSize: BATCH_SIZE,
-      flushInterval: FLUSH_INTERVAL,
-    }),
+    eventProcessor:
+      mode === 'batch'
+        ? createBatchEventProcessor({
+            eventDispatcher: capture(into),
+            batchSize: BATCH_SIZE,
+            flushInterval: FLUSH_INTERVAL,
+          })
+        : createForwardingEventProcessor(capture(into)),
   });
   if (!client) throw new Error('official createInstance returned null');
   await client.onReady();
@@ -88,17 +102,24 @@ async function openOfficialWithEvents(datafile: GeneratedDatafile, into: Capture
   };
 }
 
-async function openFlagKitWithEvents(datafile: GeneratedDatafile, into: Captured[]): Promise<EventClient> {
+async function openFlagKitWithEvents(
+  datafile: GeneratedDatafile,
+  into: Captured[],
+  mode: Mode = 'batch',
+): Promise<EventClient> {
   const client = createFlagKitInstance({
     datafile: structuredClone(datafile),
     // The official node entrypoint's engine and version, so the texts can be compared whole.
     clientName: 'node-sdk',
     clientVersion: '6.6.1',
-    eventProcessor: createFlagKitBatchProcessor({
-      eventDispatcher: capture(into),
-      batchSize: BATCH_SIZE,
-      flushInterval: FLUSH_INTERVAL,
-    }),
+    eventProcessor:
+      mode === 'batch'
+        ? createFlagKitBatchProcessor({
+            eventDispatcher: capture(into),
+            batchSize: BATCH_SIZE,
+            flushInterval: FLUSH_INTERVAL,
+          })
+        : createFlagKitForwardingProcessor(capture(into)),
   });
   if (!client) throw new Error('FlagKit createInstance returned null');
   await client.onReady();
@@ -140,6 +161,7 @@ interface Variant {
   readonly name: string;
   readonly scenario: Scenario;
   readonly apply: (datafile: GeneratedDatafile) => void;
+  readonly mode?: Mode;
 }
 
 const VARIANTS: readonly Variant[] = [
@@ -168,6 +190,12 @@ const VARIANTS: readonly Variant[] = [
     name: 'generated as is',
     scenario: { seed: 1404, flags: 40, users: 120 },
     apply: () => {},
+  },
+  {
+    name: 'forwarding processors (one request per event), generated as is',
+    scenario: { seed: 1505, flags: 20, users: 60 },
+    apply: () => {},
+    mode: 'forwarding',
   },
 ];
 
@@ -206,11 +234,11 @@ describe.each(VARIANTS)('event wire conformance: $name', (variant) => {
     variant.apply(corpus.datafile);
     const officialRequests: Captured[] = [];
     const candidateRequests: Captured[] = [];
-    const official = await openOfficialWithEvents(corpus.datafile, officialRequests);
+    const official = await openOfficialWithEvents(corpus.datafile, officialRequests, variant.mode);
     const candidate =
       CANDIDATE === 'official'
-        ? await openOfficialWithEvents(corpus.datafile, candidateRequests)
-        : await openFlagKitWithEvents(corpus.datafile, candidateRequests);
+        ? await openOfficialWithEvents(corpus.datafile, candidateRequests, variant.mode)
+        : await openFlagKitWithEvents(corpus.datafile, candidateRequests, variant.mode);
     const seed = variant.scenario.seed * 13 + 5;
     drive(official, corpus, seed);
     drive(candidate, corpus, seed);
@@ -230,6 +258,8 @@ describe.each(VARIANTS)('event wire conformance: $name', (variant) => {
     if (variant.name.includes('bot filtering on')) expect(all).toContain('"$opt_bot_filtering"');
     if (variant.name.includes('bot filtering absent')) expect(all).not.toContain('"$opt_bot_filtering"');
     expect(expected.length).toBeGreaterThan(20);
+    if (variant.mode === 'forwarding')
+      for (const r of expected) expect(r.match(/"visitor_id"/g)).toHaveLength(1);
 
     for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
       if (expected[i] !== actual[i]) {
