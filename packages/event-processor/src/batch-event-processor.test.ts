@@ -385,6 +385,31 @@ describe('BatchEventProcessor with an event store', () => {
     expect(kv.data.size).toBe(0);
   });
 
+  it('still delivers when the store is full or throws, logging the failure once', async () => {
+    const logger = new MemoryLogger();
+    const broken: KeyValueStore = {
+      get: () => undefined,
+      set: () => {
+        throw new Error('quota exceeded');
+      },
+      remove: () => {},
+      keys: () => [],
+    };
+    const dispatcher = new RecordingDispatcher();
+    const processor = createBatchEventProcessor({
+      eventDispatcher: dispatcher,
+      eventStore: createKeyValueEventStore(broken),
+      batchSize: 5,
+      logger,
+    });
+    processor.start();
+    for (let i = 0; i < 5; i++) processor.process(makeImpression());
+    await processor.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(processor.getMetrics().dispatched).toBe(5);
+    expect(logger.lines.filter((l) => l.includes('event store'))).toHaveLength(1);
+  });
+
   it('does not resend an event of this run that the store also lists', async () => {
     const kv = new MemoryKeyValueStore();
     const processor = createBatchEventProcessor({

@@ -120,6 +120,7 @@ export class BatchEventProcessor implements EventProcessor {
   /** In this run's store ids, so loading the store never picks up this run's own events. */
   private readonly runToken = uuidV4().slice(0, 8);
   private readonly dropLogCounts: Partial<Record<DropReason, number>> = {};
+  private storeFailures = 0;
 
   constructor(options: BatchEventProcessorOptions) {
     this.logger = options.logger ?? noopLogger;
@@ -492,8 +493,16 @@ export class BatchEventProcessor implements EventProcessor {
   }
 
   private callStore(operation: () => void | Promise<void>, what: string): void {
-    const fail = (error: unknown) =>
-      this.logger.log('error', `Could not ${what} the event store (kept in memory): ${String(error)}`);
+    // Logged on the first failure and every 1000th: a full or broken store must not flood the log.
+    const fail = (error: unknown) => {
+      this.storeFailures++;
+      if (this.storeFailures === 1 || this.storeFailures % 1000 === 0) {
+        this.logger.log(
+          'error',
+          `Could not ${what} the event store (the event is kept in memory; ${this.storeFailures} store failures so far): ${String(error)}`,
+        );
+      }
+    };
     try {
       const result = operation();
       if (result && typeof result.then === 'function') result.then(undefined, fail);
