@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { type AgreementReport, checkAgreement } from './agreement';
 import { currentEnvironment } from './environment';
+import { EVENT_SCENARIO_IDS, runEventScenarios } from './events/run-event-scenarios';
 import { createFixture, type DatafileFixture } from './fixtures';
 import { checksum, now, type PerSide, type TimingOptions } from './measure';
 import { type BenchOptions, parseOptions, USAGE } from './options';
@@ -126,6 +127,12 @@ async function run(options: BenchOptions): Promise<BenchReport> {
       await prepared.clients.flagkit.close();
       await prepared.clients.reference.close();
     }
+  }
+  // Event processor scenarios (events-*): see events/run-event-scenarios.ts.
+  if (EVENT_SCENARIO_IDS.some((id) => selected(options, id))) {
+    results.push(
+      ...(await runEventScenarios(options, small, timing, (id) => selected(options, id), progress)),
+    );
   }
   return { environment, results, agreement, checksum: checksum() };
 }
