@@ -13,25 +13,19 @@ export interface CommonEventData {
   readonly dataSourceVersion: string;
 }
 
-type Entries = ReadonlyMap<string, unknown> | Readonly<Record<string, unknown>>;
-
 function isFsUserIdAlias(key: string): boolean {
   if (key.length !== 10) return false;
   const lower = key.toLowerCase();
   return lower === 'fs_user_id' || lower === 'fs-user-id';
 }
 
-/** Calls `visit` for each entry of a Map or a plain object; false when it is neither. */
-function forEachEntry(entries: unknown, visit: (key: string, value: unknown) => void): boolean {
-  if (entries instanceof Map) {
-    for (const [key, value] of entries) visit(key, value);
-    return true;
-  }
-  if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) return false;
-  const proto = Object.getPrototypeOf(entries);
-  if (proto !== Object.prototype && proto !== null) return false;
-  for (const key of Object.keys(entries)) visit(key, (entries as Record<string, unknown>)[key]);
-  return true;
+/** A plain object's own entries, or null when `value` is neither a Map nor a plain object. */
+function entriesOf(value: unknown): Iterable<[string, unknown]> | null {
+  if (value instanceof Map) return value as Map<string, unknown>;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return null;
+  return Object.entries(value);
 }
 
 function isOdpDataValue(value: unknown): value is OdpDataValue {
@@ -53,10 +47,68 @@ function describeValue(value: unknown): string {
   return `a value of type ${typeof value}`;
 }
 
+function readIdentifiers(input: unknown, vuid: string | undefined): Map<string, string> | OdpEventError {
+  const identifiers = new Map<string, string>();
+  if (input === undefined || input === null) {
+    return new OdpEventError('identifiers', 'ODP events need at least one identifier.');
+  }
+  const entries = entriesOf(input);
+  if (entries === null)
+    return new OdpEventError('identifiers', 'ODP identifiers must be a Map or a plain object.');
+  let fsUserId: string | undefined;
+  let exactFsUserId = false;
+  for (const [key, value] of entries) {
+    if (typeof value !== 'string' || value === '') {
+      return new OdpEventError(
+        'identifiers',
+        `ODP identifier "${key}" must be a non-empty string, got ${describeValue(value)}.`,
+        key,
+      );
+    }
+    if (key === '') return new OdpEventError('identifiers', 'ODP identifier keys must not be empty.', key);
+    if (isFsUserIdAlias(key)) {
+      const exact = key === 'fs_user_id';
+      if (fsUserId === undefined || (exact && !exactFsUserId)) fsUserId = value;
+      if (exact) exactFsUserId = true;
+    } else {
+      identifiers.set(key, value);
+    }
+  }
+  // Like the official SDK, the normalised fs_user_id goes after the other identifiers.
+  if (fsUserId !== undefined) identifiers.set('fs_user_id', fsUserId);
+  if (identifiers.size === 0)
+    return new OdpEventError('identifiers', 'ODP events need at least one identifier.');
+  if (vuid !== undefined && !identifiers.has('vuid')) identifiers.set('vuid', vuid);
+  return identifiers;
+}
+
+function readData(input: unknown, common: CommonEventData): Map<string, OdpDataValue> | OdpEventError {
+  const data = new Map<string, OdpDataValue>();
+  data.set('idempotence_id', common.idempotenceId());
+  data.set('data_source_type', 'sdk');
+  data.set('data_source', common.dataSource);
+  data.set('data_source_version', common.dataSourceVersion);
+  if (input === undefined || input === null) return data;
+  const entries = entriesOf(input);
+  if (entries === null) return new OdpEventError('data', 'ODP data must be a Map or a plain object.');
+  for (const [key, value] of entries) {
+    if (!isOdpDataValue(value)) {
+      return new OdpEventError(
+        'data',
+        `ODP data "${key}" must be a string, a finite number within ±2^53, a boolean or null; got ${describeValue(value)}.`,
+        key,
+      );
+    }
+    data.set(key, value);
+  }
+  return data;
+}
+
 /**
  * Checks a `sendOdpEvent` call and builds the event to send, or returns an {@link OdpEventError}
  * naming what was wrong. Identifier keys spelled like `FS-USER-ID` become `fs_user_id` (an exact
- * `fs_user_id` wins over aliases); `vuid`, when given, is added unless the caller sent one.
+ * `fs_user_id` wins over aliases); `vuid`, when given, is added unless the caller sent one. The
+ * default data comes first; the caller's data overrides it in place.
  */
 export function buildOdpEvent(
   input: OdpEventInput,
@@ -71,70 +123,10 @@ export function buildOdpEvent(
   if (type !== undefined && type !== null && typeof type !== 'string') {
     return new OdpEventError('type', `ODP event type must be a string, got ${describeValue(type)}.`);
   }
-
-  const identifiers: Record<string, string> = Object.create(null);
-  let fsUserId: string | undefined;
-  let exactFsUserId = false;
-  let badIdentifier: OdpEventError | undefined;
-  let count = 0;
-  const identifiersOk =
-    input.identifiers === undefined ||
-    forEachEntry(input.identifiers as Entries, (key, value) => {
-      if (badIdentifier) return;
-      if (typeof value !== 'string' || value === '') {
-        badIdentifier = new OdpEventError(
-          'identifiers',
-          `ODP identifier "${key}" must be a non-empty string, got ${describeValue(value)}.`,
-          key,
-        );
-        return;
-      }
-      if (key === '') {
-        badIdentifier = new OdpEventError('identifiers', 'ODP identifier keys must not be empty.', key);
-        return;
-      }
-      count++;
-      if (isFsUserIdAlias(key)) {
-        const exact = key === 'fs_user_id';
-        if (fsUserId === undefined || (exact && !exactFsUserId)) fsUserId = value;
-        exactFsUserId ||= exact;
-        return;
-      }
-      identifiers[key] = value;
-    });
-  if (!identifiersOk) {
-    return new OdpEventError('identifiers', 'ODP identifiers must be a Map or a plain object.');
-  }
-  if (badIdentifier) return badIdentifier;
-  if (count === 0) {
-    return new OdpEventError('identifiers', 'ODP events need at least one identifier.');
-  }
-  if (fsUserId !== undefined) identifiers.fs_user_id = fsUserId;
-  if (vuid !== undefined && identifiers.vuid === undefined) identifiers.vuid = vuid;
-
-  const data: Record<string, OdpDataValue> = Object.create(null);
-  data.idempotence_id = common.idempotenceId();
-  data.data_source_type = 'sdk';
-  data.data_source = common.dataSource;
-  data.data_source_version = common.dataSourceVersion;
-  let badData: OdpEventError | undefined;
-  const dataOk =
-    input.data === undefined ||
-    forEachEntry(input.data as Entries, (key, value) => {
-      if (badData) return;
-      if (!isOdpDataValue(value)) {
-        badData = new OdpEventError(
-          'data',
-          `ODP data "${key}" must be a string, a finite number within ±2^53, a boolean or null; got ${describeValue(value)}.`,
-          key,
-        );
-        return;
-      }
-      data[key] = value;
-    });
-  if (!dataOk) return new OdpEventError('data', 'ODP data must be a Map or a plain object.');
-  if (badData) return badData;
-
+  const identifiers = readIdentifiers(input.identifiers, vuid);
+  if (identifiers instanceof OdpEventError) return identifiers;
+  const data = readData(input.data, common);
+  if (data instanceof OdpEventError) return data;
   return {
     type: typeof type === 'string' && type !== '' ? type : DEFAULT_ODP_EVENT_TYPE,
     action,

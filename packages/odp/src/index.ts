@@ -14,6 +14,7 @@ export {
   ODP_ACTION_CLIENT_INITIALIZED,
   ODP_ACTION_IDENTIFIED,
   type OdpEvent,
+  serializeOdpEvents,
 } from './odp-event';
 export { OdpEventError, type OdpEventField } from './odp-event-error';
 export type { OdpEventManagerOptions, OdpEventMetrics } from './odp-event-manager';

@@ -19,6 +19,16 @@ beforeEach(async () => {
 afterEach(() => server.stop());
 
 function event(n: number): OdpEvent {
+  return {
+    type: 'fullstack',
+    action: `a${n}`,
+    identifiers: new Map([['fs_user_id', `u${n}`]]),
+    data: new Map([['n', n]]),
+  };
+}
+
+/** An event as the server receives it. */
+function wire(n: number): Record<string, unknown> {
   return { type: 'fullstack', action: `a${n}`, identifiers: { fs_user_id: `u${n}` }, data: { n } };
 }
 
@@ -41,7 +51,7 @@ describe('OdpEventManager against a fake ODP', () => {
     for (let i = 0; i < 3; i++) m.enqueue(event(i));
     await m.flush();
     expect(server.eventBatches).toHaveLength(1);
-    expect(server.eventBatches[0]).toEqual([event(0), event(1), event(2)]);
+    expect(server.eventBatches[0]).toEqual([wire(0), wire(1), wire(2)]);
     const [request] = server.received;
     expect(request?.headers['x-api-key']).toBe(server.apiKey);
     expect(request?.headers['content-type']).toBe('application/json');

@@ -1,6 +1,6 @@
 import type { Logger, Requester } from '@flagkit/core';
 import type { OdpConfig } from './odp-config';
-import type { OdpEvent } from './odp-event';
+import { type OdpEvent, serializeOdpEvents } from './odp-event';
 import { sleep, startTimer, stopTimer } from './timers';
 
 /** Settings of the ODP event batching; every one has a default. */
@@ -143,7 +143,7 @@ export class OdpEventManager {
   }
 
   private async send(config: OdpConfig, batch: OdpEvent[]): Promise<void> {
-    const body = JSON.stringify(batch);
+    const body = serializeOdpEvents(batch);
     for (let attempt = 0; ; attempt++) {
       const failure = await this.post(config, body);
       if (failure === null) {
