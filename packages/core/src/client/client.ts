@@ -106,10 +106,6 @@ export class Client implements UserContextHost {
     this.safely('start', () => this.configManager.start());
     this.safely('start', () => this.eventProcessor?.start());
     this.safely('start', () => this.odpManager?.start());
-    // A config that is there at once (a static datafile) reaches ODP at once, so sendOdpEvent
-    // works before onReady; the call after onReady is then a no-op for an unchanged config.
-    const initialConfig = this.configManager.getConfig();
-    if (initialConfig) this.safely('configure', () => this.odpManager?.updateConfig(initialConfig.odp));
 
     const parts: Promise<unknown>[] = [this.configManager.onReady()];
     if (this.eventProcessor) parts.push(Promise.resolve());
