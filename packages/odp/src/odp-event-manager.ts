@@ -139,7 +139,10 @@ export class OdpEventManager {
 
   private track(sending: Promise<void>): void {
     this.sending.add(sending);
-    void sending.finally(() => this.sending.delete(sending));
+    const forget = () => {
+      this.sending.delete(sending);
+    };
+    sending.then(forget, forget);
   }
 
   private async send(config: OdpConfig, batch: OdpEvent[]): Promise<void> {
@@ -173,8 +176,11 @@ export class OdpEventManager {
         body,
         timeoutMs: this.requestTimeoutMs,
       });
+      // Read the answer even when it is not needed, so the connection can be reused.
+      const text = await response.text().catch(() => '');
       if (response.status < 400) return null;
-      return { retry: response.status >= 500, message: `HTTP ${response.status}` };
+      const detail = text ? `: ${text.slice(0, 200)}` : '';
+      return { retry: response.status >= 500, message: `HTTP ${response.status}${detail}` };
     } catch (error) {
       return { retry: true, message: error instanceof Error ? error.message : String(error) };
     }
