@@ -87,6 +87,15 @@ describe('OdpEventManager against a fake ODP', () => {
     expect(server.eventBatches.map((b) => b.length)).toEqual([1, 1]);
   });
 
+  it("never keeps the process alive: its flush timer is unref'd", () => {
+    const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timeouts();
+    const m = manager({ flushIntervalMs: 60_000 });
+    m.enqueue(event(1)); // starts the flush timer
+    expect(m.metrics().queued).toBe(1);
+    expect(timeouts()).toBe(before);
+  });
+
   it('retries a batch after 5xx answers, then delivers it once', async () => {
     server.script('/v3/events', { status: 500 }, { status: 503 });
     const m = manager({ batchSize: 2 });
