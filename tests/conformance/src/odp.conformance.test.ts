@@ -128,38 +128,56 @@ const CALLS: Calls = {
   ],
 };
 
-async function runOfficial(server: OdpRecordingServer, calls: Calls): Promise<void> {
+/** What each fetching user ended up with: the fetch result, its segments and the flag's decision. */
+type Outcome = [fetched: boolean, segments: string[] | null, enabled: boolean, rule: string | null][];
+
+async function runOfficial(server: OdpRecordingServer, calls: Calls): Promise<Outcome> {
   const client = createOfficial({
     projectConfigManager: createStaticProjectConfigManager({ datafile: datafile(server.host) }),
     odpManager: createOfficialOdp({}),
   });
   await client.onReady();
-  for (const id of calls.fetchFor) await client.createUserContext(id)?.fetchQualifiedSegments();
+  const outcome: Outcome = [];
+  for (const id of calls.fetchFor) {
+    const user = client.createUserContext(id);
+    if (!user) throw new Error('the official SDK refused a user context');
+    const fetched = await user.fetchQualifiedSegments();
+    const decision = user.decide('flag');
+    outcome.push([fetched, user.qualifiedSegments, decision.enabled, decision.ruleKey]);
+  }
   for (const [action, type, identifiers, data] of calls.events) {
     client.sendOdpEvent(action, type, identifiers, data as Map<string, string> | undefined);
   }
   await client.close();
   await server.waitForEvents(calls.events.length);
+  return outcome;
 }
 
 async function runFlagKit(
   server: OdpRecordingServer,
   calls: Calls,
   dataSourceVersion?: string,
-): Promise<void> {
+): Promise<Outcome> {
   const odpManager = createFlagKitOdp({
     requester: fetchRequester,
     ...(dataSourceVersion ? { dataSourceVersion } : {}),
   });
   const client = createFlagKit({ datafile: datafile(server.host), odpManager });
   await client.onReady();
-  for (const id of calls.fetchFor) await client.createUserContext(id).fetchQualifiedSegments();
+  const outcome: Outcome = [];
+  for (const id of calls.fetchFor) {
+    const user = client.createUserContext(id);
+    const fetched = await user.fetchQualifiedSegments();
+    const decision = user.decide('flag');
+    outcome.push([fetched, user.qualifiedSegments, decision.enabled, decision.ruleKey]);
+  }
   for (const [action, type, identifiers, data] of calls.events) {
     expect(client.sendOdpEvent(action, type, identifiers, data as Map<string, string> | undefined)).toEqual({
       ok: true,
     });
   }
   await client.close();
+  return outcome;
 }
 
 /** Events with `idempotence_id` checked (a UUID v4, or the caller's) and set aside. */
@@ -184,9 +202,12 @@ describe('ODP requests: FlagKit vs the official SDK 6.6.1', () => {
     await flagkit.stop();
   });
 
-  it('sends byte-identical GraphQL bodies and the same headers for the same users', async () => {
-    await runOfficial(official, CALLS);
-    await runFlagKit(flagkit, CALLS, '6.6.1');
+  it('sends byte-identical GraphQL bodies and the same headers for the same users, with the same outcome', async () => {
+    const theirOutcome = await runOfficial(official, CALLS);
+    const ourOutcome = await runFlagKit(flagkit, CALLS, '6.6.1');
+    // Both read the same answer the same way, and decide the segment-targeted flag alike.
+    expect(ourOutcome).toEqual(theirOutcome);
+    expect(ourOutcome[0]).toEqual([true, ['vip'], true, 'rule_1']);
     const ours = flagkit.to('/v3/graphql');
     const theirs = official.to('/v3/graphql');
     expect(ours).toHaveLength(CALLS.fetchFor.length);
