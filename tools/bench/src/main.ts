@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { type AgreementReport, checkAgreement } from './agreement';
 import { currentEnvironment } from './environment';
+import { EVENT_SCENARIO_IDS, runEventScenarios } from './events/run-event-scenarios';
 import { createFixture, type DatafileFixture } from './fixtures';
 import { checksum, now, type PerSide, type TimingOptions } from './measure';
 import { type BenchOptions, parseOptions, USAGE } from './options';
@@ -14,6 +15,8 @@ import { decideNewContext } from './scenarios/decide-new-context';
 import { decidePrebuiltContext } from './scenarios/decide-prebuilt-context';
 import { heapAfterLoad } from './scenarios/heap-after-load';
 import { loadTime } from './scenarios/load-time';
+import { odpCachedSegments } from './scenarios/odp-cached-segments';
+import { odpSendEventEnqueue } from './scenarios/odp-send-event-enqueue';
 import type { ScenarioResult } from './scenarios/scenario-result';
 import { type BenchClient, type BenchUserContext, readyClient, userContextFor } from './sdks';
 
@@ -126,6 +129,21 @@ async function run(options: BenchOptions): Promise<BenchReport> {
       await prepared.clients.flagkit.close();
       await prepared.clients.reference.close();
     }
+  }
+  // Event processor scenarios (events-*): see events/run-event-scenarios.ts.
+  if (EVENT_SCENARIO_IDS.some((id) => selected(options, id))) {
+    results.push(
+      ...(await runEventScenarios(options, small, timing, (id) => selected(options, id), progress)),
+    );
+  }
+  // ODP (@flagkit/odp): each scenario starts its own fake ODP server and clients.
+  if (selected(options, 'odp-cached-segments')) {
+    progress('ODP fetchQualifiedSegments, cache hits...');
+    results.push(await odpCachedSegments(timing));
+  }
+  if (selected(options, 'odp-send-event-enqueue')) {
+    progress('ODP sendOdpEvent enqueue...');
+    results.push(await odpSendEventEnqueue(timing));
   }
   return { environment, results, agreement, checksum: checksum() };
 }

@@ -1010,30 +1010,30 @@ export class Client implements UserContextHost {
     identifiers?: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
     data?: ReadonlyMap<string, OdpDataValue> | Readonly<Record<string, OdpDataValue>>,
   ): OdpSendResult {
-    const refuse = (
-      reason: 'sdkNotReady' | 'odpNotIntegrated' | 'odpNotEnabled',
-      message: string,
-    ): OdpSendResult => {
-      this.log('error', message);
-      return { ok: false, reason, message };
-    };
-    if (!this.odpManager) return refuse('odpNotEnabled', 'ODP is not enabled: sendOdpEvent failed.');
+    if (!this.odpManager || this.odpManager.isEnabled?.() === false)
+      return this.refuseOdpEvent('odpNotEnabled', 'ODP is not enabled: sendOdpEvent failed.');
     const config = this.configManager.getConfig();
     if (!config)
-      return refuse('sdkNotReady', 'Optimizely SDK not configured properly yet: sendOdpEvent failed.');
+      return this.refuseOdpEvent(
+        'sdkNotReady',
+        'Optimizely SDK not configured properly yet: sendOdpEvent failed.',
+      );
     if (!config.odp.integrated)
-      return refuse('odpNotIntegrated', 'ODP is not integrated: sendOdpEvent failed.');
+      return this.refuseOdpEvent('odpNotIntegrated', 'ODP is not integrated: sendOdpEvent failed.');
     try {
-      return this.odpManager.sendEvent({
-        action,
-        ...(type === undefined ? {} : { type }),
-        ...(identifiers === undefined ? {} : { identifiers }),
-        ...(data === undefined ? {} : { data }),
-      });
+      return this.odpManager.sendEvent({ action, type, identifiers, data });
     } catch (error) {
       this.report(error);
       return { ok: false, reason: 'invalidInput', message: errorMessage(error) };
     }
+  }
+
+  private refuseOdpEvent(
+    reason: 'sdkNotReady' | 'odpNotIntegrated' | 'odpNotEnabled',
+    message: string,
+  ): OdpSendResult {
+    this.log('error', message);
+    return { ok: false, reason, message };
   }
 
   /** @internal Used by `OptimizelyUserContext.fetchQualifiedSegments`. */

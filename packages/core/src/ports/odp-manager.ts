@@ -1,4 +1,5 @@
 import type { OdpIntegration } from '../config/project-config';
+import type { FlagKitError } from '../errors/flagkit-error';
 
 /** Options for fetching qualified segments. */
 export type OdpSegmentOption = 'IGNORE_CACHE' | 'RESET_CACHE';
@@ -27,11 +28,15 @@ export type OdpSendResult =
         | 'queueFull'
         | 'closed';
       readonly message: string;
+      /** For `invalidInput`: a typed error naming the argument (and key) that was wrong. */
+      readonly error?: FlagKitError;
     };
 
 /** The ODP port, implemented by `@flagkit/odp`. */
 export interface OdpManager {
   start(): void;
+  /** False when the user turned ODP off; `sendOdpEvent` then refuses with `odpNotEnabled`. */
+  isEnabled?(): boolean;
   onReady?(): Promise<void>;
   /** Called with each new datafile's ODP settings. */
   updateConfig(config: OdpIntegration): void;

@@ -1,0 +1,528 @@
+import {
+  areEventContextsEqual,
+  type EventDispatcher,
+  type EventProcessor,
+  FlagKitError,
+  type LogEvent,
+  type Logger,
+  noopLogger,
+  type UserEvent,
+  uuidV4,
+} from '@flagkit/core';
+import { createStoreId, type EventStore, isStoreIdOfRun } from './event-store';
+import { buildLogEvent } from './log-event-builder';
+import {
+  type DropReason,
+  EventMetrics,
+  type EventMetricsRecorder,
+  type EventMetricsSnapshot,
+} from './metrics';
+import { InMemoryQueue, type Queue } from './queue';
+import { EVENT_NOT_SERIALIZABLE } from './requester-dispatcher';
+import { type BackoffOptions, backoffDelay, classifyResponse, DEFAULT_BACKOFF, sleep } from './retry';
+
+/** Defaults of {@link BatchEventProcessorOptions}. */
+export const BATCH_DEFAULTS = Object.freeze({
+  batchSize: 10,
+  /** Node's default; the browser entrypoint passes 1 000 ms. */
+  flushInterval: 30_000,
+  /** Events held in memory at most (queued + in flight + pending retry), about 10 MB of events. */
+  maxQueueSize: 10_000,
+  maxRetries: 3,
+  closeTimeout: 10_000,
+  /** Requests in flight at once; more batches wait their turn (a flood of sockets is slower). */
+  maxConcurrentRequests: 32,
+});
+
+/** Options of {@link createBatchEventProcessor}. Names follow Optimizely's where theirs exist. */
+export interface BatchEventProcessorOptions {
+  /** Sends each logx request (see `createRequesterDispatcher`). */
+  readonly eventDispatcher: EventDispatcher;
+  /** Events per request; default 10. A full batch is sent at once. */
+  readonly batchSize?: number;
+  /** Ms before a partial batch is sent; default 30 000 (browsers: 1 000). Also paces resends of pending events. */
+  readonly flushInterval?: number;
+  /** Events held in memory at most; beyond it new events are dropped (`queue_full`). Default 10 000. */
+  readonly maxQueueSize?: number;
+  /** Where events wait for their batch; default a bounded in-memory queue of `maxQueueSize`. */
+  readonly queue?: Queue<UserEvent>;
+  /** Overrides the logx URL for every region (default: US or EU host by datafile region). */
+  readonly endpoint?: string;
+  /** Durable pending events (see `createKeyValueEventStore`); default none. */
+  readonly eventStore?: EventStore;
+  /** Receives every metric update; `getMetrics()` works without it. */
+  readonly metrics?: EventMetricsRecorder;
+  /** Retries per request after the first attempt; default 3. Afterwards the events stay pending. */
+  readonly maxRetries?: number;
+  /** Backoff between retries; default 200 ms doubling to 1 s, plus up to 50 ms jitter. */
+  readonly backoff?: Partial<BackoffOptions>;
+  /** Ms `stop()` waits for delivery before it settles anyway; default 10 000. */
+  readonly closeTimeout?: number;
+  /**
+   * Requests in flight at once; further batches wait for a free slot (they still count as in
+   * flight). Default 32: a few dozen keep-alive connections move events faster than thousands of sockets.
+   */
+  readonly maxConcurrentRequests?: number;
+  readonly logger?: Logger;
+}
+
+type Listener = (logEvent: LogEvent) => void;
+
+const isPositiveInteger = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1;
+const isNonNegative = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+/**
+ * Batches events by context, dispatches them with retries and keeps what could not be delivered,
+ * so no event is lost silently: each accepted event is either acknowledged by logx once or counted
+ * as dropped with a reason (see {@link EventMetricsSnapshot}).
+ *
+ * An event is always in exactly one place: the queue, one in-flight request, or the pending list
+ * (retries exhausted; resent on the next flush). That is what keeps delivery exactly-once by uuid.
+ */
+export class BatchEventProcessor implements EventProcessor {
+  private readonly dispatcher: EventDispatcher;
+  private readonly batchSize: number;
+  private readonly flushInterval: number;
+  private readonly maxQueueSize: number;
+  private readonly maxRetries: number;
+  private readonly closeTimeout: number;
+  private readonly maxConcurrentRequests: number;
+  private readonly backoff: BackoffOptions;
+  private readonly endpoint: string | undefined;
+  private readonly queue: Queue<UserEvent>;
+  private readonly store: EventStore | undefined;
+  private readonly logger: Logger;
+  private readonly metrics: EventMetrics;
+  private readonly listeners: Listener[] = [];
+
+  /** Retries exhausted; resent with the next flush. */
+  private pending: UserEvent[] = [];
+  /** Events inside in-flight requests. */
+  private inFlightCount = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Requests being sent now, and the sends waiting for a slot (a FIFO with a moving head). */
+  private activeRequests = 0;
+  private slotWaiters: (() => void)[] = [];
+  private slotHead = 0;
+  /** Queue + pending + in flight: what `maxQueueSize` bounds. */
+  private held = 0;
+  private timer: unknown;
+  private started = false;
+  private stopping = false;
+  /** `stop()` timed out: retries end, leftovers are counted. */
+  private abandoned = false;
+  private stopPromise: Promise<void> | undefined;
+  private loading: Promise<void> = Promise.resolve();
+  /** With a store: each held event's store id. */
+  private readonly storeIds = new Map<UserEvent, string>();
+  /** In this run's store ids, so loading the store never picks up this run's own events. */
+  private readonly runToken = uuidV4().slice(0, 8);
+  private readonly dropLogCounts: Partial<Record<DropReason, number>> = {};
+  private storeFailures = 0;
+
+  constructor(options: BatchEventProcessorOptions) {
+    this.logger = options.logger ?? noopLogger;
+    this.dispatcher = options.eventDispatcher;
+    this.batchSize = this.option('batchSize', options.batchSize, isPositiveInteger, BATCH_DEFAULTS.batchSize);
+    this.flushInterval = this.option(
+      'flushInterval',
+      options.flushInterval,
+      (v): v is number => isNonNegative(v) && v > 0,
+      BATCH_DEFAULTS.flushInterval,
+    );
+    this.maxQueueSize = this.option(
+      'maxQueueSize',
+      options.maxQueueSize,
+      isPositiveInteger,
+      BATCH_DEFAULTS.maxQueueSize,
+    );
+    this.maxRetries = this.option(
+      'maxRetries',
+      options.maxRetries,
+      (v): v is number => isNonNegative(v) && Number.isInteger(v),
+      BATCH_DEFAULTS.maxRetries,
+    );
+    this.closeTimeout = this.option(
+      'closeTimeout',
+      options.closeTimeout,
+      isNonNegative,
+      BATCH_DEFAULTS.closeTimeout,
+    );
+    this.maxConcurrentRequests = this.option(
+      'maxConcurrentRequests',
+      options.maxConcurrentRequests,
+      isPositiveInteger,
+      BATCH_DEFAULTS.maxConcurrentRequests,
+    );
+    const backoff = options.backoff ?? {};
+    this.backoff = {
+      initialMs: this.option(
+        'backoff.initialMs',
+        backoff.initialMs,
+        isNonNegative,
+        DEFAULT_BACKOFF.initialMs,
+      ),
+      maxMs: this.option('backoff.maxMs', backoff.maxMs, isNonNegative, DEFAULT_BACKOFF.maxMs),
+      jitterMs: this.option('backoff.jitterMs', backoff.jitterMs, isNonNegative, DEFAULT_BACKOFF.jitterMs),
+    };
+    this.endpoint = this.option(
+      'endpoint',
+      options.endpoint,
+      (v): v is string => typeof v === 'string' && v.length > 0,
+      undefined,
+    );
+    this.queue = options.queue ?? new InMemoryQueue<UserEvent>(this.maxQueueSize);
+    this.store = options.eventStore;
+    this.metrics = new EventMetrics(options.metrics);
+  }
+
+  /** An option's value; an invalid one (only when actually given) is logged and replaced. */
+  private option<T>(name: string, value: unknown, valid: (v: unknown) => v is T, fallback: T): T {
+    if (value === undefined) return fallback;
+    if (valid(value)) return value;
+    this.logger.log('warn', `Invalid ${name} ${String(value)}; using ${String(fallback)}.`);
+    return fallback;
+  }
+
+  /** Sends what an earlier run left in the event store. Called once by the client. */
+  start(): void {
+    if (this.started || this.stopping) return;
+    this.started = true;
+    if (this.store) this.loading = this.loadStored(this.store);
+  }
+
+  private async loadStored(store: EventStore): Promise<void> {
+    let stored: Awaited<ReturnType<EventStore['load']>>;
+    try {
+      stored = await store.load();
+    } catch (error) {
+      this.logger.log('error', `Could not load pending events from the event store: ${String(error)}`);
+      return;
+    }
+    let loaded = 0;
+    for (const { id, event } of stored) {
+      if (isStoreIdOfRun(id, this.runToken)) continue; // saved by this run: held or settled already
+      if (this.held >= this.maxQueueSize) break; // the rest stay stored for a later run
+      this.storeIds.set(event, id);
+      this.pending.push(event);
+      this.held++;
+      loaded++;
+    }
+    if (loaded === 0) return;
+    this.metrics.count('queued', loaded);
+    this.metrics.setQueueSize(this.held);
+    this.logger.log('info', `Sending ${loaded} pending events from the event store.`);
+    if (!this.stopping) this.flushPending();
+  }
+
+  /** Accepts an event. Never throws; refusals are logged and counted as drops. */
+  process(event: UserEvent): void {
+    if (this.stopping) {
+      this.drop('closed', 1, 'the event processor is closed');
+      return;
+    }
+    if (this.held >= this.maxQueueSize) {
+      this.drop('queue_full', 1, `${this.maxQueueSize} events are held`);
+      return;
+    }
+    if (typeof event !== 'object' || event === null || typeof event.context !== 'object' || !event.context) {
+      this.drop('invalid_event', 1, 'process() was given something that is not a user event');
+      return;
+    }
+    const queue = this.queue;
+    const last = queue.last();
+    // Contexts are shared per config revision, so the identity check settles almost every call.
+    if (last !== undefined && last.context !== event.context && !areEventContextsEqual(last, event)) {
+      this.flushQueue();
+    }
+    if (!queue.add(event)) {
+      this.drop('queue_full', 1, 'the queue is full');
+      return;
+    }
+    this.held++;
+    this.metrics.count('queued', 1);
+    this.metrics.setQueueSize(this.held);
+    if (this.store) this.save(this.store, event);
+    if (queue.size() >= this.batchSize) this.flushQueue();
+    else this.armTimer();
+  }
+
+  /** Sends everything queued and pending now; resolves when those requests (and their retries) settle. */
+  async flush(): Promise<void> {
+    this.flushQueue();
+    this.flushPending();
+    await this.loading; // stored events of an earlier run join `pending` when loaded
+    this.flushPending();
+    await Promise.all(this.inFlight);
+  }
+
+  /**
+   * Stops accepting events, sends everything (retrying while the endpoint is down) and settles
+   * once every request has settled or `closeTimeout` passed. Idempotent; never rejects.
+   */
+  stop(): Promise<void> {
+    this.stopPromise ??= this.drain();
+    return this.stopPromise;
+  }
+
+  /** The counters and the queue-size gauge now. */
+  getMetrics(): EventMetricsSnapshot {
+    return this.metrics.snapshot();
+  }
+
+  /** Subscribes to every logx request, before it is sent (the LOG_EVENT notification). */
+  onDispatch(listener: (logEvent: LogEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const index = this.listeners.indexOf(listener);
+      if (index >= 0) this.listeners.splice(index, 1);
+    };
+  }
+
+  /** The request these events would make (same endpoint rules as dispatches). */
+  buildLogEvent(events: readonly UserEvent[]): LogEvent {
+    return buildLogEvent(events, this.endpoint);
+  }
+
+  private async drain(): Promise<void> {
+    this.stopping = true;
+    this.clearTimer();
+    let timedOut = false;
+    const timeout = sleep(this.closeTimeout).then(() => {
+      timedOut = true;
+    });
+    const delivery = (async () => {
+      await this.loading;
+      while (!timedOut) {
+        this.flushQueue();
+        this.flushPending();
+        if (this.inFlight.size === 0) return;
+        await Promise.race([Promise.all(this.inFlight), timeout]);
+        // Retries exhausted with the endpoint still down: pause before the next round.
+        if (this.pending.length > 0) await Promise.race([sleep(this.backoff.maxMs), timeout]);
+      }
+    })();
+    await Promise.race([delivery, timeout]);
+    if (this.held === 0) return;
+    this.abandoned = true;
+    const undelivered = this.held;
+    const leftover = this.queue.remove(Number.MAX_SAFE_INTEGER).concat(this.pending);
+    this.pending = [];
+    this.releaseUndelivered(leftover);
+    this.logger.log(
+      'error',
+      `Event processor closed after ${this.closeTimeout} ms with ${undelivered} events undelivered${this.store ? ' (kept in the event store)' : ''}.`,
+    );
+  }
+
+  /** After a close timeout: stored events wait for the next run; others are counted as dropped. */
+  private releaseUndelivered(events: readonly UserEvent[]): void {
+    if (events.length === 0) return;
+    this.held -= events.length;
+    this.metrics.setQueueSize(this.held);
+    if (!this.store) this.metrics.drop('close_timeout', events.length);
+  }
+
+  private armTimer(): void {
+    if (this.timer !== undefined || this.stopping) return;
+    const handle = setTimeout(() => {
+      this.timer = undefined;
+      this.flushPending();
+      this.flushQueue();
+    }, this.flushInterval) as { unref?: () => void };
+    handle.unref?.();
+    this.timer = handle;
+  }
+
+  private clearTimer(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private flushQueue(): void {
+    this.clearTimer();
+    while (this.queue.size() > 0) this.dispatchGrouped(this.queue.remove(this.batchSize));
+    if (this.pending.length > 0) this.armTimer();
+  }
+
+  private flushPending(): void {
+    if (this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
+    for (let i = 0; i < events.length; i += this.batchSize) {
+      this.dispatchGrouped(events.slice(i, i + this.batchSize));
+    }
+  }
+
+  /** Dispatches `events` as one request per run of equal contexts. */
+  private dispatchGrouped(events: UserEvent[]): void {
+    let start = 0;
+    for (let i = 1; i < events.length; i++) {
+      const a = events[i - 1]!;
+      const b = events[i]!;
+      if (a.context !== b.context && !areEventContextsEqual(a, b)) {
+        this.dispatch(events.slice(start, i));
+        start = i;
+      }
+    }
+    if (events.length > 0) this.dispatch(start === 0 ? events : events.slice(start));
+  }
+
+  private dispatch(batch: UserEvent[]): void {
+    this.inFlightCount += batch.length;
+    let logEvent: LogEvent;
+    try {
+      logEvent = buildLogEvent(batch, this.endpoint);
+    } catch (error) {
+      // Only a malformed custom UserEvent gets here; resending cannot fix it.
+      this.inFlightCount -= batch.length;
+      this.settle(batch);
+      this.drop('invalid_event', batch.length, `the batch could not be built: ${String(error)}`);
+      return;
+    }
+    for (let i = 0; i < this.listeners.length; i++) {
+      try {
+        this.listeners[i]!(logEvent);
+      } catch (error) {
+        this.logger.log('error', `A LOG_EVENT listener threw: ${String(error)}`);
+      }
+    }
+    const request = this.send(batch, logEvent).finally(() => this.inFlight.delete(request));
+    this.inFlight.add(request);
+  }
+
+  private async send(batch: UserEvent[], logEvent: LogEvent): Promise<void> {
+    const count = batch.length;
+    for (let attempt = 0; ; attempt++) {
+      let outcome: 'success' | 'retry' | 'drop' | 'invalid';
+      let detail: string;
+      const slot = this.acquireSlot();
+      if (slot) await slot;
+      try {
+        const response = await this.dispatcher.dispatchEvent(logEvent);
+        outcome = classifyResponse(response);
+        detail = `HTTP ${response?.statusCode ?? 'no status'}`;
+      } catch (error) {
+        // A batch that cannot be serialised never will be; anything else may be the network.
+        outcome =
+          FlagKitError.isInstance(error) && error.code === EVENT_NOT_SERIALIZABLE ? 'invalid' : 'retry';
+        detail = error instanceof Error ? error.message : String(error);
+      } finally {
+        this.releaseSlot();
+      }
+      if (outcome === 'success') {
+        this.inFlightCount -= count;
+        this.settle(batch);
+        this.metrics.count('dispatched', count);
+        return;
+      }
+      if (outcome === 'drop' || outcome === 'invalid') {
+        this.inFlightCount -= count;
+        this.settle(batch);
+        if (outcome === 'drop') this.drop('rejected', count, `logx rejected the request (${detail})`);
+        else this.drop('invalid_event', count, detail);
+        return;
+      }
+      if (attempt >= this.maxRetries || this.abandoned) {
+        this.inFlightCount -= count;
+        this.metrics.count('failed', count);
+        if (this.abandoned) {
+          this.releaseUndelivered(batch);
+          return;
+        }
+        if (this.logger.isEnabled('warn')) {
+          this.logger.log(
+            'warn',
+            `Dispatch of ${count} events failed after ${attempt + 1} attempts (${detail}); they stay pending.`,
+          );
+        }
+        for (let i = 0; i < count; i++) this.pending.push(batch[i]!);
+        this.armTimer();
+        return;
+      }
+      this.metrics.count('retried', 1);
+      await sleep(backoffDelay(attempt + 1, this.backoff));
+    }
+  }
+
+  /** Takes a request slot: at once (undefined) when one is free, else a promise of the next one. */
+  private acquireSlot(): Promise<void> | undefined {
+    if (this.activeRequests < this.maxConcurrentRequests) {
+      this.activeRequests++;
+      return undefined;
+    }
+    return new Promise((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  /** Hands the slot to the longest waiting send, or frees it. */
+  private releaseSlot(): void {
+    if (this.slotHead < this.slotWaiters.length) {
+      const next = this.slotWaiters[this.slotHead]!;
+      this.slotHead++;
+      if (this.slotHead > 1024 && this.slotHead * 2 > this.slotWaiters.length) {
+        this.slotWaiters = this.slotWaiters.slice(this.slotHead);
+        this.slotHead = 0;
+      }
+      next();
+      return;
+    }
+    this.activeRequests--;
+  }
+
+  /** The events left for good (delivered or dropped): release them and their stored copies. */
+  private settle(batch: readonly UserEvent[]): void {
+    this.held -= batch.length;
+    this.metrics.setQueueSize(this.held);
+    const store = this.store;
+    if (!store) return;
+    for (const event of batch) {
+      const id = this.storeIds.get(event);
+      if (id === undefined) continue;
+      this.storeIds.delete(event);
+      this.callStore(() => store.remove(id), 'remove an event from');
+    }
+  }
+
+  private save(store: EventStore, event: UserEvent): void {
+    const id = createStoreId(event, this.runToken);
+    this.storeIds.set(event, id);
+    this.callStore(() => store.save(id, event), 'save an event to');
+  }
+
+  private callStore(operation: () => void | Promise<void>, what: string): void {
+    // Logged on the first failure and every 1000th: a full or broken store must not flood the log.
+    const fail = (error: unknown) => {
+      this.storeFailures++;
+      if (this.storeFailures === 1 || this.storeFailures % 1000 === 0) {
+        this.logger.log(
+          'error',
+          `Could not ${what} the event store (the event is kept in memory; ${this.storeFailures} store failures so far): ${String(error)}`,
+        );
+      }
+    };
+    try {
+      const result = operation();
+      if (result && typeof result.then === 'function') result.then(undefined, fail);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  private drop(reason: DropReason, count: number, why: string): void {
+    this.metrics.drop(reason, count);
+    // The first drop of each reason is logged, then every 1000th, so a dead endpoint can't flood logs.
+    const seen = (this.dropLogCounts[reason] ?? 0) + 1;
+    this.dropLogCounts[reason] = seen;
+    if ((seen === 1 || seen % 1000 === 0) && this.logger.isEnabled('warn')) {
+      this.logger.log('warn', `Dropped ${count} event(s), ${reason}: ${why} (${seen} such drops so far).`);
+    }
+  }
+}
+
+/** Creates a {@link BatchEventProcessor}: the name Optimizely's SDK uses. */
+export function createBatchEventProcessor(options: BatchEventProcessorOptions): BatchEventProcessor {
+  return new BatchEventProcessor(options);
+}

@@ -1,0 +1,193 @@
+import { FlagKitError, type KeyValueStore, type Logger, noopLogger, type UserEvent } from '@flagkit/core';
+
+/** A pending event as the store returns it. */
+export interface StoredEvent {
+  /** The store id the processor gave it (sorts chronologically). */
+  readonly id: string;
+  readonly event: UserEvent;
+}
+
+/**
+ * Durable pending events, so none are lost when the network is down or the process restarts:
+ * localStorage in browsers, a file or Redis on servers. Every method may be sync or async.
+ *
+ * The processor saves each event before it is sent, removes it once logx has it (or has rejected
+ * it for good), and on start sends whatever a previous run left behind.
+ */
+export interface EventStore {
+  /** Keeps `event` under `id`. May reject (e.g. {@link EventStoreFullError}); the event then stays in memory only. */
+  save(id: string, event: UserEvent): void | Promise<void>;
+  remove(id: string): void | Promise<void>;
+  /** Every stored, unexpired event, oldest first. */
+  load(): readonly StoredEvent[] | Promise<readonly StoredEvent[]>;
+}
+
+/** Thrown by a store that holds `maxSize` events. */
+export class EventStoreFullError extends FlagKitError {
+  constructor(maxSize: number) {
+    super('EVENT_STORE_FULL', `The event store holds its maximum of ${maxSize} events.`);
+    this.name = 'EventStoreFullError';
+  }
+}
+
+let sequence = 0;
+
+/**
+ * A store id for `event`: its timestamp and a rolling counter in fixed-width base 36 (so ids sort
+ * chronologically as strings), then `run` (the processor's run token, so a processor can tell its
+ * own events from an earlier run's) and the uuid (so ids never collide).
+ */
+export function createStoreId(event: UserEvent, run = ''): string {
+  sequence = (sequence + 1) % 1_679_616; // 36^4
+  const time = Math.max(0, event.timestamp).toString(36).padStart(9, '0');
+  return `${time}${sequence.toString(36).padStart(4, '0')}_${run}_${event.uuid}`;
+}
+
+/** Whether `id` was made by {@link createStoreId} with this `run` token. */
+export function isStoreIdOfRun(id: string, run: string): boolean {
+  return id.includes(`_${run}_`);
+}
+
+/** Options of {@link createKeyValueEventStore}. */
+export interface KeyValueEventStoreOptions {
+  /** Namespace of the store's keys; default `flagkit_event:`. */
+  readonly prefix?: string;
+  /** Most events held; default 500. */
+  readonly maxSize?: number;
+  /** Events older than this are discarded on load; default 10 days. */
+  readonly ttlMs?: number;
+  readonly logger?: Logger;
+  /** The clock (for tests); default `Date.now`. */
+  readonly now?: () => number;
+}
+
+interface StoredRecord {
+  readonly storedAt: number;
+  readonly event: UserEvent;
+}
+
+const TEN_DAYS_MS = 10 * 24 * 60 * 60 * 1000;
+
+function isUserEvent(value: unknown): value is UserEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const event = value as Partial<UserEvent>;
+  return (
+    (event.type === 'impression' || event.type === 'conversion') &&
+    typeof event.uuid === 'string' &&
+    typeof event.timestamp === 'number' &&
+    typeof event.context === 'object' &&
+    event.context !== null &&
+    typeof event.user === 'object' &&
+    event.user !== null &&
+    Array.isArray(event.user.attributes)
+  );
+}
+
+/**
+ * An {@link EventStore} on any {@link KeyValueStore}: each event is one JSON value under
+ * `prefix + id`. Unreadable and expired entries are removed on load (logged).
+ */
+export function createKeyValueEventStore(
+  store: KeyValueStore,
+  options: KeyValueEventStoreOptions = {},
+): EventStore {
+  return new KeyValueEventStore(store, options);
+}
+
+class KeyValueEventStore implements EventStore {
+  private readonly prefix: string;
+  private readonly maxSize: number;
+  private readonly ttlMs: number;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  /** Our ids currently in the store, read once from `keys()`. */
+  private ids: Promise<Set<string>> | undefined;
+  /** The latest write per id, so a remove never overtakes its save on an async store. */
+  private readonly writes = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly store: KeyValueStore,
+    options: KeyValueEventStoreOptions,
+  ) {
+    this.prefix = typeof options.prefix === 'string' ? options.prefix : 'flagkit_event:';
+    this.maxSize =
+      typeof options.maxSize === 'number' && options.maxSize >= 1 ? Math.floor(options.maxSize) : 500;
+    this.ttlMs = typeof options.ttlMs === 'number' && options.ttlMs > 0 ? options.ttlMs : TEN_DAYS_MS;
+    this.logger = options.logger ?? noopLogger;
+    this.now = options.now ?? Date.now;
+  }
+
+  private knownIds(): Promise<Set<string>> {
+    this.ids ??= Promise.resolve(this.store.keys()).then(
+      (keys) => {
+        const ids = new Set<string>();
+        for (const key of keys) if (key.startsWith(this.prefix)) ids.add(key.slice(this.prefix.length));
+        return ids;
+      },
+      (error: unknown) => {
+        this.logger.log('error', `Event store: could not list keys: ${String(error)}`);
+        return new Set<string>();
+      },
+    );
+    return this.ids;
+  }
+
+  private chain(id: string, operation: () => Promise<void>): Promise<void> {
+    const previous = this.writes.get(id);
+    const next = (previous ? previous.then(operation, operation) : operation()).finally(() => {
+      if (this.writes.get(id) === next) this.writes.delete(id);
+    });
+    this.writes.set(id, next);
+    return next;
+  }
+
+  save(id: string, event: UserEvent): Promise<void> {
+    return this.chain(id, async () => {
+      const ids = await this.knownIds();
+      if (!ids.has(id) && ids.size >= this.maxSize) throw new EventStoreFullError(this.maxSize);
+      ids.add(id);
+      const record: StoredRecord = { storedAt: this.now(), event };
+      await this.store.set(this.prefix + id, JSON.stringify(record));
+    });
+  }
+
+  remove(id: string): Promise<void> {
+    return this.chain(id, async () => {
+      const ids = await this.knownIds();
+      ids.delete(id);
+      await this.store.remove(this.prefix + id);
+    });
+  }
+
+  async load(): Promise<readonly StoredEvent[]> {
+    const ids = [...(await this.knownIds())].sort();
+    const events: StoredEvent[] = [];
+    const now = this.now();
+    for (const id of ids) {
+      let record: StoredRecord | undefined;
+      try {
+        const text = await this.store.get(this.prefix + id);
+        const parsed: unknown = typeof text === 'string' ? JSON.parse(text) : undefined;
+        const candidate = parsed as Partial<StoredRecord> | undefined;
+        if (candidate && isUserEvent(candidate.event)) {
+          record = {
+            storedAt: typeof candidate.storedAt === 'number' ? candidate.storedAt : now,
+            event: candidate.event,
+          };
+        }
+      } catch {
+        record = undefined;
+      }
+      if (!record) {
+        this.logger.log('warn', `Event store: discarding unreadable entry ${id}.`);
+        await this.remove(id).catch(() => {});
+      } else if (now - record.storedAt > this.ttlMs) {
+        this.logger.log('warn', `Event store: discarding event ${record.event.uuid}, older than its TTL.`);
+        await this.remove(id).catch(() => {});
+      } else {
+        events.push({ id, event: record.event });
+      }
+    }
+    return events;
+  }
+}

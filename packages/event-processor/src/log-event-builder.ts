@@ -1,0 +1,145 @@
+import type { ConversionEvent, EventContext, ImpressionEvent, LogEvent, UserEvent } from '@flagkit/core';
+
+/** logx endpoints by datafile region. Unknown regions use US, as Optimizely's SDKs do. */
+export const LOGX_ENDPOINTS: Readonly<Record<'US' | 'EU', string>> = Object.freeze({
+  US: 'https://logx.optimizely.com/v1/events',
+  EU: 'https://eu.logx.optimizely.com/v1/events',
+});
+
+const BOT_FILTERING = '$opt_bot_filtering';
+const CAMPAIGN_ACTIVATED = 'campaign_activated';
+const DIGITS_ONLY = /^[0-9]+$/;
+
+/** The logx endpoint for a region (`US` when the region is empty or unknown). */
+export function endpointForRegion(region: string | undefined): string {
+  return region === 'EU' ? LOGX_ENDPOINTS.EU : LOGX_ENDPOINTS.US;
+}
+
+// Key order below is the order Optimizely's JavaScript SDK writes, so `JSON.stringify` of our batch
+// is the same text as theirs. Each object is one literal so V8 gives every visitor one shape.
+
+function visitorAttributes(event: UserEvent, context: EventContext) {
+  const source = event.user.attributes;
+  const attributes: { entity_id: string; key: string; type: 'custom'; value: string | number | boolean }[] =
+    [];
+  for (let i = 0; i < source.length; i++) {
+    const attribute = source[i]!;
+    attributes.push({
+      entity_id: attribute.entityId,
+      key: attribute.key,
+      type: 'custom',
+      value: attribute.value,
+    });
+  }
+  if (typeof context.botFiltering === 'boolean') {
+    attributes.push({
+      entity_id: BOT_FILTERING,
+      key: BOT_FILTERING,
+      type: 'custom',
+      value: context.botFiltering,
+    });
+  }
+  return attributes;
+}
+
+function impressionSnapshot(event: ImpressionEvent) {
+  const experimentId = event.experiment.id ?? '';
+  const campaignId = event.layer.id || experimentId || null;
+  const variationId = event.variation.id;
+  return {
+    decisions: [
+      {
+        campaign_id: campaignId,
+        experiment_id: experimentId,
+        variation_id: variationId && DIGITS_ONLY.test(variationId) ? variationId : null,
+        metadata: {
+          flag_key: event.flagKey,
+          rule_key: event.ruleKey,
+          rule_type: event.ruleType,
+          variation_key: event.variation.key,
+          enabled: event.enabled,
+          // Absent unless CMAB decided it (JSON.stringify leaves undefined out, as the reference's does).
+          cmab_uuid: event.cmabUuid,
+        },
+      },
+    ],
+    events: [
+      { entity_id: campaignId, timestamp: event.timestamp, key: CAMPAIGN_ACTIVATED, uuid: event.uuid },
+    ],
+  };
+}
+
+interface ConversionWireEvent {
+  entity_id: string | null;
+  key: string;
+  timestamp: number;
+  uuid: string;
+  tags?: unknown;
+  value?: number;
+  revenue?: number;
+}
+
+function conversionSnapshot(event: ConversionEvent) {
+  const wire: ConversionWireEvent = {
+    entity_id: event.event.id,
+    key: event.event.key,
+    timestamp: event.timestamp,
+    uuid: event.uuid,
+  };
+  // The tags go out whole, `revenue` and `value` included, as the reference sends them.
+  if (event.tags) wire.tags = event.tags;
+  if (event.value !== null && event.value !== undefined) wire.value = event.value;
+  if (event.revenue !== null && event.revenue !== undefined) wire.revenue = event.revenue;
+  return { events: [wire] };
+}
+
+/** The logx batch body (`LogEvent.params`) for events that share one context. */
+export interface LogxBatch {
+  readonly client_name: string;
+  readonly client_version: string;
+  readonly account_id: string;
+  readonly project_id: string;
+  readonly revision: string;
+  readonly anonymize_ip: boolean;
+  readonly enrich_decisions: true;
+  readonly visitors: readonly unknown[];
+}
+
+/**
+ * Builds the logx batch for `events`, one visitor per event, exactly as Optimizely's JavaScript SDK
+ * does. The context (account, revision, client) is the first event's: callers group by context.
+ */
+export function buildLogxBatch(events: readonly UserEvent[]): LogxBatch {
+  const context = events[0]?.context;
+  const visitors: unknown[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    visitors.push({
+      snapshots: [event.type === 'impression' ? impressionSnapshot(event) : conversionSnapshot(event)],
+      visitor_id: event.user.id,
+      attributes: visitorAttributes(event, event.context),
+    });
+  }
+  return {
+    client_name: context?.clientName ?? '',
+    client_version: context?.clientVersion ?? '',
+    account_id: context?.accountId ?? '',
+    project_id: context?.projectId ?? '',
+    revision: context?.revision ?? '',
+    anonymize_ip: context?.anonymizeIP ?? false,
+    enrich_decisions: true,
+    visitors,
+  };
+}
+
+/**
+ * Builds the request for `events`: the batch body, POSTed to `endpoint` when given, else to the
+ * logx host of the first event's region.
+ */
+export function buildLogEvent(events: readonly UserEvent[], endpoint?: string): LogEvent {
+  return {
+    url: endpoint ?? endpointForRegion(events[0]?.context.region),
+    httpVerb: 'POST',
+    params: buildLogxBatch(events),
+  };
+}

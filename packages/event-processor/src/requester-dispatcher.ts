@@ -1,0 +1,61 @@
+import {
+  type DispatchResponse,
+  type EventDispatcher,
+  FlagKitError,
+  type LogEvent,
+  type Requester,
+} from '@flagkit/core';
+
+/** The `FlagKitError` code a dispatcher throws for events that cannot be written as JSON; the processor drops them. */
+export const EVENT_NOT_SERIALIZABLE = 'EVENT_NOT_SERIALIZABLE';
+
+/** Options of {@link createRequesterDispatcher}. */
+export interface RequesterDispatcherOptions {
+  /** Ms the whole request may take before it fails (and is retried); default 10 000. */
+  readonly timeoutMs?: number;
+  /** Browsers: let requests outlive the page; default false. */
+  readonly keepalive?: boolean;
+}
+
+const HEADERS = Object.freeze({ 'content-type': 'application/json' });
+
+/**
+ * An {@link EventDispatcher} on the HTTP port: POSTs the batch as JSON and resolves with the
+ * status. Rejects only when no response arrived (the requester's network error or timeout).
+ * The response body is read and discarded so connections can be reused.
+ */
+export function createRequesterDispatcher(
+  requester: Requester,
+  options: RequesterDispatcherOptions = {},
+): EventDispatcher {
+  const timeoutMs =
+    typeof options.timeoutMs === 'number' && options.timeoutMs > 0 ? options.timeoutMs : 10_000;
+  const keepalive = options.keepalive === true;
+  return {
+    async dispatchEvent(logEvent: LogEvent): Promise<DispatchResponse> {
+      let body: string;
+      try {
+        body = JSON.stringify(logEvent.params);
+      } catch (cause) {
+        // e.g. a BigInt or a cycle in the tags: resending cannot help, so the processor drops it.
+        throw new FlagKitError(
+          EVENT_NOT_SERIALIZABLE,
+          `The events cannot be sent as JSON: ${String(cause)}`,
+          {
+            cause,
+          },
+        );
+      }
+      const response = await requester.request({
+        url: logEvent.url,
+        method: 'POST',
+        headers: HEADERS,
+        body,
+        timeoutMs,
+        keepalive,
+      });
+      await response.text().catch(() => '');
+      return { statusCode: response.status };
+    },
+  };
+}

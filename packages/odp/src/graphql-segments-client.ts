@@ -1,0 +1,86 @@
+import type { Logger, Requester } from '@flagkit/core';
+import type { OdpConfig } from './odp-config';
+import { SegmentsFetchError } from './segments-fetch-error';
+import { type OdpUserKey, parseSegmentsAnswer, segmentsQueryBody } from './segments-query';
+import { startTimer, stopTimer } from './timers';
+
+/** Default bound on a whole segments request, answer included. */
+export const DEFAULT_SEGMENTS_API_TIMEOUT_MS = 10_000;
+
+function isTimeoutError(error: unknown): boolean {
+  const e = error as { name?: unknown; code?: unknown } | null;
+  const name = typeof e?.name === 'string' ? e.name : '';
+  const code = typeof e?.code === 'string' ? e.code : '';
+  return name === 'TimeoutError' || code === 'ETIMEDOUT' || code.endsWith('_TIMEOUT');
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Asks ODP's GraphQL API which segments a user qualifies for. */
+export class GraphqlSegmentsClient {
+  constructor(
+    private readonly requester: Requester,
+    private readonly timeoutMs: number = DEFAULT_SEGMENTS_API_TIMEOUT_MS,
+  ) {}
+
+  /**
+   * The qualified subset of `segments` for the user. Rejects with a classified
+   * {@link SegmentsFetchError}; settles within the timeout even if the requester does not.
+   */
+  async fetchSegments(
+    config: OdpConfig,
+    userKey: OdpUserKey,
+    userValue: string,
+    segments: readonly string[],
+  ): Promise<string[]> {
+    const timeoutMs = this.timeoutMs;
+    let timer: unknown;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = startTimer(
+        () => reject(new SegmentsFetchError('timeout', `no answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([this.exchange(config, userKey, userValue, segments), deadline]);
+    } finally {
+      stopTimer(timer);
+    }
+  }
+
+  private async exchange(
+    config: OdpConfig,
+    userKey: OdpUserKey,
+    userValue: string,
+    segments: readonly string[],
+  ): Promise<string[]> {
+    let text: string;
+    let status: number;
+    try {
+      const response = await this.requester.request({
+        url: `${config.apiHost}/v3/graphql`,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'x-api-key': config.apiKey },
+        body: segmentsQueryBody(userKey, userValue, segments),
+        timeoutMs: this.timeoutMs,
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (cause) {
+      if (cause instanceof SegmentsFetchError) throw cause;
+      const reason = isTimeoutError(cause) ? 'timeout' : 'network';
+      throw new SegmentsFetchError(reason, describe(cause), { cause });
+    }
+    if (status < 200 || status >= 300) {
+      throw new SegmentsFetchError('http', `ODP answered HTTP ${status}`, { status });
+    }
+    return parseSegmentsAnswer(text);
+  }
+}
+
+/** Logs a failed fetch at error level; the message starts like the reference's. */
+export function logSegmentsFetchError(logger: Logger, error: SegmentsFetchError): void {
+  if (logger.isEnabled('error')) logger.log('error', error.message);
+}

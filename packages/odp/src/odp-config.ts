@@ -1,0 +1,35 @@
+import type { OdpIntegration } from '@flagkit/core';
+
+/** What the ODP parts need to talk to ODP: a usable host and key, and the segments to ask about. */
+export interface OdpConfig {
+  /** The ODP API host, e.g. `https://api.zaius.com`, without a trailing slash. */
+  readonly apiHost: string;
+  /** The ODP public API key, sent as `x-api-key`. */
+  readonly apiKey: string;
+  /** Every segment named by a `qualified` audience condition: the GraphQL `subset`. */
+  readonly segmentsToCheck: readonly string[];
+}
+
+/**
+ * The usable ODP config of a datafile's integration, or null when ODP is not integrated. An `odp`
+ * integration without a host or a public key cannot be called, so it counts as not integrated.
+ */
+export function toOdpConfig(integration: OdpIntegration): OdpConfig | null {
+  if (!integration.integrated || !integration.apiHost || !integration.apiKey) return null;
+  return {
+    apiHost: integration.apiHost.replace(/\/+$/, ''),
+    apiKey: integration.apiKey,
+    segmentsToCheck: integration.segmentsToCheck,
+  };
+}
+
+/** Whether two configs (null: not integrated) would make the same requests. */
+export function sameOdpConfig(a: OdpConfig | null, b: OdpConfig | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.apiHost !== b.apiHost || a.apiKey !== b.apiKey) return false;
+  if (a.segmentsToCheck.length !== b.segmentsToCheck.length) return false;
+  for (let i = 0; i < a.segmentsToCheck.length; i++) {
+    if (a.segmentsToCheck[i] !== b.segmentsToCheck[i]) return false;
+  }
+  return true;
+}

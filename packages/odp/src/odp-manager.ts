@@ -1,0 +1,265 @@
+import {
+  type KeyValueStore,
+  type Logger,
+  noopLogger,
+  type OdpEventInput,
+  type OdpIntegration,
+  type OdpManager,
+  type OdpSegmentOption,
+  type OdpSendResult,
+  type Requester,
+  type SegmentsCache,
+  uuidV4,
+} from '@flagkit/core';
+import { buildOdpEvent, type CommonEventData } from './build-odp-event';
+import { DEFAULT_SEGMENTS_API_TIMEOUT_MS, GraphqlSegmentsClient } from './graphql-segments-client';
+import { createLruSegmentsCache } from './lru-segments-cache';
+import { type OdpConfig, sameOdpConfig, toOdpConfig } from './odp-config';
+import {
+  DEFAULT_ODP_EVENT_TYPE,
+  ODP_ACTION_CLIENT_INITIALIZED,
+  ODP_ACTION_IDENTIFIED,
+  type OdpEvent,
+} from './odp-event';
+import { OdpEventError } from './odp-event-error';
+import { OdpEventManager, type OdpEventMetrics } from './odp-event-manager';
+import { SegmentManager } from './segment-manager';
+import type { OdpUserKey } from './segments-query';
+import { isVuid } from './vuid';
+import { VuidManager } from './vuid-manager';
+
+/** Options of {@link createOdpManager}. Only `requester` is required. */
+export interface OdpManagerOptions {
+  /** How requests are made (undici on Node, fetch elsewhere). The package makes no others. */
+  readonly requester: Requester;
+  /** Turns ODP off: no requests; `sendOdpEvent` refuses with `odpNotEnabled`. Default false. */
+  readonly disabled?: boolean;
+  readonly logger?: Logger;
+  /** A cache to use instead of the in-memory LRU (e.g. Redis); the size and timeout options then do not apply. */
+  readonly segmentsCache?: SegmentsCache;
+  /** Users kept by the default cache. Default 10 000; 0 disables caching. */
+  readonly segmentsCacheSize?: number;
+  /** Freshness of a cached entry, in ms. Default 600 000 (10 min); 0 disables caching. */
+  readonly segmentsCacheTimeoutMs?: number;
+  /** Bound on a segments request, in ms. Default 10 000. */
+  readonly segmentsApiTimeoutMs?: number;
+  /** Events per request. Default 10. */
+  readonly eventBatchSize?: number;
+  /** Longest wait for a batch to fill, in ms. Default 1 000; 0 sends each event alone. */
+  readonly eventFlushIntervalMs?: number;
+  /** Most events waiting to be sent. Default 10 000. */
+  readonly eventQueueSize?: number;
+  /** Bound on an events request, in ms. Default 10 000. */
+  readonly eventApiTimeoutMs?: number;
+  /** Retries of a batch after a 5xx or network failure. Default 2. */
+  readonly eventMaxRetries?: number;
+  /** Keep a visitor id (VUID) and send `client_initialized`. Default false, as Optimizely's. */
+  readonly enableVuid?: boolean;
+  /** Where the VUID is kept (key `optimizely-vuid`); default in memory only. */
+  readonly vuidStore?: KeyValueStore;
+  /** `data_source` of every event. Default `javascript-sdk`, as the official SDK sends. */
+  readonly dataSource?: string;
+  /** `data_source_version` of every event. Default this package's version. */
+  readonly dataSourceVersion?: string;
+}
+
+/** An {@link OdpManager} with delivery counters. */
+export interface FlagKitOdpManager extends OdpManager {
+  /** False when created with `disabled: true`. */
+  isEnabled(): boolean;
+  /** Resolves once the VUID (if enabled) is loaded. Never rejects. */
+  onReady(): Promise<void>;
+  /** The visitor id, when VUIDs are enabled and loaded. */
+  getVuid(): string | undefined;
+  /** Counters of the event pipeline: queued, sent, dropped, refused for a full queue, retries. */
+  metrics(): OdpEventMetrics;
+}
+
+function refusal(reason: Extract<OdpSendResult, { ok: false }>['reason'], message: string): OdpSendResult {
+  return { ok: false, reason, message };
+}
+
+const ACCEPTED: OdpSendResult = { ok: true };
+
+/**
+ * The ODP manager: qualified segments for audience targeting and `sendOdpEvent`, for
+ * `createInstance({ odpManager })`. Config comes from each datafile's `odp` integration; when it
+ * changes, the segments cache is reset and queued events are sent with the old settings first.
+ */
+export function createOdpManager(options: OdpManagerOptions): FlagKitOdpManager {
+  return new DefaultOdpManager(options);
+}
+
+class DefaultOdpManager implements FlagKitOdpManager {
+  private readonly enabled: boolean;
+  private readonly logger: Logger;
+  private readonly segments: SegmentManager;
+  private readonly events: OdpEventManager;
+  private readonly vuids: VuidManager;
+  private readonly common: CommonEventData;
+  /** undefined until the first datafile; null when it does not integrate ODP. */
+  private config: OdpConfig | null | undefined = undefined;
+  private ready: Promise<void> = Promise.resolve();
+  private started = false;
+  private stopped = false;
+  private sentInitialized = false;
+
+  constructor(options: OdpManagerOptions) {
+    this.enabled = options.disabled !== true;
+    this.logger = options.logger ?? noopLogger;
+    const cache =
+      options.segmentsCache ??
+      createLruSegmentsCache({ size: options.segmentsCacheSize, timeoutMs: options.segmentsCacheTimeoutMs });
+    this.segments = new SegmentManager(
+      cache,
+      new GraphqlSegmentsClient(
+        options.requester,
+        options.segmentsApiTimeoutMs ?? DEFAULT_SEGMENTS_API_TIMEOUT_MS,
+      ),
+      this.logger,
+    );
+    this.events = new OdpEventManager(options.requester, this.logger, {
+      batchSize: options.eventBatchSize,
+      flushIntervalMs: options.eventFlushIntervalMs,
+      queueSize: options.eventQueueSize,
+      requestTimeoutMs: options.eventApiTimeoutMs,
+      maxRetries: options.eventMaxRetries,
+    });
+    this.vuids = new VuidManager(this.enabled && options.enableVuid === true, options.vuidStore, this.logger);
+    this.common = {
+      idempotenceId: uuidV4,
+      dataSource: options.dataSource ?? 'javascript-sdk',
+      dataSourceVersion: options.dataSourceVersion ?? __PACKAGE_VERSION__,
+    };
+  }
+
+  isEnabled(): boolean {
+    return this.enabled;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const loading = this.vuids.load();
+    if (loading) {
+      this.ready = loading.then(() => this.maybeSendInitialized());
+    } else {
+      this.maybeSendInitialized();
+    }
+  }
+
+  onReady(): Promise<void> {
+    return this.ready;
+  }
+
+  updateConfig(integration: OdpIntegration): void {
+    if (!this.enabled || this.stopped) return;
+    const next = toOdpConfig(integration);
+    if (this.config !== undefined && sameOdpConfig(this.config, next)) return;
+    if (integration.integrated && next === null) {
+      this.logger.log('warn', 'The ODP integration has no host or public key: ODP is not integrated.');
+    }
+    this.config = next;
+    this.segments.updateConfig(next);
+    this.events.updateConfig(next);
+    this.maybeSendInitialized();
+  }
+
+  fetchQualifiedSegments(
+    userKey: OdpUserKey,
+    userValue: string,
+    options?: readonly OdpSegmentOption[],
+  ): Promise<string[] | null> {
+    if (!this.enabled) {
+      this.logger.log('error', 'ODP is not enabled: fetchQualifiedSegments failed.');
+      return Promise.resolve(null);
+    }
+    if (this.config === undefined) {
+      this.logger.log('warn', 'ODP config is not available: fetchQualifiedSegments failed.');
+      return Promise.resolve(null);
+    }
+    return this.segments.fetchQualifiedSegments(userKey, userValue, options);
+  }
+
+  /**
+   * Sends `identified`, linking the user id to the VUID, when there are two identifiers to link:
+   * the id and a VUID (given, or this manager's own). One identifier links nothing, so nothing is sent.
+   */
+  identifyUser(userId: string, vuid?: string): void {
+    if (!this.enabled || !this.config) return;
+    let fsUserId: string | undefined = userId;
+    let visitor = vuid;
+    if (visitor === undefined && isVuid(userId)) {
+      visitor = userId;
+      fsUserId = undefined;
+    }
+    visitor ??= this.vuids.vuid;
+    if (!fsUserId || !visitor || fsUserId === visitor) {
+      if (this.logger.isEnabled('debug')) {
+        this.logger.log('debug', 'ODP identify event is not dispatched (fewer than 2 valid identifiers).');
+      }
+      return;
+    }
+    this.sendEvent({
+      action: ODP_ACTION_IDENTIFIED,
+      type: DEFAULT_ODP_EVENT_TYPE,
+      identifiers: { fs_user_id: fsUserId, vuid: visitor },
+    });
+  }
+
+  sendEvent(input: OdpEventInput): OdpSendResult {
+    if (!this.enabled) return this.refuse('odpNotEnabled', 'ODP is not enabled: sendOdpEvent failed.');
+    if (this.stopped) return this.refuse('closed', 'The ODP manager is closed: sendOdpEvent failed.');
+    if (this.config === undefined) {
+      return this.refuse('sdkNotReady', 'ODP has no config yet: sendOdpEvent failed.');
+    }
+    if (this.config === null)
+      return this.refuse('odpNotIntegrated', 'ODP is not integrated: sendOdpEvent failed.');
+    let event: OdpEvent | OdpEventError;
+    try {
+      event = buildOdpEvent(input, this.common, this.vuids.vuid);
+    } catch (error) {
+      event = new OdpEventError('data', `The ODP event could not be read: ${String(error)}`);
+    }
+    if (event instanceof OdpEventError) {
+      this.logger.log('error', `${event.message} sendOdpEvent failed.`);
+      return { ok: false, reason: 'invalidInput', message: event.message, error: event };
+    }
+    const outcome = this.events.enqueue(event);
+    if (outcome === 'queued') return ACCEPTED;
+    if (outcome === 'queueFull')
+      return this.refuse('queueFull', 'The ODP event queue is full: event dropped.');
+    return this.refuse('closed', 'The ODP manager is closed: sendOdpEvent failed.');
+  }
+
+  getVuid(): string | undefined {
+    return this.vuids.vuid;
+  }
+
+  flush(): Promise<void> {
+    return this.events.flush();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.events.stop();
+  }
+
+  metrics(): OdpEventMetrics {
+    return this.events.metrics();
+  }
+
+  /** `client_initialized`, once, when there is a VUID and an integrated config. */
+  private maybeSendInitialized(): void {
+    const vuid = this.vuids.vuid;
+    if (this.sentInitialized || !vuid || !this.config) return;
+    this.sentInitialized = true;
+    this.sendEvent({ action: ODP_ACTION_CLIENT_INITIALIZED, identifiers: { vuid } });
+  }
+
+  private refuse(reason: Extract<OdpSendResult, { ok: false }>['reason'], message: string): OdpSendResult {
+    this.logger.log('error', message);
+    return refusal(reason, message);
+  }
+}

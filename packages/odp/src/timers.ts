@@ -1,0 +1,20 @@
+/**
+ * Timers that never keep the process alive: Node returns a handle with `unref`, other hosts a
+ * number (where there is nothing to keep alive).
+ */
+export function startTimer(callback: () => void, ms: number): unknown {
+  const handle = setTimeout(callback, ms);
+  (handle as { unref?: () => void } | undefined)?.unref?.();
+  return handle;
+}
+
+export function stopTimer(handle: unknown): void {
+  if (handle !== undefined) clearTimeout(handle);
+}
+
+/** Resolves after `ms` milliseconds, on an unref'd timer. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    startTimer(resolve, ms);
+  });
+}
