@@ -19,7 +19,14 @@ import {
 } from './metrics';
 import { InMemoryQueue, type Queue } from './queue';
 import { EVENT_NOT_SERIALIZABLE } from './requester-dispatcher';
-import { type BackoffOptions, backoffDelay, classifyResponse, DEFAULT_BACKOFF, sleep } from './retry';
+import {
+  type BackoffOptions,
+  backoffDelay,
+  cancellableSleep,
+  classifyResponse,
+  DEFAULT_BACKOFF,
+  sleep,
+} from './retry';
 
 /** Defaults of {@link BatchEventProcessorOptions}. */
 export const BATCH_DEFAULTS = Object.freeze({
@@ -290,7 +297,10 @@ export class BatchEventProcessor implements EventProcessor {
     this.stopping = true;
     this.clearTimer();
     let timedOut = false;
-    const timeout = sleep(this.closeTimeout).then(() => {
+    // Cancelled once delivery ends: a pending 10 s timer would keep this processor (and whatever
+    // it references) alive long after close, which adds up when clients are short-lived.
+    const closeTimer = cancellableSleep(this.closeTimeout);
+    const timeout = closeTimer.done.then(() => {
       timedOut = true;
     });
     const delivery = (async () => {
@@ -305,6 +315,7 @@ export class BatchEventProcessor implements EventProcessor {
       }
     })();
     await Promise.race([delivery, timeout]);
+    closeTimer.cancel();
     if (this.held === 0) return;
     this.abandoned = true;
     const undelivered = this.held;

@@ -38,6 +38,30 @@ export function backoffDelay(
   return base + Math.floor(random() * options.jitterMs);
 }
 
+/** A wait that can be ended early; `cancel()` clears its timer so nothing it holds is retained. */
+export interface CancellableSleep {
+  readonly done: Promise<void>;
+  cancel(): void;
+}
+
+/** Like {@link sleep}, but cancellable: long waits (the close timeout) must not pin their closures. */
+export function cancellableSleep(ms: number): CancellableSleep {
+  let handle: unknown;
+  let finish: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+    handle = setTimeout(resolve, ms);
+    (handle as { unref?: () => void }).unref?.();
+  });
+  return {
+    done,
+    cancel() {
+      clearTimeout(handle);
+      finish();
+    },
+  };
+}
+
 /** Resolves after `ms` without keeping a Node process alive. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => {
