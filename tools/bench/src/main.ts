@@ -10,6 +10,8 @@ import { createFixture, type DatafileFixture } from './fixtures';
 import { checksum, now, type PerSide, type TimingOptions } from './measure';
 import { type BenchOptions, parseOptions, USAGE } from './options';
 import { type BenchReport, formatAgreementWarnings, formatTable, writeJsonReport } from './report';
+import { bundleSizes } from './scenarios/bundle-size';
+import { coldImportNode } from './scenarios/cold-import';
 import { decideAll } from './scenarios/decide-all';
 import { decideNewContext } from './scenarios/decide-new-context';
 import { decidePrebuiltContext } from './scenarios/decide-prebuilt-context';
@@ -144,6 +146,15 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   if (selected(options, 'odp-send-event-enqueue')) {
     progress('ODP sendOdpEvent enqueue...');
     results.push(await odpSendEventEnqueue(timing));
+  }
+  // Entrypoint costs: cold import of the Node entry (fresh processes) and browser bundle sizes.
+  if (selected(options, 'cold-import-node')) {
+    progress('cold import of the Node entry...');
+    results.push(coldImportNode(options.loadRuns >= 30 ? 11 : 3));
+  }
+  if (selected(options, 'size-')) {
+    progress('bundle sizes...');
+    results.push(...(await bundleSizes()));
   }
   return { environment, results, agreement, checksum: checksum() };
 }

@@ -26,6 +26,8 @@ function formatValue(value: number | null, unit: Unit): string {
       return integerFormat.format(value);
     case 'ms':
       return value < 10 ? value.toFixed(3) : value.toFixed(2);
+    case 'bytes':
+      return `${(value / 1000).toFixed(1)} kB`;
     case 'bytes/client':
       return `${(value / 1024).toFixed(1)} KiB`;
   }

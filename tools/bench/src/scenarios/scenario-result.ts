@@ -4,7 +4,7 @@
 import type { PerSide } from '../measure';
 
 /** The unit of a scenario's numbers, which also says whether bigger is better. */
-export type Unit = 'ops/s' | 'ms' | 'bytes/client';
+export type Unit = 'ops/s' | 'ms' | 'bytes/client' | 'bytes';
 
 /**
  * The acceptance target on `ratio` (FlagKit / reference): `at-least` for throughput,
