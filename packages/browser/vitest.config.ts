@@ -6,7 +6,10 @@ const { version } = JSON.parse(readFileSync('./package.json', 'utf8')) as { vers
 export default defineConfig({
   define: { __PACKAGE_VERSION__: JSON.stringify(version) },
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    // Chromium tests drive real pages: allow for a loaded 2-core machine.
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
   },
 });

@@ -1,7 +1,55 @@
-// The public API of @flagkit/browser. Each export is named explicitly so the surface stays visible.
+// The public API of @flagkit/browser: core's client plus factories with browser defaults, in the
+// shape of Optimizely's v6 browser entry. Only what an app imports ends up in its bundle:
+// `createInstance({ datafile })` alone carries no event, ODP or polling code.
 
-export { createFetchRequester } from '@flagkit/edge';
-export { onPageHide, type PageHideHandler } from './page-lifecycle';
+// Core: the client, decide API, logging, errors, notifications and every port type. Core's index
+// is itself the curated list of its public names; `createInstance` is core's own.
+export * from '@flagkit/core';
+export { createFetchRequester, type FetchRequesterOptions } from '@flagkit/edge';
+export {
+  BatchEventProcessor,
+  type BatchEventProcessorOptions,
+  buildLogEvent,
+  createForwardingEventProcessor,
+  createKeyValueEventStore,
+  createRequesterDispatcher,
+  DROP_REASONS,
+  type DropReason,
+  type EventMetricsRecorder,
+  type EventMetricsSnapshot,
+  type EventStore,
+  InMemoryQueue,
+  LOGX_ENDPOINTS,
+  type Queue,
+} from '@flagkit/event-processor';
+export {
+  createLruSegmentsCache,
+  type FlagKitOdpManager,
+  OdpEventError,
+  type OdpManagerOptions,
+  OptimizelySegmentOption,
+  SegmentsFetchError,
+} from '@flagkit/odp';
+// The browser's own factories and platform parts.
+export {
+  BROWSER_EVENT_FLUSH_INTERVAL_MS,
+  BROWSER_EVENT_STORE_MAX_SIZE,
+  BROWSER_EVENT_STORE_TTL_MS,
+  type BrowserBatchEventProcessorOptions,
+  type BrowserEventProcessor,
+  createBatchEventProcessor,
+} from './create-batch-event-processor';
+export { type BrowserOdpManagerOptions, createOdpManager } from './create-odp-manager';
+export {
+  type BrowserPollingConfigManagerOptions,
+  createPollingConfigManager,
+} from './create-polling-config-manager';
+export {
+  type CrossTabEventStore,
+  type CrossTabEventStoreOptions,
+  createCrossTabEventStore,
+} from './cross-tab-event-store';
+export { onPageHide, type PageLifecycleHandler, type PageShowHandler } from './page-lifecycle';
 export {
   BEACON_CONTENT_TYPE,
   type BeaconNavigator,

@@ -41,6 +41,16 @@ export const BATCH_DEFAULTS = Object.freeze({
   maxConcurrentRequests: 32,
 });
 
+/** Options of {@link BatchEventProcessor.flush}. */
+export interface FlushOptions {
+  /**
+   * `false` sends only queued events and leaves pending ones (whose requests already failed) for
+   * later. Browsers flush this way on pagehide: a beacon is never acknowledged, so events that the
+   * endpoint may be refusing are better kept in the store for the next page than sent blind.
+   */
+  readonly pending?: boolean;
+}
+
 /** Options of {@link createBatchEventProcessor}. Names follow Optimizely's where theirs exist. */
 export interface BatchEventProcessorOptions {
   /** Sends each logx request (see `createRequesterDispatcher`). */
@@ -257,8 +267,12 @@ export class BatchEventProcessor implements EventProcessor {
   }
 
   /** Sends everything queued and pending now; resolves when those requests (and their retries) settle. */
-  async flush(): Promise<void> {
+  async flush(options?: FlushOptions): Promise<void> {
     this.flushQueue();
+    if (options?.pending === false) {
+      await Promise.all(this.inFlight);
+      return;
+    }
     this.flushPending();
     await this.loading; // stored events of an earlier run join `pending` when loaded
     this.flushPending();

@@ -5,6 +5,7 @@ export {
   BatchEventProcessor,
   type BatchEventProcessorOptions,
   createBatchEventProcessor,
+  type FlushOptions,
 } from './batch-event-processor';
 export {
   createKeyValueEventStore,

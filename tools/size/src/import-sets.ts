@@ -24,7 +24,7 @@ export const IMPORT_SETS: readonly ImportSet[] = [
     id: 'static-decide',
     title: 'static datafile + decide',
     flagkit: `
-import { createInstance } from '@flagkit/core';
+import { createInstance } from '@flagkit/browser';
 const client = createInstance({ datafile: globalThis.DATAFILE });
 ${USE}`,
     reference: `
@@ -34,5 +34,51 @@ const client = createInstance({
 });
 ${USE}`,
     gzipBudget: 8_000,
+  },
+  {
+    id: 'polling-events',
+    title: '+ polling + batch events',
+    flagkit: `
+import { createBatchEventProcessor, createInstance, createPollingConfigManager } from '@flagkit/browser';
+const client = createInstance({
+  projectConfigManager: createPollingConfigManager({ sdkKey: 'sdk-key' }),
+  eventProcessor: createBatchEventProcessor(),
+});
+${USE}`,
+    reference: `
+import { createBatchEventProcessor, createInstance, createPollingProjectConfigManager } from '@optimizely/optimizely-sdk';
+const client = createInstance({
+  projectConfigManager: createPollingProjectConfigManager({ sdkKey: 'sdk-key' }),
+  eventProcessor: createBatchEventProcessor(),
+});
+${USE}`,
+    gzipBudget: 15_000,
+  },
+  {
+    id: 'odp-vuid',
+    title: '+ ODP + VUID + logger',
+    flagkit: `
+import { createBatchEventProcessor, createInstance, createLogger, createOdpManager, createPollingConfigManager } from '@flagkit/browser';
+const client = createInstance({
+  projectConfigManager: createPollingConfigManager({ sdkKey: 'sdk-key' }),
+  eventProcessor: createBatchEventProcessor(),
+  odpManager: createOdpManager({ enableVuid: true }),
+  logger: createLogger({ level: 'info' }),
+});
+${USE}`,
+    reference: `
+import {
+  createBatchEventProcessor, createInstance, createLogger, createOdpManager, createPollingProjectConfigManager,
+  createVuidManager, INFO,
+} from '@optimizely/optimizely-sdk';
+const client = createInstance({
+  projectConfigManager: createPollingProjectConfigManager({ sdkKey: 'sdk-key' }),
+  eventProcessor: createBatchEventProcessor(),
+  odpManager: createOdpManager(),
+  vuidManager: createVuidManager({ enableVuid: true }),
+  logger: createLogger({ level: INFO }),
+});
+${USE}`,
+    gzipBudget: 20_000,
   },
 ];

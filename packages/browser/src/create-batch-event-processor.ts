@@ -1,0 +1,118 @@
+import type { EventDispatcher, EventProcessor, KeyValueStore, LogEvent, UserEvent } from '@flagkit/core';
+import { createFetchRequester } from '@flagkit/edge';
+import {
+  type BatchEventProcessorOptions,
+  createBatchEventProcessor as createCoreBatchEventProcessor,
+  createKeyValueEventStore,
+  createRequesterDispatcher,
+  type EventMetricsSnapshot,
+  type EventStore,
+} from '@flagkit/event-processor';
+import { createCrossTabEventStore } from './cross-tab-event-store';
+import { onPageHide } from './page-lifecycle';
+import { createBeaconDispatcher } from './platform/beacon-dispatcher';
+import { createLocalStorageStore } from './platform/local-storage-store';
+
+/** Browsers flush every second, as Optimizely's browser SDK does: pages are short-lived. */
+export const BROWSER_EVENT_FLUSH_INTERVAL_MS = 1_000;
+/** Stored events older than this are dropped on load: Optimizely's 10 days. */
+export const BROWSER_EVENT_STORE_TTL_MS = 10 * 24 * 60 * 60 * 1000;
+/** At most this many events are kept in localStorage. */
+export const BROWSER_EVENT_STORE_MAX_SIZE = 500;
+
+/** Options of the browser's {@link createBatchEventProcessor}; every core option is accepted too. */
+export interface BrowserBatchEventProcessorOptions
+  extends Partial<Omit<BatchEventProcessorOptions, 'eventStore'>> {
+  /**
+   * Where pending events are kept across reloads. Default: localStorage (bounded to
+   * {@link BROWSER_EVENT_STORE_MAX_SIZE} events, {@link BROWSER_EVENT_STORE_TTL_MS} TTL), shared
+   * safely between tabs, in memory when storage is blocked. `false` keeps events in memory only.
+   */
+  readonly eventStore?: EventStore | false;
+  /** The key-value storage behind the default event store; default localStorage. */
+  readonly storage?: KeyValueStore;
+  /**
+   * Send what is queued by `sendBeacon` when the page is hidden (pagehide, tab hidden), without
+   * closing the processor, so back/forward-cache restores keep working. Default true. Only used
+   * with the default dispatcher, as Optimizely does.
+   */
+  readonly flushOnPageHide?: boolean;
+}
+
+/** The browser's event processor: the batch processor plus its metrics. */
+export interface BrowserEventProcessor extends EventProcessor {
+  getMetrics(): EventMetricsSnapshot;
+}
+
+/**
+ * A batch event processor with browser defaults: `fetch` with `keepalive` to logx, a 1 s flush
+ * interval, events kept in localStorage until logx has them (delivered after a reload, never twice
+ * by two tabs), and a `sendBeacon` flush when the page is hidden.
+ */
+export function createBatchEventProcessor(
+  options: BrowserBatchEventProcessorOptions = {},
+): BrowserEventProcessor {
+  const { eventStore: storeOption, storage: storageOption, flushOnPageHide, ...rest } = options;
+  const logger = rest.logger;
+  const storage = storageOption ?? createLocalStorageStore(logger ? { logger } : {});
+  let store: EventStore | undefined;
+  let crossTab: ReturnType<typeof createCrossTabEventStore> | undefined;
+  if (storeOption === undefined) {
+    const kvStore = createKeyValueEventStore(storage, {
+      maxSize: BROWSER_EVENT_STORE_MAX_SIZE,
+      ttlMs: BROWSER_EVENT_STORE_TTL_MS,
+      ...(logger ? { logger } : {}),
+    });
+    crossTab = createCrossTabEventStore(kvStore, storage, logger ? { logger } : {});
+    store = crossTab;
+  } else if (storeOption !== false) {
+    store = storeOption;
+  }
+
+  // While the page is being hidden, requests go by beacon: fetch may not outlive the page.
+  let hiding = false;
+  const fetchDispatcher = createRequesterDispatcher(createFetchRequester(), { keepalive: true });
+  const beacon = createBeaconDispatcher();
+  const defaultDispatcher: EventDispatcher = {
+    dispatchEvent: (logEvent: LogEvent) =>
+      hiding ? beacon.dispatchEvent(logEvent) : fetchDispatcher.dispatchEvent(logEvent),
+  };
+
+  const processor = createCoreBatchEventProcessor({
+    flushInterval: BROWSER_EVENT_FLUSH_INTERVAL_MS,
+    ...rest,
+    eventDispatcher: rest.eventDispatcher ?? defaultDispatcher,
+    ...(store ? { eventStore: store } : {}),
+  });
+
+  let removePageListeners: () => void = () => {};
+  if (flushOnPageHide !== false && !rest.eventDispatcher) {
+    removePageListeners = onPageHide(
+      (cause) => {
+        hiding = true;
+        // The processor hands batches to the dispatcher synchronously inside flush(). Only queued
+        // events go by beacon; ones whose requests failed stay stored for the next page, since a
+        // beacon is never acknowledged.
+        void processor.flush({ pending: false }).catch(() => {});
+        hiding = false;
+        // Only a page that is really going away lets other tabs take its stored events.
+        if (cause === 'pagehide') crossTab?.release();
+      },
+      () => crossTab?.resume(),
+    );
+  }
+
+  return {
+    start: () => processor.start(),
+    process: (event: UserEvent) => processor.process(event),
+    flush: () => processor.flush(),
+    stop: () => {
+      removePageListeners();
+      crossTab?.release();
+      return processor.stop();
+    },
+    onDispatch: (listener) => processor.onDispatch(listener),
+    buildLogEvent: (events) => processor.buildLogEvent(events),
+    getMetrics: () => processor.getMetrics(),
+  };
+}
