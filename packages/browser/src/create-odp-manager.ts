@@ -1,7 +1,8 @@
 import type { KeyValueStore } from '@flagkit/core';
 import { createFetchRequester } from '@flagkit/edge';
 import {
-  createOdpManager as createCoreOdpManager,
+  createOdpManagerWithCache,
+  createSmallSegmentsCache,
   type FlagKitOdpManager,
   type OdpManagerOptions,
 } from '@flagkit/odp';
@@ -15,7 +16,9 @@ export interface BrowserOdpManagerOptions extends Partial<OdpManagerOptions> {
 
 /**
  * An ODP manager for browsers: requests over `fetch`; with `enableVuid: true` the visitor id is kept
- * in localStorage under `optimizely-vuid`, so a visitor keeps one VUID across visits.
+ * in localStorage under `optimizely-vuid`, so a visitor keeps one VUID across visits. Segments are
+ * cached by a small dependency-free LRU (100 users, 10 minutes) instead of `lru-cache`: a page
+ * rarely sees more than one user, and it keeps ~18 kB out of the bundle.
  */
 export function createOdpManager(options: BrowserOdpManagerOptions = {}): FlagKitOdpManager {
   const vuidStore =
@@ -23,7 +26,13 @@ export function createOdpManager(options: BrowserOdpManagerOptions = {}): FlagKi
     (options.enableVuid
       ? createLocalStorageStore(options.logger ? { logger: options.logger } : {})
       : undefined);
-  return createCoreOdpManager({
+  const cache =
+    options.segmentsCache ??
+    createSmallSegmentsCache({
+      ...(options.segmentsCacheSize === undefined ? {} : { size: options.segmentsCacheSize }),
+      ...(options.segmentsCacheTimeoutMs === undefined ? {} : { timeoutMs: options.segmentsCacheTimeoutMs }),
+    });
+  return createOdpManagerWithCache(cache, {
     ...options,
     requester: options.requester ?? createFetchRequester(),
     ...(vuidStore ? { vuidStore } : {}),

@@ -1,6 +1,7 @@
 // The public API of @flagkit/odp. Each export is named explicitly so the surface stays visible.
 
 export type { CommonEventData } from './build-odp-event';
+export { createOdpManager } from './create-odp-manager';
 export { DEFAULT_SEGMENTS_API_TIMEOUT_MS, GraphqlSegmentsClient } from './graphql-segments-client';
 export {
   createLruSegmentsCache,
@@ -18,9 +19,14 @@ export {
 } from './odp-event';
 export { OdpEventError, type OdpEventField } from './odp-event-error';
 export type { OdpEventManagerOptions, OdpEventMetrics } from './odp-event-manager';
-export { createOdpManager, type FlagKitOdpManager, type OdpManagerOptions } from './odp-manager';
+export { createOdpManagerWithCache, type FlagKitOdpManager, type OdpManagerOptions } from './odp-manager';
 export { OptimizelySegmentOption } from './optimizely-segment-option';
 export { segmentsCacheKey } from './segment-manager';
 export { SegmentsFetchError, type SegmentsFetchFailure } from './segments-fetch-error';
 export { type OdpUserKey, segmentsQueryBody } from './segments-query';
+export {
+  createSmallSegmentsCache,
+  DEFAULT_SMALL_SEGMENTS_CACHE_SIZE,
+  type SmallSegmentsCacheOptions,
+} from './small-segments-cache';
 export { isVuid, makeVuid, VUID_PREFIX, VUID_STORAGE_KEY } from './vuid';

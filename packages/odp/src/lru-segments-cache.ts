@@ -1,10 +1,12 @@
 import type { SegmentsCache } from '@flagkit/core';
 import { LRUCache } from 'lru-cache';
 
-/** Default number of users whose segments are kept. */
-export const DEFAULT_SEGMENTS_CACHE_SIZE = 10_000;
-/** Default time a user's segments stay fresh: 10 minutes. */
-export const DEFAULT_SEGMENTS_CACHE_TIMEOUT_MS = 600_000;
+import {
+  DEFAULT_SEGMENTS_CACHE_SIZE,
+  DEFAULT_SEGMENTS_CACHE_TIMEOUT_MS,
+} from './lru-segments-cache-defaults';
+
+export { DEFAULT_SEGMENTS_CACHE_SIZE, DEFAULT_SEGMENTS_CACHE_TIMEOUT_MS };
 
 /** Options for {@link createLruSegmentsCache}. */
 export interface LruSegmentsCacheOptions {

@@ -8,8 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeOdpServer, recordingLogger } from '../test-support/fake-odp-server';
 import { createFetchRequester } from '../test-support/fetch-requester';
 import { odpDatafile } from '../test-support/odp-datafile';
+import { createOdpManager } from './create-odp-manager';
 import { OdpEventError } from './odp-event-error';
-import { createOdpManager, type OdpManagerOptions } from './odp-manager';
+import type { OdpManagerOptions } from './odp-manager';
 import { VUID_STORAGE_KEY } from './vuid';
 
 let server: FakeOdpServer;

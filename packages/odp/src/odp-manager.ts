@@ -13,7 +13,6 @@ import {
 } from '@flagkit/core';
 import { buildOdpEvent, type CommonEventData } from './build-odp-event';
 import { DEFAULT_SEGMENTS_API_TIMEOUT_MS, GraphqlSegmentsClient } from './graphql-segments-client';
-import { createLruSegmentsCache } from './lru-segments-cache';
 import { type OdpConfig, sameOdpConfig, toOdpConfig } from './odp-config';
 import {
   DEFAULT_ODP_EVENT_TYPE,
@@ -82,12 +81,19 @@ function refusal(reason: Extract<OdpSendResult, { ok: false }>['reason'], messag
 const ACCEPTED: OdpSendResult = { ok: true };
 
 /**
+ * The ODP manager with the segments cache given: what `createOdpManager` builds around
+ * `lru-cache`, for entrypoints that bring a smaller cache (browsers keep a handful of users) and
+ * so leave `lru-cache` out of their bundle. `segmentsCache` takes precedence over this argument.
+ *
  * The ODP manager: qualified segments for audience targeting and `sendOdpEvent`, for
  * `createInstance({ odpManager })`. Config comes from each datafile's `odp` integration; when it
  * changes, the segments cache is reset and queued events are sent with the old settings first.
  */
-export function createOdpManager(options: OdpManagerOptions): FlagKitOdpManager {
-  return new DefaultOdpManager(options);
+export function createOdpManagerWithCache(
+  segmentsCache: SegmentsCache,
+  options: OdpManagerOptions,
+): FlagKitOdpManager {
+  return new DefaultOdpManager(segmentsCache, options);
 }
 
 class DefaultOdpManager implements FlagKitOdpManager {
@@ -104,12 +110,10 @@ class DefaultOdpManager implements FlagKitOdpManager {
   private stopped = false;
   private sentInitialized = false;
 
-  constructor(options: OdpManagerOptions) {
+  constructor(defaultCache: SegmentsCache, options: OdpManagerOptions) {
     this.enabled = options.disabled !== true;
     this.logger = options.logger ?? noopLogger;
-    const cache =
-      options.segmentsCache ??
-      createLruSegmentsCache({ size: options.segmentsCacheSize, timeoutMs: options.segmentsCacheTimeoutMs });
+    const cache = options.segmentsCache ?? defaultCache;
     this.segments = new SegmentManager(
       cache,
       new GraphqlSegmentsClient(
