@@ -55,7 +55,21 @@ export function createResilientRedisClient(options: ResilientRedisClientOptions 
   return client;
 }
 
+// Clients made here, until their first connection: components wait for it (within their timeout).
+const firstConnections = new WeakMap<object, Promise<void>>();
+
+/** Resolves at the first connection of a client made by this module; undefined for other clients. */
+export function firstConnectionOf(client: object): Promise<void> | undefined {
+  return firstConnections.get(client);
+}
+
 function watch(client: ResilientRedisClient, options: ResilientRedisClientOptions): void {
+  firstConnections.set(
+    client,
+    new Promise<void>((resolve) => {
+      client.on('ready', () => resolve());
+    }),
+  );
   const logError = createRateLimitedLog(options.logger, 'error', options.errorLogIntervalMs ?? 10_000);
   let wasReady = false;
   client.on('error', (error: Error) => {

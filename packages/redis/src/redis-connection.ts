@@ -2,6 +2,7 @@ import type { Logger } from '@flagkit/core';
 import { CommandRunner } from './command-runner';
 import {
   createResilientRedisClient,
+  firstConnectionOf,
   isRedisClient,
   type ResilientRedisClient,
   type ResilientRedisClientOptions,
@@ -35,7 +36,6 @@ export function openRedisConnection(options: RedisComponentOptions, name: string
   const given = options.client;
   let client: RedisCommandClient;
   let owned: ResilientRedisClient | null = null;
-  let firstReady: Promise<unknown> | undefined;
   if (isRedisClient(given)) {
     client = given;
   } else {
@@ -44,9 +44,8 @@ export function openRedisConnection(options: RedisComponentOptions, name: string
       logger: given?.logger ?? options.logger,
     });
     client = owned;
-    const created = owned;
-    firstReady = new Promise<void>((resolve) => created.on('ready', () => resolve()));
   }
+  const firstReady = firstConnectionOf(client);
   const runner = new CommandRunner({
     client,
     name,

@@ -36,6 +36,15 @@ export class RedisServer {
     await waitForPong(this.port, 5_000);
   }
 
+  /** SIGSTOP: the server keeps its connections but answers nothing, like a hung host. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** SIGKILL, as a crash would; resolves once the process is gone. */
   async kill(): Promise<void> {
     const child = this.process;
@@ -44,6 +53,7 @@ export class RedisServer {
     await new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
+      child.kill('SIGCONT');
       child.kill('SIGKILL');
     });
   }
