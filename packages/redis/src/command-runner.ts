@@ -17,8 +17,9 @@ export interface CommandRunnerOptions {
   /** Names the component in log lines, e.g. `Redis segments cache`. */
   readonly name: string;
   /**
-   * Resolves when a client the component created is first connected. Until then commands wait for
-   * it (within their timeout), so a node's first decisions after start do not all miss.
+   * Resolves when a client made by `createResilientRedisClient` first connects. Until then commands
+   * wait for it (within their timeout), so a node's first decisions after start do not all miss;
+   * once such a wait times out, commands fail fast like in any outage.
    */
   readonly firstReady?: Promise<unknown>;
 }
@@ -62,8 +63,8 @@ export class CommandRunner {
    */
   run(args: ReadonlyArray<string>): Promise<unknown> {
     const command = args[0] ?? '';
-    const firstReady = this.firstReady;
-    if (this.client.isReady === false && !firstReady) {
+    const waitForFirstConnection = this.client.isReady === false ? this.firstReady : null;
+    if (this.client.isReady === false && !waitForFirstConnection) {
       return Promise.reject(
         this.fail(command, new RedisUnavailableError('offline', 'Redis is not connected')),
       );
@@ -73,9 +74,10 @@ export class CommandRunner {
       const timer = setTimeout(() => {
         if (settled) return;
         settled = true;
-        reject(
-          this.fail(command, new RedisUnavailableError('timeout', `no answer within ${this.timeoutMs} ms`)),
-        );
+        // Redis was down at start: from now on fail fast, as in any outage, instead of piling up waiters.
+        if (waitForFirstConnection) this.firstReady = null;
+        const error = new RedisUnavailableError('timeout', `no answer within ${this.timeoutMs} ms`);
+        reject(this.fail(command, error));
       }, this.timeoutMs);
       (timer as { unref?: () => void }).unref?.();
       const send = (): Promise<unknown> => {
@@ -86,7 +88,7 @@ export class CommandRunner {
           return Promise.reject(error);
         }
       };
-      const sent = this.client.isReady === false && firstReady ? firstReady.then(send) : send();
+      const sent = waitForFirstConnection ? waitForFirstConnection.then(send) : send();
       sent.then(
         (reply) => {
           if (settled) return;

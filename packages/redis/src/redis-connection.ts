@@ -58,8 +58,12 @@ export function openRedisConnection(options: RedisComponentOptions, name: string
 }
 
 /** Closes a client the component created; a borrowed client is left to its owner. */
-export async function closeRedisConnection(connection: RedisConnection): Promise<void> {
-  const owned = connection.owned;
+export function closeRedisConnection(connection: RedisConnection): Promise<void> {
+  return closeOwnedClient(connection.owned);
+}
+
+/** Closes `owned` gracefully when it is open, or stops its reconnect loop when it is not. */
+export async function closeOwnedClient(owned: ResilientRedisClient | null): Promise<void> {
   if (!owned) return;
   try {
     if (owned.isOpen) await owned.close();

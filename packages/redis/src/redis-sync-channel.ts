@@ -2,7 +2,12 @@ import { uuidV4 } from '@flagkit/core';
 import { positiveOr } from './command-runner';
 import { duplicateResilientRedisClient, type ResilientRedisClient } from './create-resilient-redis-client';
 import type { RedisSubscriberClient } from './redis-client-port';
-import { closeRedisConnection, openRedisConnection, type RedisComponentOptions } from './redis-connection';
+import {
+  closeOwnedClient,
+  closeRedisConnection,
+  openRedisConnection,
+  type RedisComponentOptions,
+} from './redis-connection';
 import type { RedisHealth } from './redis-health';
 import {
   AGENT_CHANNEL_PREFIX,
@@ -153,6 +158,15 @@ export function createRedisSyncChannel(options: RedisSyncChannelOptions): RedisS
     return own;
   };
 
+  // Echoes that never came (the subscriber was down) expire here rather than pile up.
+  const pruneEchoes = () => {
+    const now = Date.now();
+    for (const [sdkKey, pending] of echoes) {
+      while (pending.length > 0 && (pending[0] as number) < now) pending.shift();
+      if (pending.length === 0) echoes.delete(sdkKey);
+    }
+  };
+
   // One stable function for every channel, so a repeated SUBSCRIBE never adds a second listener.
   const onMessage = (message: string, channel: string) => {
     if (closed) return;
@@ -247,12 +261,18 @@ export function createRedisSyncChannel(options: RedisSyncChannelOptions): RedisS
         runner.report('refused to publish a datafile update for an invalid sdkKey');
         return false;
       }
-      // Recorded before sending: our own echo can arrive before PUBLISH's reply.
-      const pending = echoes.get(sdkKey) ?? [];
-      pending.push(Date.now() + ECHO_WINDOW_MS);
-      echoes.set(sdkKey, pending);
+      // Only a node that hears the channel gets an echo to skip. Recorded before sending, since
+      // the echo can arrive before PUBLISH's reply.
+      const expectsEcho = ignoreOwn && subscriptions.get(datafileChannelName)?.state === 'subscribed';
+      let pending: number[] | undefined;
+      if (expectsEcho) {
+        pruneEchoes();
+        pending = echoes.get(sdkKey) ?? [];
+        pending.push(Date.now() + ECHO_WINDOW_MS);
+        echoes.set(sdkKey, pending);
+      }
       const sent = await publish(datafileChannelName, sdkKey);
-      if (!sent) pending.pop();
+      if (!sent && pending) pending.pop();
       return sent;
     },
 
@@ -284,7 +304,12 @@ export function createRedisSyncChannel(options: RedisSyncChannelOptions): RedisS
       }
       const channel = notificationChannel(prefix, sdkKey);
       const existing = subscriptions.get(channel);
-      if (existing && existing.sdkKey === null) return () => {}; // a key named "datafile"
+      if (existing && existing.sdkKey === null) {
+        runner.report(
+          'refused to listen for notifications of sdkKey "datafile": that is the datafile channel',
+        );
+        return () => {};
+      }
       return listen(channel, baseSdkKey(sdkKey), listener as (value: never) => void);
     },
 
@@ -329,7 +354,7 @@ export function createRedisSyncChannel(options: RedisSyncChannelOptions): RedisS
           ),
         );
       }
-      await closeRedisConnection({ ...connection, owned: ownedSubscriber });
+      await closeOwnedClient(ownedSubscriber);
       await closeRedisConnection(connection);
     },
   };
