@@ -81,6 +81,12 @@ describe('two FlagKit nodes sharing one Redis', () => {
       .createUserContext('sticky-user')
       .decideAsync('checkout', [OptimizelyDecideOption.IGNORE_USER_PROFILE_SERVICE]);
     expect(unsticky.variationKey).toBe('control');
+    // TRACK is forwarded too, without the event batch it would otherwise carry.
+    nodeA.client.createUserContext('sticky-user').trackEvent('purchase');
+    await waitFor(() => streamOnB.some((n) => n.type === 'track'));
+    const track = streamOnB.find((n) => n.type === 'track')?.message as Record<string, unknown>;
+    expect(track).toMatchObject({ eventKey: 'purchase', userId: 'sticky-user' });
+    expect('logEvent' in track).toBe(false);
     stopStream();
   });
 });

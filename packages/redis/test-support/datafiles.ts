@@ -14,7 +14,7 @@ export function experimentDatafile(revision: string, treatmentEnd: number, odpHo
     anonymizeIP: true,
     botFiltering: false,
     attributes: [],
-    events: [],
+    events: [{ id: 'event-1', key: 'purchase', experimentIds: ['exp-1'] }],
     groups: [],
     audiences: [],
     typedAudiences: [

@@ -58,6 +58,15 @@ export function createServiceNode(options: {
     projectConfigManager: config,
     odpManager: createOdpManager({ requester: createFetchRequester(), segmentsCache }),
     userProfileServiceAsync: userProfiles,
+    // Keeps events in memory: these tests are about Redis, not event delivery.
+    eventProcessor: {
+      start() {},
+      process() {},
+      flush: async () => {},
+      stop: async () => {},
+      buildLogEvent: () =>
+        ({ url: 'https://logx.optimizely.com/v1/events', httpVerb: 'POST', params: {} }) as never,
+    },
     logger: options.logger,
   });
   const stopRefreshing = sync.onDatafileUpdate(({ sdkKey }) => {
