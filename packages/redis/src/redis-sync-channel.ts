@@ -1,5 +1,5 @@
 import { uuidV4 } from '@flagkit/core';
-import { positiveOr } from './command-runner';
+import { DEFAULT_COMMAND_TIMEOUT_MS, positiveOr } from './command-runner';
 import { duplicateResilientRedisClient, type ResilientRedisClient } from './create-resilient-redis-client';
 import type { RedisSubscriberClient } from './redis-client-port';
 import {
@@ -104,7 +104,7 @@ export function createRedisSyncChannel(options: RedisSyncChannelOptions): RedisS
   const nodeId = options.nodeId ?? uuidV4();
   const ignoreOwn = options.ignoreOwnMessages ?? true;
   const maxMessageBytes = positiveOr(options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES);
-  const timeoutMs = positiveOr(options.commandTimeoutMs, 1_000);
+  const timeoutMs = positiveOr(options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS);
   const datafileChannelName = datafileChannel(prefix);
 
   let ownedSubscriber: ResilientRedisClient | null = null;
@@ -147,17 +147,6 @@ export function createRedisSyncChannel(options: RedisSyncChannelOptions): RedisS
     }
   };
 
-  const isOwnEcho = (sdkKey: string): boolean => {
-    const pending = echoes.get(sdkKey);
-    if (!pending) return false;
-    const now = Date.now();
-    while (pending.length > 0 && (pending[0] as number) < now) pending.shift();
-    const own = pending.length > 0;
-    if (own) pending.shift();
-    if (pending.length === 0) echoes.delete(sdkKey);
-    return own;
-  };
-
   // Echoes that never came (the subscriber was down) expire here rather than pile up.
   const pruneEchoes = () => {
     const now = Date.now();
@@ -165,6 +154,16 @@ export function createRedisSyncChannel(options: RedisSyncChannelOptions): RedisS
       while (pending.length > 0 && (pending[0] as number) < now) pending.shift();
       if (pending.length === 0) echoes.delete(sdkKey);
     }
+  };
+
+  /** True, once per publish, for the echo of a datafile update this node sent itself. */
+  const isOwnEcho = (sdkKey: string): boolean => {
+    pruneEchoes();
+    const pending = echoes.get(sdkKey);
+    if (!pending) return false;
+    pending.shift();
+    if (pending.length === 0) echoes.delete(sdkKey);
+    return true;
   };
 
   // One stable function for every channel, so a repeated SUBSCRIBE never adds a second listener.
