@@ -3,7 +3,12 @@ import { experimentDatafile } from '../test-support/datafiles';
 import { FakeBackend } from '../test-support/fake-backend';
 import { MemoryLogger } from '../test-support/memory-logger';
 import { RedisServer, waitFor } from '../test-support/redis-server';
-import { createServiceNode, SDK_KEY, type ServiceNode } from '../test-support/service-node';
+import {
+  createServiceNode,
+  SDK_KEY,
+  type ServiceNode,
+  whenStartupSettled,
+} from '../test-support/service-node';
 import type { SyncDatafileUpdate, SyncNotification } from './index';
 
 const TIMEOUT_MS = 300;
@@ -33,6 +38,7 @@ beforeAll(async () => {
   nodeB.sync.onNotification(SDK_KEY, (n) => streamOnB.push(n));
   nodeB.sync.onDatafileUpdate((u) => datafileUpdatesOnB.push(u));
   await Promise.all([nodeA.client.onReady({ timeout: 5_000 }), nodeB.client.onReady({ timeout: 5_000 })]);
+  await whenStartupSettled([nodeA, nodeB]);
   expect(await nodeB.sync.whenSubscribed()).toBe(true);
 });
 

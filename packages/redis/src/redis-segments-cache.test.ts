@@ -74,6 +74,16 @@ describe('createRedisSegmentsCache', () => {
     expect(await raw.get('one-unrelated')).toBe('keep');
   });
 
+  it('answers a miss for lookups made while its own reset runs (reset, then fetch, as RESET_CACHE does)', async () => {
+    const cache = createRedisSegmentsCache({ client, keyPrefix: 'racing:' });
+    await cache.save('fs_user_id-$-u1', ['old']);
+    const resetting = cache.reset(); // not awaited, as @flagkit/odp does not await it
+    expect(await cache.lookup('fs_user_id-$-u1')).toBeNull();
+    await resetting;
+    await cache.save('fs_user_id-$-u1', ['new']);
+    expect(await cache.lookup('fs_user_id-$-u1')).toEqual(['new']);
+  });
+
   it("with keyPrefix '' uses Agent's layout and resets only ODP keys", async () => {
     const agentLike = createRedisSegmentsCache({ client, keyPrefix: '' });
     await agentLike.save('fs_user_id-$-agent-user', ['vip']);

@@ -49,8 +49,13 @@ export function createRedisSegmentsCache(options: RedisSegmentsCacheOptions): Re
   const expiry = ttlMs > 0 ? ['PX', String(Math.ceil(ttlMs))] : [];
   const resetPatterns = keyPrefix === '' ? ODP_KEY_PATTERNS : [`${escapeGlob(keyPrefix)}*`];
 
+  // While this node resets, its lookups are misses: a caller that resets and then looks up (ODP's
+  // RESET_CACHE does not wait for an async reset) must not read entries the reset is about to delete.
+  let resetsInFlight = 0;
+
   return {
     async lookup(key) {
+      if (resetsInFlight > 0) return null;
       let reply: unknown;
       try {
         reply = await runner.run(['GET', keyPrefix + key]);
@@ -75,6 +80,7 @@ export function createRedisSegmentsCache(options: RedisSegmentsCacheOptions): Re
     },
 
     async reset() {
+      resetsInFlight++;
       try {
         for (const pattern of resetPatterns) {
           await scanKeys(runner, pattern, async (keys) => {
@@ -83,6 +89,8 @@ export function createRedisSegmentsCache(options: RedisSegmentsCacheOptions): Re
         }
       } catch (error) {
         runner.report(`reset incomplete: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        resetsInFlight--;
       }
     },
 

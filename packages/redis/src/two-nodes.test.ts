@@ -1,9 +1,15 @@
 import { OptimizelyDecideOption, type OptimizelyDecision } from '@flagkit/core';
+import { OptimizelySegmentOption } from '@flagkit/odp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { experimentDatafile } from '../test-support/datafiles';
 import { FakeBackend } from '../test-support/fake-backend';
 import { RedisServer, waitFor } from '../test-support/redis-server';
-import { createServiceNode, SDK_KEY, type ServiceNode } from '../test-support/service-node';
+import {
+  createServiceNode,
+  SDK_KEY,
+  type ServiceNode,
+  whenStartupSettled,
+} from '../test-support/service-node';
 import type { SyncNotification } from './sync-messages';
 
 let redis: RedisServer;
@@ -21,6 +27,7 @@ beforeAll(async () => {
   nodeA = createServiceNode({ name: 'node-a', redisUrl: redis.url, backendOrigin: backend.origin });
   nodeB = createServiceNode({ name: 'node-b', redisUrl: redis.url, backendOrigin: backend.origin });
   await Promise.all([nodeA.client.onReady({ timeout: 5_000 }), nodeB.client.onReady({ timeout: 5_000 })]);
+  await whenStartupSettled([nodeA, nodeB]);
 });
 
 afterAll(async () => {
@@ -42,6 +49,22 @@ describe('two FlagKit nodes sharing one Redis', () => {
     expect(backend.graphqlRequests).toBe(1); // served by Redis
     expect(onB.decide('vip_banner').enabled).toBe(true);
     expect(nodeB.segmentsCache.health().commands).toBeGreaterThan(0);
+  });
+
+  it('RESET_CACHE on node B clears the shared cache for node A too', async () => {
+    const requestsBefore = backend.graphqlRequests;
+    const onB = nodeB.client.createUserContext('other-user');
+    await onB.fetchQualifiedSegments();
+    await nodeA.client.createUserContext('other-user').fetchQualifiedSegments();
+    expect(backend.graphqlRequests).toBe(requestsBefore + 1); // A was served from Redis
+
+    await nodeB.client
+      .createUserContext('vip-user')
+      .fetchQualifiedSegments([OptimizelySegmentOption.RESET_CACHE]);
+    expect(backend.graphqlRequests).toBe(requestsBefore + 2);
+    await waitFor(async () => (await nodeA.segmentsCache.lookup('fs_user_id-$-other-user')) === null);
+    await nodeA.client.createUserContext('other-user').fetchQualifiedSegments();
+    expect(backend.graphqlRequests).toBe(requestsBefore + 3); // the reset reached A's view of the cache
   });
 
   it('a webhook on node A updates the datafile on both; buckets stay sticky across nodes; B streams A decisions', async () => {

@@ -10,6 +10,7 @@ import {
 } from '../src/redis-user-profile-service';
 import { createFetchRequester } from './fake-backend';
 import type { MemoryLogger } from './memory-logger';
+import { waitFor } from './redis-server';
 import { createRefreshableConfigManager, type RefreshableConfigManager } from './refreshable-config-manager';
 
 export const SDK_KEY = 'sdk-key-1';
@@ -95,4 +96,17 @@ export function createServiceNode(options: {
       await redis.close().catch(() => redis.destroy());
     },
   };
+}
+
+/**
+ * Waits until every node's startup work on the shared cache is done: each ODP manager resets the
+ * segments cache when it first gets its ODP settings, and does not wait for that reset.
+ */
+export async function whenStartupSettled(nodes: readonly ServiceNode[]): Promise<void> {
+  const probe = 'fs_user_id-$-startup-probe';
+  await waitFor(async () => {
+    await nodes[0]?.segmentsCache.save(probe, ['probe']);
+    const seen = await Promise.all(nodes.map((node) => node.segmentsCache.lookup(probe)));
+    return seen.every((segments) => segments !== null);
+  });
 }
