@@ -24,12 +24,13 @@ afterAll(async () => {
   await server.kill();
 });
 
-function node(nodeId: string, logger?: MemoryLogger): RedisSyncChannel {
+function node(nodeId: string, logger?: MemoryLogger, ignoreOwnNotifications?: boolean): RedisSyncChannel {
   const channel = createRedisSyncChannel({
     client: { url: server.url },
     nodeId,
     logger,
     errorLogIntervalMs: 1,
+    ignoreOwnNotifications,
   });
   open.push(channel);
   return channel;
@@ -87,8 +88,9 @@ describe('createRedisSyncChannel', () => {
     await waitFor(() => onB.length === 1);
     expect(onB[0]).toEqual({ sdkKey: 'sdk-key-1', type: 'decision', message, origin: 'node-a' });
     expect(JSON.parse(spy[0] as string)).toEqual({ type: 'decision', message, origin: 'node-a' });
-    await settle();
-    expect(onA).toEqual([]);
+    // By default a node hears its own notifications too (as an Agent stream does): one source for all.
+    await waitFor(() => onA.length === 1);
+    expect(onA[0]?.origin).toBe('node-a');
 
     // A secure key's token is not part of the channel, as in Agent 4.2.1+.
     expect(await a.publishNotification('sdk-key-1:token', 'track', { eventKey: 'buy' })).toBe(true);
@@ -97,14 +99,31 @@ describe('createRedisSyncChannel', () => {
 
     // An Agent node's notification (no origin) reaches everyone.
     await raw.publish('optimizely-sync-sdk-key-1', '{"type":"decision","message":{"Type":"flag"}}');
-    await waitFor(() => onA.length === 1 && onB.length === 3);
-    expect(onA[0]).toEqual({
+    await waitFor(() => onA.length === 3 && onB.length === 3);
+    expect(onA[2]).toEqual({
       sdkKey: 'sdk-key-1',
       type: 'decision',
       message: { Type: 'flag' },
       origin: null,
     });
     watcher.destroy();
+  });
+
+  it('with ignoreOwnNotifications, a node skips the notifications it published itself', async () => {
+    const quiet = node('quiet', undefined, true);
+    const b = node('b');
+    const onQuiet: SyncNotification[] = [];
+    const onB: SyncNotification[] = [];
+    quiet.onNotification('k2', (n) => onQuiet.push(n));
+    b.onNotification('k2', (n) => onB.push(n));
+    await quiet.whenSubscribed();
+    await b.whenSubscribed();
+    await quiet.publishNotification('k2', 'decision', { from: 'quiet' });
+    await b.publishNotification('k2', 'decision', { from: 'b' });
+    await waitFor(() => onB.length === 2 && onQuiet.length === 1);
+    await settle();
+    expect(onQuiet.map((n) => n.origin)).toEqual(['b']);
+    expect(quiet.health().ignoredOwn).toBe(1);
   });
 
   it('drops garbage without crashing, counts and logs it, and keeps delivering', async () => {

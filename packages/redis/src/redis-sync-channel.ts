@@ -39,11 +39,14 @@ export interface RedisSyncChannelOptions extends RedisComponentOptions {
   readonly channelPrefix?: string;
   /** This node's id, sent as `origin` with notifications; default a random UUID. */
   readonly nodeId?: string;
+  /** Skip this node's own datafile updates; default true: the node that took the webhook refreshed already. */
+  readonly ignoreOwnDatafileUpdates?: boolean;
   /**
-   * Skip messages this node published itself; default true. In-process listeners already saw them,
-   * and the node that took a webhook already refreshed.
+   * Skip notifications this node published; default false. As in Agent, a stream that listens on
+   * the channel then sees every node's notifications, this one's included, from one source. Set it
+   * when local listeners already handle this node's own notifications.
    */
-  readonly ignoreOwnMessages?: boolean;
+  readonly ignoreOwnNotifications?: boolean;
   /** Longer messages are dropped and counted; default 1 048 576 characters. */
   readonly maxMessageBytes?: number;
 }
@@ -102,7 +105,8 @@ export function createRedisSyncChannel(options: RedisSyncChannelOptions): RedisS
   const { runner } = connection;
   const prefix = options.channelPrefix ?? AGENT_CHANNEL_PREFIX;
   const nodeId = options.nodeId ?? uuidV4();
-  const ignoreOwn = options.ignoreOwnMessages ?? true;
+  const ignoreOwnDatafile = options.ignoreOwnDatafileUpdates ?? true;
+  const ignoreOwnNotifications = options.ignoreOwnNotifications ?? false;
   const maxMessageBytes = positiveOr(options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES);
   const timeoutMs = positiveOr(options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS);
   const datafileChannelName = datafileChannel(prefix);
@@ -177,7 +181,7 @@ export function createRedisSyncChannel(options: RedisSyncChannelOptions): RedisS
     if (subscription.sdkKey === null) {
       // Agent's datafile message is the bare sdkKey.
       if (!isValidSdkKey(message)) return invalid('datafile update is not an sdkKey');
-      if (ignoreOwn && isOwnEcho(message)) {
+      if (ignoreOwnDatafile && isOwnEcho(message)) {
         ignoredOwn++;
         return;
       }
@@ -185,7 +189,7 @@ export function createRedisSyncChannel(options: RedisSyncChannelOptions): RedisS
     }
     const decoded = decodeNotification(message);
     if (!decoded) return invalid('not a {"type","message"} notification');
-    if (ignoreOwn && decoded.origin === nodeId) {
+    if (ignoreOwnNotifications && decoded.origin === nodeId) {
       ignoredOwn++;
       return;
     }
@@ -262,7 +266,7 @@ export function createRedisSyncChannel(options: RedisSyncChannelOptions): RedisS
       }
       // Only a node that hears the channel gets an echo to skip. Recorded before sending, since
       // the echo can arrive before PUBLISH's reply.
-      const expectsEcho = ignoreOwn && subscriptions.get(datafileChannelName)?.state === 'subscribed';
+      const expectsEcho = ignoreOwnDatafile && subscriptions.get(datafileChannelName)?.state === 'subscribed';
       let pending: number[] | undefined;
       if (expectsEcho) {
         pruneEchoes();
