@@ -62,11 +62,11 @@ export function closeRedisConnection(connection: RedisConnection): Promise<void>
   return closeOwnedClient(connection.owned);
 }
 
-/** Closes `owned` gracefully when it is open, or stops its reconnect loop when it is not. */
+/** Closes `owned` gracefully when connected; otherwise stops its reconnect loop at once. */
 export async function closeOwnedClient(owned: ResilientRedisClient | null): Promise<void> {
   if (!owned) return;
   try {
-    if (owned.isOpen) await owned.close();
+    if (owned.isReady) await owned.close();
     else owned.destroy();
   } catch {
     owned.destroy();
