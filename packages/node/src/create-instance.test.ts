@@ -91,10 +91,10 @@ describe('given a Node client with an SDK key', () => {
     const at = cdn.requestsFor('key-1').map((r) => r.at);
     expect(at).toHaveLength(5);
     const gaps = at.slice(1).map((t, i) => t - at[i]!);
-    // 40, 80, 160, 320 ms (plus jitter of at most half): each wait longer than the one before.
-    expect(gaps[1]!).toBeGreaterThan(gaps[0]!);
-    expect(gaps[3]!).toBeGreaterThan(gaps[1]!);
-    expect(gaps[3]!).toBeGreaterThanOrEqual(300);
+    // Waits of 40, 80, 160, 320 ms (plus jitter). A loaded machine can only make them longer, so
+    // lower bounds are what can be asserted: a constant or missing backoff fails the later ones.
+    const floors = [40, 80, 160, 320];
+    floors.forEach((floor, i) => expect(gaps[i]!).toBeGreaterThanOrEqual(floor - 5));
   });
 
   it('sends the access token as a bearer header to the authenticated URL', async () => {

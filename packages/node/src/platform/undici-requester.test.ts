@@ -93,14 +93,14 @@ describe('given the undici requester', () => {
 
   it('rejects when the response is slower than the timeout, and within about that time', async () => {
     handler = (_req, _body, res) => {
-      setTimeout(() => res.end('late'), 1_000);
+      setTimeout(() => res.end('late'), 3_000);
     };
     const requester = createUndiciRequester();
     const started = performance.now();
     await expect(
       requester.request({ url: origin, method: 'GET', headers: {}, timeoutMs: 100 }),
     ).rejects.toThrow();
-    expect(performance.now() - started).toBeLessThan(900);
+    expect(performance.now() - started).toBeLessThan(2_500);
     await requester.close();
   });
 
