@@ -108,11 +108,15 @@ function renderVariables(variables: Readonly<Record<string, unknown>>) {
   const entries = Object.entries(variables);
   if (entries.length === 0) return el('span', { class: 'muted' }, '—');
   return el(
-    'dl',
+    'ul',
     { class: 'variables' },
-    ...entries.flatMap(([key, value]) => [
-      el('dt', {}, key),
-      el('dd', { class: `value value-${value === null ? 'null' : typeof value}` }, formatValue(value)),
-    ]),
+    ...entries.map(([key, value]) =>
+      el(
+        'li',
+        { class: 'variable' },
+        el('span', { class: 'variable-key' }, key),
+        el('span', { class: `value value-${value === null ? 'null' : typeof value}` }, formatValue(value)),
+      ),
+    ),
   );
 }
