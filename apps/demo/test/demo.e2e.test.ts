@@ -161,7 +161,7 @@ describe('the demo page', () => {
     expect(conversion).toMatchObject({ visitorId: 'carol', tags: { revenue: 4200 } });
   });
 
-  it('picks up a datafile change on the CDN', async () => {
+  it('picks up traffic and audience changes on the CDN', async () => {
     await page.getByRole('button', { name: /^Alice/ }).click();
     await bothAgree();
     expect(await row('checkout_redesign').getAttribute('data-rule')).not.toBe('everyone_else_checkout');
@@ -175,6 +175,15 @@ describe('the demo page', () => {
       .toBe('everyone_else_checkout');
     await bothAgree();
     await page.locator('#editor-result', { hasText: 'picked up revision 2' }).waitFor();
+
+    // An audience change: the staff rule now targets everyone, so Alice (no staff e-mail) gets the lounge.
+    expect(await row('vip_lounge').getAttribute('data-rule')).toBe('everyone_else_lounge');
+    await page.selectOption('[data-rule-audience="staff"]', '');
+    await page.locator('#browser-status', { hasText: 'revision 3' }).waitFor();
+    await expect.poll(() => row('vip_lounge').getAttribute('data-rule')).toBe('staff');
+    expect(await row('vip_lounge').getAttribute('data-enabled')).toBe('true');
+    expect(entries('datafile').at(-1)).toMatchObject({ revision: '3', change: 'staff: audience everyone' });
+    await bothAgree();
 
     await mkdir(new URL('.', SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT.pathname, fullPage: true });
