@@ -4,7 +4,7 @@
 // - free_shipping / bundle_offer: two experiments in a mutually exclusive group (a user is in one at most).
 // - new_dashboard: targeted deliveries (beta testers, app 2.x at 50%) and Everyone Else.
 // - vip_lounge: a delivery for the ODP segment `vip`, and one for staff e-mail addresses.
-// - dark_mode: paying customers get it; Everyone Else at 25%.
+// - dark_mode: paying customers and minors get it; Everyone Else at 25%.
 //
 // Audiences use exact, exists, substring, gt, ge, lt, le, semver_ge and ODP's qualified match.
 
@@ -352,6 +352,7 @@ export function sampleProject(odpHost: string): Datafile {
           rule('9401', 'paying_customers', '2002', 100, [
             variation('9411', 'on', true, { [V.contrast]: '1.2' }),
           ]),
+          rule('9402', 'minors', '2008', 100, [variation('9412', 'on', true, { [V.contrast]: '1.4' })]),
           rule('9106', 'everyone_else_dark_mode', null, 25, [
             variation('9906', 'on', true, { [V.contrast]: '1.0' }),
           ]),
