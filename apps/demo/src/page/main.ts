@@ -126,6 +126,8 @@ function setUser(userId: string): void {
   state.segments = null;
   showSegments();
   prefillOdpIdentifiers();
+  // Results about the previous user would now mislead.
+  for (const id of ['decide-result', 'track-result', 'odp-result']) showResult(byId(id), 'info');
 }
 
 userIdInput.addEventListener('input', () => {
