@@ -6,7 +6,6 @@ import {
   createInstance,
   createOdpManager,
   createPollingConfigManager,
-  type OdpDataValue,
   OptimizelyDecideOption,
   type OptimizelyDecision,
   type OptimizelyUserContext,
@@ -15,7 +14,9 @@ import type { DemoConfig, ServerDecideResponse } from '../shared/api';
 import { startActivityFeed } from './activity-feed';
 import { createDatafileEditor } from './datafile-editor';
 import { agrees, type DecisionRow, renderDecisionRows } from './decisions-view';
-import { byId, el, formatValue, showResult } from './dom';
+import { byId, el, showResult } from './dom';
+import { createOdpEventForm } from './odp-event-form';
+import { createTrackForm } from './track-form';
 
 type AttributeValue = string | number | boolean;
 
@@ -125,7 +126,7 @@ function setUser(userId: string): void {
   state.forced.clear();
   state.segments = null;
   showSegments();
-  prefillOdpIdentifiers();
+  odpForm.prefill();
   // Results about the previous user would now mislead.
   for (const id of ['decide-result', 'track-result', 'odp-result']) showResult(byId(id), 'info');
 }
@@ -331,93 +332,10 @@ byId('customer-table').append(
   ),
 );
 
-// ───────────────────────────── sendOdpEvent ─────────────────────────────
+// ───────────────────────────── events: sendOdpEvent and track ─────────────────────────────
 
-const odpIdentifiers = byId<HTMLTextAreaElement>('odp-identifiers');
-let identifiersTouched = false;
-odpIdentifiers.addEventListener('input', () => {
-  identifiersTouched = true;
-});
-function prefillOdpIdentifiers(): void {
-  if (!identifiersTouched) odpIdentifiers.value = JSON.stringify({ fs_user_id: state.userId });
-}
-prefillOdpIdentifiers();
-
-/** Parses a JSON object field of the form; a string is the error to show. */
-function jsonObject(text: string, field: string): Record<string, unknown> | undefined | string {
-  if (text.trim() === '') return undefined;
-  try {
-    const value = JSON.parse(text) as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-      return `${field}: expected a JSON object.`;
-    return value as Record<string, unknown>;
-  } catch (error) {
-    return `${field}: not valid JSON (${error instanceof Error ? error.message : String(error)}).`;
-  }
-}
-
-byId('odp-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const result = byId('odp-result');
-  const identifiers = jsonObject(odpIdentifiers.value, 'Identifiers');
-  const data = jsonObject(byId<HTMLTextAreaElement>('odp-data').value, 'Data');
-  if (typeof identifiers === 'string') return showResult(result, 'error', identifiers);
-  if (typeof data === 'string') return showResult(result, 'error', data);
-  const action = byId<HTMLInputElement>('odp-action').value;
-  const type = byId<HTMLInputElement>('odp-type').value;
-  // The SDK validates the values (it takes them as they are typed: a nested object is refused).
-  const outcome = client.sendOdpEvent(
-    action,
-    type === '' ? undefined : type,
-    identifiers as Record<string, string> | undefined,
-    data as Record<string, OdpDataValue> | undefined,
-  );
-  if (outcome.ok) {
-    showResult(
-      result,
-      'ok',
-      `Accepted: ${type || 'fullstack'}/${action} is queued; ODP gets the batch within a second.`,
-    );
-    return;
-  }
-  const error = outcome.error as { field?: string; key?: string } | undefined;
-  showResult(
-    result,
-    'error',
-    el('strong', {}, outcome.reason),
-    error?.field ? ` (${error.field}${error.key ? ` "${error.key}"` : ''})` : '',
-    `: ${outcome.message}`,
-  );
-});
-
-// ───────────────────────────── track ─────────────────────────────
-
-const trackEvent = byId<HTMLSelectElement>('track-event');
-function showEventKeys(): void {
-  const keys = (client.getOptimizelyConfig()?.events ?? []).map((e) => e.key);
-  const selected = trackEvent.value;
-  trackEvent.replaceChildren(
-    ...keys.map((key) => el('option', { value: key, selected: key === selected }, key)),
-  );
-}
-
-byId('track-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const result = byId('track-result');
-  const user = currentUser();
-  if (!user) return;
-  const revenueText = byId<HTMLInputElement>('track-revenue').value.trim();
-  const revenue = Number(revenueText);
-  if (revenueText !== '' && !Number.isInteger(revenue))
-    return showResult(result, 'error', 'Revenue is a whole number of cents.');
-  const tags = revenueText === '' ? undefined : { revenue };
-  user.trackEvent(trackEvent.value, tags);
-  showResult(
-    result,
-    'ok',
-    `Tracked ${trackEvent.value}${tags ? ` ${formatValue(tags)}` : ''} for ${state.userId}; logx gets it within a second.`,
-  );
-});
+const odpForm = createOdpEventForm(client, () => state.userId);
+const trackForm = createTrackForm(client, currentUser, () => state.userId);
 
 // ───────────────────────────── datafile editor and the live feed ─────────────────────────────
 
@@ -440,7 +358,7 @@ startActivityFeed(
 
 // A new revision reached the browser SDK: everything is decided again.
 client.notificationCenter.addNotificationListener('OPTIMIZELY_CONFIG_UPDATE', () => {
-  showEventKeys();
+  trackForm.showEventKeys();
   refresh();
   const result = byId('editor-result');
   if (result.textContent?.startsWith('Published'))
@@ -449,7 +367,7 @@ client.notificationCenter.addNotificationListener('OPTIMIZELY_CONFIG_UPDATE', ()
 
 try {
   await client.onReady({ timeout: 10_000 });
-  showEventKeys();
+  trackForm.showEventKeys();
   showUser(state.userId, state.attributes);
   refresh();
   document.body.dataset.ready = 'true';
