@@ -94,7 +94,7 @@ describe('given a Node client with an SDK key', () => {
     // Waits of 40, 80, 160, 320 ms (plus jitter). A loaded machine can only make them longer, so
     // lower bounds are what can be asserted: a constant or missing backoff fails the later ones.
     const floors = [40, 80, 160, 320];
-    floors.forEach((floor, i) => expect(gaps[i]!).toBeGreaterThanOrEqual(floor - 5));
+    for (const [i, floor] of floors.entries()) expect(gaps[i]!).toBeGreaterThanOrEqual(floor - 5);
   });
 
   it('sends the access token as a bearer header to the authenticated URL', async () => {
