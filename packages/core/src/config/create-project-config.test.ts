@@ -193,6 +193,28 @@ describe('createProjectConfig: input handling', () => {
     expect((rawFr.variations as Json[]).length).toBe(1);
   });
 
+  it('compiles from its own copy: later changes to the caller’s object do not reach it', () => {
+    const input: Loose = richDatafile();
+    const config = createProjectConfig(input);
+    // Nothing has been compiled yet; change the caller's object before anything is.
+    input.experiments[0].key = 'changed';
+    input.experiments[0].variations[0].key = 'changed';
+    input.featureFlags.length = 0;
+    expect(config.experimentsById.get('fr1')!.key).not.toBe('changed');
+    expect(config.experimentsById.get('fr1')!.variations[0]!.key).toBe('fr_on');
+    expect(config.flagsByKey.has('flag_fr')).toBe(true);
+  });
+
+  it('compiles an entity once, on first use, and hands out the same object after', () => {
+    const config = createProjectConfig(richDatafile());
+    const fr1 = config.experimentsById.get('fr1')!;
+    expect(config.experimentsById.get('fr1')).toBe(fr1);
+    expect(config.flagsByKey.get('flag_fr')!.experimentRules[0]).toBe(fr1);
+    expect([...config.experimentsById.values()]).toContain(fr1);
+    expect(config.variationsById.get(fr1.variations[0]!.id)).toBe(fr1.variations[0]);
+    expect(config.flags).toBe(config.flags);
+  });
+
   it('builds identical configs from the same object twice (nothing carried over between parses)', () => {
     const input = richDatafile();
     const first = createProjectConfig(input);

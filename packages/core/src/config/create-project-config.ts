@@ -1,9 +1,16 @@
 import { collectQualifiedSegments, compileAudience, compileRuleAudience } from '../audience/compile-audience';
 import type { ConditionEvaluator } from '../audience/evaluation-user';
 import type { TrafficRange } from '../bucketing/find-bucket';
-import type { Datafile, DatafileExperiment, DatafileHoldout, DatafileVariation } from '../datafile/datafile';
+import type {
+  Datafile,
+  DatafileExperiment,
+  DatafileFeatureFlag,
+  DatafileHoldout,
+  DatafileVariableValue,
+} from '../datafile/datafile';
 import { DatafileError } from '../errors/datafile-error';
 import type { Logger } from '../ports/logger';
+import { LazyMap } from './lazy-map';
 import type {
   Attribute,
   EventDefinition,
@@ -19,50 +26,50 @@ import type {
 } from './project-config';
 import { validateDatafile } from './validate-datafile';
 
-// Internal, writable versions of the public read-only shapes: the builder fills them in passes
-// (as the reference does), then hands them out read-only.
+// Internal, writable versions of the public read-only shapes.
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type MutableVariation = Mutable<Variation>;
-type MutableExperiment = Mutable<Experiment> & {
-  variations: MutableVariation[];
-  trafficAllocation: TrafficRange[];
-  variationsByKey: Map<string, Variation>;
-  localHoldouts: Holdout[];
-};
 
 const RUNNING = 'Running';
 // Most rules whitelist nobody: they share one empty map rather than each holding its own.
 const NO_FORCED_VARIATIONS: ReadonlyMap<string, string> = new Map();
+const NO_HOLDOUTS: readonly Holdout[] = [];
 
-function variationsOf(raw: readonly DatafileVariation[]): MutableVariation[] {
-  return raw.map((v) => ({
-    id: v.id,
-    key: v.key,
-    featureEnabled: v.featureEnabled === true,
-    variableValues: null,
-  }));
+/** A raw experiment with what its position in the datafile says about it. */
+interface ExperimentEntry {
+  readonly raw: DatafileExperiment;
+  readonly groupId: string | undefined;
+  readonly isRollout: boolean;
+}
+
+/**
+ * A raw flag with its rules resolved at load. `variationCounts` says how many variations of each
+ * rule (experiment rules, then delivery rules) the flag's forced-decision lookup sees: a
+ * feature-rollout rule gains the Everyone Else variation from each flag that lists it, and a flag
+ * only sees the ones added up to itself, as in the reference, which adds them in flag order.
+ */
+interface FlagEntry {
+  readonly raw: DatafileFeatureFlag;
+  readonly experiments: readonly ExperimentEntry[];
+  readonly rollout: readonly ExperimentEntry[] | undefined;
+  readonly variationCounts: readonly number[];
+}
+
+interface RolloutEntry {
+  readonly id: string;
+  readonly rules: readonly ExperimentEntry[];
+}
+
+/** Where a variation id points: the entity defining it (last one wins) and its index there. */
+interface VariationEntry {
+  readonly owner: DatafileExperiment | DatafileHoldout;
+  readonly index: number;
 }
 
 function keyMap<T extends { key: string }>(items: readonly T[]): Map<string, T> {
   const map = new Map<string, T>();
   for (const item of items) map.set(item.key, item);
   return map;
-}
-
-/** The fields experiments, rules and holdouts share: variations, traffic and the compiled audience. */
-function bucketedFields(
-  raw: DatafileExperiment | DatafileHoldout,
-  audiencesById: ReadonlyMap<string, ConditionEvaluator>,
-) {
-  const variations = variationsOf(raw.variations);
-  return {
-    variations,
-    variationsByKey: keyMap<Variation>(variations),
-    trafficAllocation: raw.trafficAllocation.map((t) => ({ entityId: t.entityId, endOfRange: t.endOfRange })),
-    audience: compileRuleAudience(raw.audienceConditions ?? undefined, raw.audienceIds ?? [], audiencesById),
-    audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
-    group: null,
-  };
 }
 
 // The reference enumerates plain objects keyed by ids and flag keys, so integer-like keys come
@@ -81,16 +88,20 @@ export interface ProjectConfigOptions {
 const silentLogger: Logger = { isEnabled: () => false, log: () => {} };
 
 /**
- * Parses and indexes a datafile. Accepts the JSON text or an already-parsed object, which is
- * never modified. Throws a {@link DatafileError} naming the bad field when the datafile is invalid.
+ * Parses, validates and indexes a datafile. Accepts the JSON text or an already-parsed object,
+ * which is never modified (nor read again later). Throws a {@link DatafileError} naming the bad
+ * field when the datafile is invalid.
+ *
+ * Everything that can make a datafile invalid is checked here, but rules, audiences and
+ * variations are compiled on first use: loading costs little more than `JSON.parse`.
  */
 export function createProjectConfig(
   input: string | object,
   options: ProjectConfigOptions = {},
 ): ProjectConfig {
   const logger = options.logger ?? silentLogger;
-  let parsed: unknown;
   let datafileText: string;
+  let parsed: unknown;
   if (typeof input === 'string') {
     datafileText = input;
     try {
@@ -99,21 +110,486 @@ export function createProjectConfig(
       throw new DatafileError('', 'the datafile is not valid JSON', { cause });
     }
   } else if (typeof input === 'object' && input !== null) {
-    parsed = input;
     datafileText = JSON.stringify(input);
+    // Our own copy: entities compiled later must not see the caller's later changes.
+    parsed = copyJsonLike(input);
   } else {
     throw new DatafileError(
       '',
       `expected a JSON string or an object, got ${input === null ? 'null' : typeof input}`,
     );
   }
-  const df = validateDatafile(parsed);
-  return buildProjectConfig(df, datafileText, logger);
+  return new IndexedProjectConfig(validateDatafile(parsed), datafileText, logger);
 }
 
-function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger): ProjectConfig {
-  // Audiences: legacy string conditions parsed once; typed audiences override by id.
-  const audienceConditions = new Map<string, unknown>();
+/**
+ * A validated datafile, indexed at load for what must be checked eagerly, compiled entity by
+ * entity on first use. Getters and {@link LazyMap}s keep the public {@link ProjectConfig} shape.
+ */
+class IndexedProjectConfig implements ProjectConfig {
+  readonly version: string;
+  readonly accountId: string;
+  readonly projectId: string;
+  readonly revision: string;
+  readonly sdkKey: string;
+  readonly environmentKey: string;
+  readonly anonymizeIP: boolean;
+  readonly botFiltering: boolean | undefined;
+  readonly sendFlagDecisions: boolean;
+  readonly region: string;
+
+  readonly flagsByKey: LazyMap<FlagEntry, FeatureFlag>;
+  readonly experimentsByKey: LazyMap<ExperimentEntry, Experiment>;
+  readonly experimentsById: LazyMap<ExperimentEntry, Experiment>;
+  readonly variationsById: LazyMap<VariationEntry, Variation>;
+  readonly rolloutsById: LazyMap<RolloutEntry, Rollout>;
+  readonly audiencesById: LazyMap<unknown, ConditionEvaluator>;
+
+  // ── indexed at load ──
+  /** Flags by key in the reference's enumeration order; the last definition of a key wins. */
+  private readonly flagEntries: Map<string, FlagEntry>;
+  private readonly experimentEntries: readonly ExperimentEntry[];
+  private readonly experimentEntryById: Map<string, ExperimentEntry>;
+  private readonly rolloutEntries: Map<string, RolloutEntry>;
+  /** Audience id → parsed conditions (legacy strings parsed at load, so bad ones fail it). */
+  private readonly audienceConditions: Map<string, unknown>;
+  /** Per feature-rollout rule, the rules whose first variation it gains (one per listing flag). */
+  private readonly everyoneElseOf: Map<DatafileExperiment, DatafileExperiment[]>;
+  private readonly featureExperiments: Set<DatafileExperiment>;
+  /** Local holdouts with a non-empty includedRules (the others are dropped at load, with a log). */
+  private readonly localHoldoutsRaw: readonly DatafileHoldout[];
+
+  // ── compiled on first use ──
+  private readonly compiledExperiments = new Map<DatafileExperiment, Experiment>();
+  private readonly compiledHoldouts = new Map<DatafileHoldout, Holdout>();
+  private readonly compiledVariations = new Map<DatafileExperiment | DatafileHoldout, Variation[]>();
+  private variableUsage: Map<string, readonly DatafileVariableValue[]> | null = null;
+  private experimentEntryByKey: Map<string, ExperimentEntry> | null = null;
+  private flagList: FeatureFlag[] | null = null;
+  private groups: Map<string, Group> | null = null;
+  private global: Holdout[] | null = null;
+  private localByRule: Map<string, Holdout[]> | null = null;
+  private holdouts: Map<string, Holdout> | null = null;
+  private attributes: { byKey: Map<string, Attribute>; byId: Map<string, Attribute> } | null = null;
+  private events: Map<string, EventDefinition> | null = null;
+  private odpSettings: OdpIntegration | null = null;
+  private parsedAgain: Datafile | undefined;
+
+  constructor(
+    private readonly df: Datafile,
+    readonly datafileText: string,
+    logger: Logger,
+  ) {
+    this.version = df.version;
+    this.accountId = df.accountId;
+    this.projectId = df.projectId;
+    this.revision = df.revision;
+    this.sdkKey = df.sdkKey ?? '';
+    this.environmentKey = df.environmentKey ?? '';
+    this.anonymizeIP = df.anonymizeIP === true;
+    this.botFiltering = typeof df.botFiltering === 'boolean' ? df.botFiltering : undefined;
+    this.sendFlagDecisions = df.sendFlagDecisions === true;
+    this.region = df.region || 'US';
+
+    this.audienceConditions = indexAudiences(df);
+
+    // Experiments: top-level, then those of groups, then rollout rules (the reference's order).
+    const entries: ExperimentEntry[] = [];
+    for (const raw of df.experiments ?? []) entries.push({ raw, groupId: undefined, isRollout: false });
+    for (const group of df.groups ?? [])
+      for (const raw of group.experiments ?? []) entries.push({ raw, groupId: group.id, isRollout: false });
+    this.rolloutEntries = new Map();
+    for (const rollout of df.rollouts ?? []) {
+      const rules: ExperimentEntry[] = [];
+      for (const raw of rollout.experiments ?? []) {
+        const entry = { raw, groupId: undefined, isRollout: true };
+        rules.push(entry);
+        entries.push(entry);
+      }
+      this.rolloutEntries.set(rollout.id, { id: rollout.id, rules });
+    }
+    this.experimentEntries = entries;
+    this.experimentEntryById = new Map();
+    for (const entry of entries) this.experimentEntryById.set(entry.raw.id, entry);
+
+    // Flags: resolve rule ids now (an unknown one makes the datafile invalid, as in the reference).
+    this.everyoneElseOf = new Map();
+    this.featureExperiments = new Set();
+    const flagEntries: [string, FlagEntry][] = [];
+    const rawFlags = df.featureFlags ?? [];
+    for (let i = 0; i < rawFlags.length; i++)
+      flagEntries.push([rawFlags[i]!.key, this.indexFlag(rawFlags[i]!, i)]);
+    this.flagEntries = new Map();
+    for (const entry of objectKeyOrder(flagEntries)) this.flagEntries.set(entry.raw.key, entry);
+
+    this.localHoldoutsRaw = (df.localHoldouts ?? []).filter((raw) => {
+      if (Array.isArray(raw.includedRules) && raw.includedRules.length > 0) return true;
+      if (logger.isEnabled('error'))
+        logger.log('error', `Local holdout "${raw.key}" has no includedRules; it is ignored.`);
+      return false;
+    });
+
+    this.audiencesById = new LazyMap(
+      () => this.audienceConditions,
+      (conditions) => compileAudience(conditions, logger),
+    );
+    this.flagsByKey = new LazyMap(
+      () => this.flagEntries,
+      (entry) => this.compileFlag(entry),
+    );
+    this.experimentsById = new LazyMap(
+      () => this.experimentEntryById,
+      (entry) => this.experiment(entry),
+    );
+    this.experimentsByKey = new LazyMap(
+      () => this.entryByKey(),
+      (entry) => this.experiment(entry),
+    );
+    this.variationsById = new LazyMap(
+      () => this.indexVariations(),
+      (entry) => this.variationsOf(entry.owner)[entry.index]!,
+    );
+    this.rolloutsById = new LazyMap(
+      () => this.rolloutEntries,
+      (rollout) => ({ id: rollout.id, rules: rollout.rules.map((rule) => this.experiment(rule)) }),
+    );
+  }
+
+  private indexFlag(raw: DatafileFeatureFlag, flagIndex: number): FlagEntry {
+    const rollout = raw.rolloutId ? this.rolloutEntries.get(raw.rolloutId)?.rules : undefined;
+    const lastRule = rollout?.[rollout.length - 1]?.raw;
+    // The Everyone Else variation is the last delivery rule's first one (which, for a rule with
+    // no variations of its own, is the first it gained itself).
+    const everyoneElseRule =
+      lastRule && (lastRule.variations.length > 0 || this.everyoneElseOf.has(lastRule))
+        ? lastRule
+        : undefined;
+    const experiments: ExperimentEntry[] = [];
+    const variationCounts: number[] = [];
+    (raw.experimentIds ?? []).forEach((experimentId, i) => {
+      const entry = this.experimentEntryById.get(experimentId);
+      if (!entry) {
+        throw new DatafileError(
+          `featureFlags[${flagIndex}].experimentIds[${i}]`,
+          `no experiment has id "${experimentId}"`,
+        );
+      }
+      this.featureExperiments.add(entry.raw);
+      if (entry.raw.type === 'fr' && everyoneElseRule) {
+        const gained = this.everyoneElseOf.get(entry.raw);
+        if (gained) gained.push(everyoneElseRule);
+        else this.everyoneElseOf.set(entry.raw, [everyoneElseRule]);
+      }
+      experiments.push(entry);
+      variationCounts.push(this.variationCountSoFar(entry.raw));
+    });
+    for (const rule of rollout ?? []) variationCounts.push(this.variationCountSoFar(rule.raw));
+    return { raw, experiments, rollout, variationCounts };
+  }
+
+  private variationCountSoFar(raw: DatafileExperiment): number {
+    return raw.variations.length + (this.everyoneElseOf.get(raw)?.length ?? 0);
+  }
+
+  // ───────────── entities, compiled once on first use ─────────────
+
+  private experiment(entry: ExperimentEntry): Experiment {
+    const { raw } = entry;
+    let experiment = this.compiledExperiments.get(raw);
+    if (experiment) return experiment;
+    const variations = this.variationsOf(raw);
+    const trafficAllocation = ranges(raw.trafficAllocation);
+    for (let i = raw.variations.length; i < variations.length; i++)
+      trafficAllocation.push({ entityId: variations[i]!.id, endOfRange: 10000 });
+    experiment = {
+      kind: 'experiment',
+      id: raw.id,
+      key: raw.key,
+      status: raw.status,
+      isRunning: this.entryByKey().get(raw.key)?.raw.status === RUNNING,
+      layerId: raw.layerId ?? '',
+      variations,
+      variationsByKey: keyMap<Variation>(variations),
+      trafficAllocation,
+      audience: compileRuleAudience(
+        raw.audienceConditions ?? undefined,
+        raw.audienceIds ?? [],
+        this.audiencesById,
+      ),
+      audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
+      group: this.mutexGroupOf(raw.id),
+      isRollout: entry.isRollout,
+      type: raw.type ?? undefined,
+      forcedVariations:
+        raw.forcedVariations && Object.keys(raw.forcedVariations).length > 0
+          ? new Map(Object.entries(raw.forcedVariations))
+          : NO_FORCED_VARIATIONS,
+      cmab: raw.cmab
+        ? { trafficAllocation: raw.cmab.trafficAllocation, attributeIds: [...(raw.cmab.attributeIds ?? [])] }
+        : null,
+      localHoldouts: this.localHoldoutsByRule().get(raw.id) ?? NO_HOLDOUTS,
+      groupId: entry.groupId,
+      isFeatureExperiment: this.featureExperiments.has(raw),
+    };
+    this.compiledExperiments.set(raw, experiment);
+    return experiment;
+  }
+
+  private holdout(raw: DatafileHoldout, isGlobal: boolean): Holdout {
+    let holdout = this.compiledHoldouts.get(raw);
+    if (holdout) return holdout;
+    holdout = {
+      kind: 'holdout',
+      id: raw.id,
+      key: raw.key,
+      status: raw.status,
+      isRunning: raw.status === RUNNING,
+      layerId: '',
+      variations: this.variationsOf(raw),
+      variationsByKey: keyMap<Variation>(this.variationsOf(raw)),
+      trafficAllocation: ranges(raw.trafficAllocation),
+      audience: compileRuleAudience(
+        raw.audienceConditions ?? undefined,
+        raw.audienceIds ?? [],
+        this.audiencesById,
+      ),
+      audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
+      group: this.mutexGroupOf(raw.id),
+      isGlobal,
+      includedRules: isGlobal ? [] : [...(raw.includedRules ?? [])],
+      excludeTargetedDeliveries: isGlobal && raw.excludeTargetedDeliveries === true,
+    };
+    this.compiledHoldouts.set(raw, holdout);
+    return holdout;
+  }
+
+  /**
+   * The variations of an experiment or holdout, plus for feature-rollout rules the Everyone Else
+   * variations they gained (the very objects of the delivery rules they come from).
+   */
+  private variationsOf(owner: DatafileExperiment | DatafileHoldout): Variation[] {
+    let variations = this.compiledVariations.get(owner);
+    if (variations) return variations;
+    const usage = this.variableUsageById();
+    variations = owner.variations.map((v): MutableVariation => {
+      const values = usage.get(v.id);
+      return {
+        id: v.id,
+        key: v.key,
+        featureEnabled: v.featureEnabled === true,
+        variableValues: values ? new Map(values.map((u) => [u.id, u.value] as const)) : null,
+      };
+    });
+    this.compiledVariations.set(owner, variations);
+    for (const rule of this.everyoneElseOf.get(owner as DatafileExperiment) ?? [])
+      variations.push(this.variationsOf(rule)[0]!);
+    return variations;
+  }
+
+  private compileFlag(entry: FlagEntry): FeatureFlag {
+    const { raw } = entry;
+    const variables: FeatureVariable[] = (raw.variables ?? []).map((v) => ({
+      id: v.id,
+      key: v.key,
+      type: v.type === 'string' && v.subType === 'json' ? 'json' : v.type,
+      defaultValue: v.defaultValue,
+    }));
+    const experimentRules = entry.experiments.map((e) => this.experiment(e));
+    const rolloutRules = raw.rolloutId ? (this.rolloutsById.get(raw.rolloutId)?.rules ?? []) : [];
+    // Every variation of every rule, by id in object-key order, then by key (first one wins).
+    const flagVariations: [string, Variation][] = [];
+    [...experimentRules, ...rolloutRules].forEach((rule, i) => {
+      const visible = entry.variationCounts[i]!;
+      for (let j = 0; j < visible; j++) flagVariations.push([rule.variations[j]!.id, rule.variations[j]!]);
+    });
+    const variationsByKey = new Map<string, Variation>();
+    for (const v of objectKeyOrder(flagVariations))
+      if (!variationsByKey.has(v.key)) variationsByKey.set(v.key, v);
+    return {
+      id: raw.id,
+      key: raw.key,
+      rolloutId: raw.rolloutId ?? '',
+      experimentIds: [...(raw.experimentIds ?? [])],
+      experimentRules,
+      rolloutRules,
+      rolloutState: !raw.rolloutId
+        ? 'none'
+        : !entry.rollout
+          ? 'missing'
+          : rolloutRules.length === 0
+            ? 'empty'
+            : 'ok',
+      variables,
+      variablesByKey: keyMap(variables),
+      variationsByKey,
+    };
+  }
+
+  // ───────────── indexes built on first use ─────────────
+
+  private entryByKey(): Map<string, ExperimentEntry> {
+    if (this.experimentEntryByKey === null) {
+      this.experimentEntryByKey = new Map();
+      for (const entry of this.experimentEntries) this.experimentEntryByKey.set(entry.raw.key, entry);
+    }
+    return this.experimentEntryByKey;
+  }
+
+  /** Variation id → its variable values; experiments and rules only, last one with a list wins. */
+  private variableUsageById(): Map<string, readonly DatafileVariableValue[]> {
+    if (this.variableUsage === null) {
+      this.variableUsage = new Map();
+      for (const { raw } of this.experimentEntries)
+        for (const v of raw.variations) if (v.variables) this.variableUsage.set(v.id, v.variables);
+    }
+    return this.variableUsage;
+  }
+
+  /** Every variation id: experiments and rules, then global and kept local holdouts; last wins. */
+  private indexVariations(): Map<string, VariationEntry> {
+    const index = new Map<string, VariationEntry>();
+    const add = (owner: DatafileExperiment | DatafileHoldout) => {
+      owner.variations.forEach((v, i) => {
+        index.set(v.id, { owner, index: i });
+      });
+    };
+    for (const { raw } of this.experimentEntries) add(raw);
+    for (const raw of this.df.holdouts ?? []) add(raw);
+    for (const raw of this.localHoldoutsRaw) add(raw);
+    return index;
+  }
+
+  private groupIndex(): Map<string, Group> {
+    if (this.groups === null) {
+      this.groups = new Map();
+      for (const group of this.df.groups ?? [])
+        this.groups.set(group.id, {
+          id: group.id,
+          policy: group.policy,
+          trafficAllocation: ranges(group.trafficAllocation),
+        });
+    }
+    return this.groups;
+  }
+
+  // The bucketer finds an entity's group through the experiment id map, as the reference does;
+  // only a `random` policy makes the group bucket first.
+  private mutexGroupOf(entityId: string): Group | null {
+    const groupId = this.experimentEntryById.get(entityId)?.groupId;
+    const group = groupId === undefined ? undefined : this.groupIndex().get(groupId);
+    return group?.policy === 'random' ? group : null;
+  }
+
+  private localHoldoutsByRule(): Map<string, Holdout[]> {
+    if (this.localByRule === null) {
+      this.localByRule = new Map();
+      for (const raw of this.localHoldoutsRaw) {
+        const holdout = this.holdout(raw, false);
+        for (const ruleId of raw.includedRules!) {
+          const list = this.localByRule.get(ruleId);
+          if (list) list.push(holdout);
+          else this.localByRule.set(ruleId, [holdout]);
+        }
+      }
+    }
+    return this.localByRule;
+  }
+
+  // ───────────── the public shape ─────────────
+
+  /** The datafile as parsed JSON: a private copy re-parsed on first use, for OptimizelyConfig. */
+  get datafile(): Datafile {
+    this.parsedAgain ??= JSON.parse(this.datafileText) as Datafile;
+    return this.parsedAgain;
+  }
+
+  get flags(): readonly FeatureFlag[] {
+    if (this.flagList === null) {
+      const flags: FeatureFlag[] = [];
+      for (const key of this.flagEntries.keys()) flags.push(this.flagsByKey.get(key)!);
+      this.flagList = flags;
+    }
+    return this.flagList;
+  }
+
+  get globalHoldouts(): readonly Holdout[] {
+    this.global ??= (this.df.holdouts ?? []).map((raw) => this.holdout(raw, true));
+    return this.global;
+  }
+
+  get holdoutsById(): ReadonlyMap<string, Holdout> {
+    if (this.holdouts === null) {
+      this.holdouts = new Map();
+      for (const holdout of this.globalHoldouts) this.holdouts.set(holdout.id, holdout);
+      for (const raw of this.localHoldoutsRaw) {
+        const holdout = this.holdout(raw, false);
+        this.holdouts.set(holdout.id, holdout);
+      }
+    }
+    return this.holdouts;
+  }
+
+  get groupsById(): ReadonlyMap<string, Group> {
+    return this.groupIndex();
+  }
+
+  get attributesByKey(): ReadonlyMap<string, Attribute> {
+    return this.attributeIndex().byKey;
+  }
+
+  get attributesById(): ReadonlyMap<string, Attribute> {
+    return this.attributeIndex().byId;
+  }
+
+  private attributeIndex() {
+    if (this.attributes === null) {
+      const list: Attribute[] = (this.df.attributes ?? []).map((a) => ({ id: a.id, key: a.key }));
+      this.attributes = { byKey: keyMap(list), byId: new Map(list.map((a) => [a.id, a] as const)) };
+    }
+    return this.attributes;
+  }
+
+  get eventsByKey(): ReadonlyMap<string, EventDefinition> {
+    this.events ??= keyMap<EventDefinition>(
+      (this.df.events ?? []).map((e) => ({
+        id: e.id,
+        key: e.key,
+        experimentIds: [...(e.experimentIds ?? [])],
+      })),
+    );
+    return this.events;
+  }
+
+  get odp(): OdpIntegration {
+    this.odpSettings ??= odpIntegration(this.df, this.audienceConditions);
+    return this.odpSettings;
+  }
+}
+
+/**
+ * A deep copy of arrays and objects (own enumerable properties); other values are kept as they
+ * are, so validation sees exactly what the caller passed. `__proto__` keys stay plain data.
+ */
+function copyJsonLike(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJsonLike);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = copyJsonLike((value as Record<string, unknown>)[key]);
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
+  return copy;
+}
+
+function ranges(raw: readonly TrafficRange[]): TrafficRange[] {
+  return raw.map((t) => ({ entityId: t.entityId, endOfRange: t.endOfRange }));
+}
+
+/** Audience id → conditions: legacy condition strings parsed now; typed audiences override by id. */
+function indexAudiences(df: Datafile): Map<string, unknown> {
+  const conditionsById = new Map<string, unknown>();
   (df.audiences ?? []).forEach((audience, i) => {
     let conditions: unknown = audience.conditions;
     if (typeof conditions === 'string') {
@@ -125,245 +601,10 @@ function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger):
         });
       }
     }
-    audienceConditions.set(audience.id, conditions);
+    conditionsById.set(audience.id, conditions);
   });
-  for (const audience of df.typedAudiences ?? []) audienceConditions.set(audience.id, audience.conditions);
-  const audiencesById = new Map<string, ConditionEvaluator>();
-  for (const [id, conditions] of audienceConditions)
-    audiencesById.set(id, compileAudience(conditions, logger));
-
-  const attributes: Attribute[] = (df.attributes ?? []).map((a) => ({ id: a.id, key: a.key }));
-  const attributesByKey = keyMap(attributes);
-  const attributesById = new Map(attributes.map((a) => [a.id, a] as const));
-  const eventsByKey = keyMap<EventDefinition>(
-    (df.events ?? []).map((e) => ({ id: e.id, key: e.key, experimentIds: [...(e.experimentIds ?? [])] })),
-  );
-
-  // Experiments: top-level, then those of groups, then rollout rules (the reference's order).
-  const groupsById = new Map<string, Group>();
-  const rawExperiments: { raw: DatafileExperiment; groupId?: string; isRollout: boolean }[] = [];
-  for (const raw of df.experiments ?? []) rawExperiments.push({ raw, isRollout: false });
-  for (const group of df.groups ?? []) {
-    groupsById.set(group.id, {
-      id: group.id,
-      policy: group.policy,
-      trafficAllocation: group.trafficAllocation.map((t) => ({
-        entityId: t.entityId,
-        endOfRange: t.endOfRange,
-      })),
-    });
-    for (const raw of group.experiments ?? [])
-      rawExperiments.push({ raw, groupId: group.id, isRollout: false });
-  }
-  const rolloutRaw = new Map<string, DatafileExperiment[]>();
-  for (const rollout of df.rollouts ?? []) {
-    rolloutRaw.set(rollout.id, [...(rollout.experiments ?? [])]);
-    for (const raw of rollout.experiments ?? []) rawExperiments.push({ raw, isRollout: true });
-  }
-
-  const experimentsByKey = new Map<string, MutableExperiment>();
-  const experimentsById = new Map<string, MutableExperiment>();
-  const variationsById = new Map<string, MutableVariation>();
-  const variableUsage = new Map<string, Map<string, string>>();
-  const experimentObjects = new Map<DatafileExperiment, MutableExperiment>();
-  for (const { raw, groupId, isRollout } of rawExperiments) {
-    const experiment: MutableExperiment = {
-      kind: 'experiment',
-      id: raw.id,
-      key: raw.key,
-      status: raw.status,
-      isRunning: false,
-      layerId: raw.layerId ?? '',
-      ...bucketedFields(raw, audiencesById),
-      isRollout,
-      type: raw.type ?? undefined,
-      forcedVariations:
-        raw.forcedVariations && Object.keys(raw.forcedVariations).length > 0
-          ? new Map(Object.entries(raw.forcedVariations))
-          : NO_FORCED_VARIATIONS,
-      cmab: raw.cmab
-        ? { trafficAllocation: raw.cmab.trafficAllocation, attributeIds: [...(raw.cmab.attributeIds ?? [])] }
-        : null,
-      localHoldouts: [],
-      groupId,
-      isFeatureExperiment: false,
-    };
-    experimentObjects.set(raw, experiment);
-    experimentsByKey.set(raw.key, experiment);
-    experimentsById.set(raw.id, experiment);
-    raw.variations.forEach((rawVariation, i) => {
-      variationsById.set(rawVariation.id, experiment.variations[i]!);
-      if (rawVariation.variables) {
-        variableUsage.set(
-          rawVariation.id,
-          new Map(rawVariation.variables.map((u) => [u.id, u.value] as const)),
-        );
-      }
-    });
-  }
-
-  const rolloutsById = new Map<string, Rollout>();
-  for (const [id, raws] of rolloutRaw)
-    rolloutsById.set(id, { id, rules: raws.map((r) => experimentObjects.get(r)!) });
-
-  // Flags: resolve rules, inject the Everyone Else variation into feature-rollout (fr) rules.
-  const flagEntries: [string, FeatureFlag][] = [];
-  (df.featureFlags ?? []).forEach((rawFlag, flagIndex) => {
-    const variables: FeatureVariable[] = (rawFlag.variables ?? []).map((v) => ({
-      id: v.id,
-      key: v.key,
-      type: v.type === 'string' && v.subType === 'json' ? 'json' : v.type,
-      defaultValue: v.defaultValue,
-    }));
-    const rollout = rawFlag.rolloutId ? rolloutsById.get(rawFlag.rolloutId) : undefined;
-    const rolloutRules = rollout?.rules ?? [];
-    const lastRule = rolloutRules[rolloutRules.length - 1];
-    const everyoneElse = lastRule?.variations[0];
-    const experimentRules: Experiment[] = [];
-    const flagVariations: [string, Variation][] = [];
-    (rawFlag.experimentIds ?? []).forEach((experimentId, i) => {
-      const experiment = experimentsById.get(experimentId);
-      if (!experiment) {
-        throw new DatafileError(
-          `featureFlags[${flagIndex}].experimentIds[${i}]`,
-          `no experiment has id "${experimentId}"`,
-        );
-      }
-      experiment.isFeatureExperiment = true;
-      if (experiment.type === 'fr' && everyoneElse) {
-        experiment.variations.push(everyoneElse as MutableVariation);
-        experiment.trafficAllocation.push({ entityId: everyoneElse.id, endOfRange: 10000 });
-        experiment.variationsByKey.set(everyoneElse.key, everyoneElse);
-      }
-      experimentRules.push(experiment);
-      for (const v of experiment.variations) flagVariations.push([v.id, v]);
-    });
-    for (const rule of rolloutRules) for (const v of rule.variations) flagVariations.push([v.id, v]);
-    const variationsByKey = new Map<string, Variation>();
-    for (const v of objectKeyOrder(flagVariations))
-      if (!variationsByKey.has(v.key)) variationsByKey.set(v.key, v);
-    flagEntries.push([
-      rawFlag.key,
-      {
-        id: rawFlag.id,
-        key: rawFlag.key,
-        rolloutId: rawFlag.rolloutId ?? '',
-        experimentIds: [...(rawFlag.experimentIds ?? [])],
-        experimentRules,
-        rolloutRules,
-        rolloutState: !rawFlag.rolloutId
-          ? 'none'
-          : !rollout
-            ? 'missing'
-            : rolloutRules.length === 0
-              ? 'empty'
-              : 'ok',
-        variables,
-        variablesByKey: keyMap(variables),
-        variationsByKey,
-      },
-    ]);
-  });
-  const flags = objectKeyOrder(flagEntries);
-  const flagsByKey = new Map(flags.map((f) => [f.key, f] as const));
-
-  // Holdouts: `holdouts` are global; `localHoldouts` need a non-empty includedRules.
-  const holdoutsById = new Map<string, Holdout>();
-  const makeHoldout = (raw: DatafileHoldout, isGlobal: boolean): Holdout => {
-    const fields = bucketedFields(raw, audiencesById);
-    raw.variations.forEach((v, i) => {
-      variationsById.set(v.id, fields.variations[i]!);
-    });
-    const holdout: Holdout = {
-      kind: 'holdout',
-      id: raw.id,
-      key: raw.key,
-      status: raw.status,
-      isRunning: raw.status === RUNNING,
-      layerId: '',
-      ...fields,
-      isGlobal,
-      includedRules: isGlobal ? [] : [...(raw.includedRules ?? [])],
-      excludeTargetedDeliveries: isGlobal && raw.excludeTargetedDeliveries === true,
-    };
-    holdoutsById.set(holdout.id, holdout);
-    return holdout;
-  };
-  const globalHoldouts = (df.holdouts ?? []).map((raw) => makeHoldout(raw, true));
-  const localHoldoutsByRule = new Map<string, Holdout[]>();
-  for (const raw of df.localHoldouts ?? []) {
-    if (!Array.isArray(raw.includedRules) || raw.includedRules.length === 0) {
-      if (logger.isEnabled('error')) {
-        logger.log('error', `Local holdout "${raw.key}" has no includedRules; it is ignored.`);
-      }
-      continue;
-    }
-    const holdout = makeHoldout(raw, false);
-    for (const ruleId of raw.includedRules) {
-      const list = localHoldoutsByRule.get(ruleId);
-      if (list) list.push(holdout);
-      else localHoldoutsByRule.set(ruleId, [holdout]);
-    }
-  }
-
-  // The bucketer finds an entity's group through the experiment id map, as the reference does;
-  // only a `random` policy makes the group bucket first.
-  const mutexGroupOf = (entityId: string): Group | null => {
-    const groupId = experimentsById.get(entityId)?.groupId;
-    const group = groupId === undefined ? undefined : groupsById.get(groupId);
-    return group?.policy === 'random' ? group : null;
-  };
-
-  // Final pass: facts that depend on the complete maps.
-  for (const variation of variationsById.values())
-    variation.variableValues = variableUsage.get(variation.id) ?? null;
-  for (const experiment of experimentObjects.values()) {
-    for (const v of experiment.variations)
-      (v as MutableVariation).variableValues = variableUsage.get(v.id) ?? null;
-    experiment.isRunning = experimentsByKey.get(experiment.key)?.status === RUNNING;
-    experiment.localHoldouts = localHoldoutsByRule.get(experiment.id) ?? [];
-    experiment.group = mutexGroupOf(experiment.id);
-  }
-  for (const holdout of holdoutsById.values()) {
-    for (const v of holdout.variations)
-      (v as MutableVariation).variableValues = variableUsage.get(v.id) ?? null;
-    (holdout as Mutable<Holdout>).group = mutexGroupOf(holdout.id);
-  }
-
-  // The parsed datafile is only needed for getOptimizelyConfig: keep the text and re-parse on
-  // demand, so the decision structures are all a loaded config holds on to.
-  let parsedAgain: Datafile | undefined;
-  return {
-    get datafile(): Datafile {
-      parsedAgain ??= JSON.parse(datafileText) as Datafile;
-      return parsedAgain;
-    },
-    datafileText,
-    version: df.version,
-    accountId: df.accountId,
-    projectId: df.projectId,
-    revision: df.revision,
-    sdkKey: df.sdkKey ?? '',
-    environmentKey: df.environmentKey ?? '',
-    anonymizeIP: df.anonymizeIP === true,
-    botFiltering: typeof df.botFiltering === 'boolean' ? df.botFiltering : undefined,
-    sendFlagDecisions: df.sendFlagDecisions === true,
-    region: df.region || 'US',
-    flags,
-    flagsByKey,
-    experimentsByKey,
-    experimentsById,
-    variationsById,
-    groupsById,
-    rolloutsById,
-    attributesByKey,
-    attributesById,
-    eventsByKey,
-    audiencesById,
-    globalHoldouts,
-    holdoutsById,
-    odp: odpIntegration(df, audienceConditions),
-  };
+  for (const audience of df.typedAudiences ?? []) conditionsById.set(audience.id, audience.conditions);
+  return conditionsById;
 }
 
 function odpIntegration(df: Datafile, audienceConditions: ReadonlyMap<string, unknown>): OdpIntegration {

@@ -1,0 +1,81 @@
+/**
+ * A read-only map whose values are built from raw datafile entries on first `get` and then kept.
+ * A loaded config indexes entities by id or key this way, so loading a datafile costs little more
+ * than parsing it, and an entity is compiled (audiences, variations, maps) only when first used.
+ *
+ * The raw index itself is built on first use too. Iterating builds every value, in raw order.
+ */
+export class LazyMap<Raw, Value> implements ReadonlyMap<string, Value> {
+  private rawIndex: ReadonlyMap<string, Raw> | null = null;
+  private readonly built = new Map<string, Value>();
+  private ordered: Map<string, Value> | null = null;
+
+  /**
+   * @param indexRaw - Builds the raw index (called at most once).
+   * @param build - Builds the value of one raw entry (called at most once per key).
+   */
+  constructor(
+    private readonly indexRaw: () => ReadonlyMap<string, Raw>,
+    private readonly build: (raw: Raw) => Value,
+  ) {}
+
+  private raw(): ReadonlyMap<string, Raw> {
+    this.rawIndex ??= this.indexRaw();
+    return this.rawIndex;
+  }
+
+  get size(): number {
+    return this.raw().size;
+  }
+
+  has(key: string): boolean {
+    return this.raw().has(key);
+  }
+
+  get(key: string): Value | undefined {
+    const value = this.built.get(key);
+    if (value !== undefined) return value;
+    const raw = this.raw().get(key);
+    if (raw === undefined) return undefined;
+    const fresh = this.build(raw);
+    this.built.set(key, fresh);
+    return fresh;
+  }
+
+  /** Every entry built, in raw order: what iteration goes through. */
+  private all(): Map<string, Value> {
+    if (this.ordered === null) {
+      const ordered = new Map<string, Value>();
+      for (const key of this.raw().keys()) ordered.set(key, this.get(key)!);
+      this.ordered = ordered;
+    }
+    return this.ordered;
+  }
+
+  forEach(
+    callback: (value: Value, key: string, map: ReadonlyMap<string, Value>) => void,
+    thisArg?: unknown,
+  ): void {
+    for (const [key, value] of this.all()) callback.call(thisArg, value, key, this);
+  }
+
+  entries(): MapIterator<[string, Value]> {
+    return this.all().entries();
+  }
+
+  keys(): MapIterator<string> {
+    return this.all().keys();
+  }
+
+  values(): MapIterator<Value> {
+    return this.all().values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, Value]> {
+    return this.all()[Symbol.iterator]();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'LazyMap';
+  }
+}
