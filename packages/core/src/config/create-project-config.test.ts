@@ -155,6 +155,22 @@ describe('createProjectConfig: input handling', () => {
     expect(error.path).toBe('featureFlags[0].experimentIds[0]');
   });
 
+  it('accepts a flag listing a rollout rule among its experiments, and still rejects a later unknown id', () => {
+    const rules = [rollout('ro', [rule('r1', 'rule', [variation('rv', 'on')])])];
+    const ok = createProjectConfig(
+      datafile({ featureFlags: [flag('f', 'f', { experimentIds: ['r1'] })], rollouts: rules }),
+    );
+    expect(ok.flagsByKey.get('f')!.experimentRules.map((r) => r.id)).toEqual(['r1']);
+    const bad = datafile({
+      featureFlags: [
+        flag('f', 'f', { experimentIds: ['r1'] }),
+        flag('g', 'g', { experimentIds: ['r1', 'nope'] }),
+      ],
+      rollouts: rules,
+    });
+    expect(datafileError(bad).path).toBe('featureFlags[1].experimentIds[1]');
+  });
+
   it('keeps JSON text verbatim and serialises an object for getDatafile()', () => {
     const text = JSON.stringify(datafile(), null, 2);
     expect(createProjectConfig(text).datafileText).toBe(text);
@@ -292,6 +308,24 @@ describe('createProjectConfig: audiences', () => {
     expect(audience(user({ country: 'de' }))).toBe(false);
     expect(audience(user({}))).toBeNull();
     expect(parse).toHaveBeenCalledTimes(2);
+  });
+
+  it('parses a legacy string repeated by several audiences once, and each still evaluates it', () => {
+    const conditions = JSON.stringify(['or', attributeCondition('country', 'us')]);
+    const df = datafile({
+      audiences: [
+        { id: 'a', name: 'a', conditions },
+        { id: 'b', name: 'b', conditions },
+        { id: 'c', name: 'c', conditions: '["or", {' },
+      ],
+    });
+    expect(datafileError(df).path).toBe('audiences[2].conditions');
+    (df.audiences as Json[]).pop();
+    const parse = vi.spyOn(JSON, 'parse');
+    const config = createProjectConfig(df);
+    expect(parse).toHaveBeenCalledTimes(1);
+    expect(config.audiencesById.get('a')!(user({ country: 'us' }))).toBe(true);
+    expect(config.audiencesById.get('b')!(user({ country: 'de' }))).toBe(false);
   });
 
   it('lets a typed audience override a legacy audience with the same id', () => {

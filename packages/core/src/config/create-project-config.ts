@@ -24,6 +24,14 @@ import type {
   Rollout,
   Variation,
 } from './project-config';
+import {
+  checkFlagRules,
+  type ExperimentEntry,
+  type FlagEntry,
+  indexRules,
+  type RolloutEntry,
+  type RuleIndex,
+} from './rule-index';
 import { validateDatafile } from './validate-datafile';
 
 // Internal, writable versions of the public read-only shapes.
@@ -34,31 +42,6 @@ const RUNNING = 'Running';
 // Most rules whitelist nobody: they share one empty map rather than each holding its own.
 const NO_FORCED_VARIATIONS: ReadonlyMap<string, string> = new Map();
 const NO_HOLDOUTS: readonly Holdout[] = [];
-
-/** A raw experiment with what its position in the datafile says about it. */
-interface ExperimentEntry {
-  readonly raw: DatafileExperiment;
-  readonly groupId: string | undefined;
-  readonly isRollout: boolean;
-}
-
-/**
- * A raw flag with its rules resolved at load. `variationCounts` says how many variations of each
- * rule (experiment rules, then delivery rules) the flag's forced-decision lookup sees: a
- * feature-rollout rule gains the Everyone Else variation from each flag that lists it, and a flag
- * only sees the ones added up to itself, as in the reference, which adds them in flag order.
- */
-interface FlagEntry {
-  readonly raw: DatafileFeatureFlag;
-  readonly experiments: readonly ExperimentEntry[];
-  readonly rollout: readonly ExperimentEntry[] | undefined;
-  readonly variationCounts: readonly number[];
-}
-
-interface RolloutEntry {
-  readonly id: string;
-  readonly rules: readonly ExperimentEntry[];
-}
 
 /** Where a variation id points: the entity defining it (last one wins) and its index there. */
 interface VariationEntry {
@@ -146,16 +129,8 @@ class IndexedProjectConfig implements ProjectConfig {
   readonly audiencesById: LazyMap<unknown, ConditionEvaluator>;
 
   // ── indexed at load ──
-  /** Flags by key in the reference's enumeration order; the last definition of a key wins. */
-  private readonly flagEntries: Map<string, FlagEntry>;
-  private readonly experimentEntries: readonly ExperimentEntry[];
-  private readonly experimentEntryById: Map<string, ExperimentEntry>;
-  private readonly rolloutEntries: Map<string, RolloutEntry>;
   /** Audience id → parsed conditions (legacy strings parsed at load, so bad ones fail it). */
   private readonly audienceConditions: Map<string, unknown>;
-  /** Per feature-rollout rule, the rules whose first variation it gains (one per listing flag). */
-  private readonly everyoneElseOf: Map<DatafileExperiment, DatafileExperiment[]>;
-  private readonly featureExperiments: Set<DatafileExperiment>;
   /** Local holdouts with a non-empty includedRules (the others are dropped at load, with a log). */
   private readonly localHoldoutsRaw: readonly DatafileHoldout[];
 
@@ -163,6 +138,7 @@ class IndexedProjectConfig implements ProjectConfig {
   private readonly compiledExperiments = new Map<DatafileExperiment, Experiment>();
   private readonly compiledHoldouts = new Map<DatafileHoldout, Holdout>();
   private readonly compiledVariations = new Map<DatafileExperiment | DatafileHoldout, Variation[]>();
+  private ruleIndex: RuleIndex | null = null;
   private variableUsage: Map<string, readonly DatafileVariableValue[]> | null = null;
   private experimentEntryByKey: Map<string, ExperimentEntry> | null = null;
   private flagList: FeatureFlag[] | null = null;
@@ -193,34 +169,8 @@ class IndexedProjectConfig implements ProjectConfig {
 
     this.audienceConditions = indexAudiences(df);
 
-    // Experiments: top-level, then those of groups, then rollout rules (the reference's order).
-    const entries: ExperimentEntry[] = [];
-    for (const raw of df.experiments ?? []) entries.push({ raw, groupId: undefined, isRollout: false });
-    for (const group of df.groups ?? [])
-      for (const raw of group.experiments ?? []) entries.push({ raw, groupId: group.id, isRollout: false });
-    this.rolloutEntries = new Map();
-    for (const rollout of df.rollouts ?? []) {
-      const rules: ExperimentEntry[] = [];
-      for (const raw of rollout.experiments ?? []) {
-        const entry = { raw, groupId: undefined, isRollout: true };
-        rules.push(entry);
-        entries.push(entry);
-      }
-      this.rolloutEntries.set(rollout.id, { id: rollout.id, rules });
-    }
-    this.experimentEntries = entries;
-    this.experimentEntryById = new Map();
-    for (const entry of entries) this.experimentEntryById.set(entry.raw.id, entry);
-
-    // Flags: resolve rule ids now (an unknown one makes the datafile invalid, as in the reference).
-    this.everyoneElseOf = new Map();
-    this.featureExperiments = new Set();
-    const flagEntries: [string, FlagEntry][] = [];
-    const rawFlags = df.featureFlags ?? [];
-    for (let i = 0; i < rawFlags.length; i++)
-      flagEntries.push([rawFlags[i]!.key, this.indexFlag(rawFlags[i]!, i)]);
-    this.flagEntries = new Map();
-    for (const entry of objectKeyOrder(flagEntries)) this.flagEntries.set(entry.raw.key, entry);
+    // Resolving rule ids is all of the rule index that can fail: do it now, the rest on first use.
+    checkFlagRules(df);
 
     this.localHoldoutsRaw = (df.localHoldouts ?? []).filter((raw) => {
       if (Array.isArray(raw.includedRules) && raw.includedRules.length > 0) return true;
@@ -234,11 +184,11 @@ class IndexedProjectConfig implements ProjectConfig {
       (conditions) => compileAudience(conditions, logger),
     );
     this.flagsByKey = new LazyMap(
-      () => this.flagEntries,
+      () => this.rules().flagsByKey,
       (entry) => this.compileFlag(entry),
     );
     this.experimentsById = new LazyMap(
-      () => this.experimentEntryById,
+      () => this.rules().experimentsById,
       (entry) => this.experiment(entry),
     );
     this.experimentsByKey = new LazyMap(
@@ -250,45 +200,9 @@ class IndexedProjectConfig implements ProjectConfig {
       (entry) => this.variationsOf(entry.owner)[entry.index]!,
     );
     this.rolloutsById = new LazyMap(
-      () => this.rolloutEntries,
+      () => this.rules().rolloutsById,
       (rollout) => ({ id: rollout.id, rules: rollout.rules.map((rule) => this.experiment(rule)) }),
     );
-  }
-
-  private indexFlag(raw: DatafileFeatureFlag, flagIndex: number): FlagEntry {
-    const rollout = raw.rolloutId ? this.rolloutEntries.get(raw.rolloutId)?.rules : undefined;
-    const lastRule = rollout?.[rollout.length - 1]?.raw;
-    // The Everyone Else variation is the last delivery rule's first one (which, for a rule with
-    // no variations of its own, is the first it gained itself).
-    const everyoneElseRule =
-      lastRule && (lastRule.variations.length > 0 || this.everyoneElseOf.has(lastRule))
-        ? lastRule
-        : undefined;
-    const experiments: ExperimentEntry[] = [];
-    const variationCounts: number[] = [];
-    (raw.experimentIds ?? []).forEach((experimentId, i) => {
-      const entry = this.experimentEntryById.get(experimentId);
-      if (!entry) {
-        throw new DatafileError(
-          `featureFlags[${flagIndex}].experimentIds[${i}]`,
-          `no experiment has id "${experimentId}"`,
-        );
-      }
-      this.featureExperiments.add(entry.raw);
-      if (entry.raw.type === 'fr' && everyoneElseRule) {
-        const gained = this.everyoneElseOf.get(entry.raw);
-        if (gained) gained.push(everyoneElseRule);
-        else this.everyoneElseOf.set(entry.raw, [everyoneElseRule]);
-      }
-      experiments.push(entry);
-      variationCounts.push(this.variationCountSoFar(entry.raw));
-    });
-    for (const rule of rollout ?? []) variationCounts.push(this.variationCountSoFar(rule.raw));
-    return { raw, experiments, rollout, variationCounts };
-  }
-
-  private variationCountSoFar(raw: DatafileExperiment): number {
-    return raw.variations.length + (this.everyoneElseOf.get(raw)?.length ?? 0);
   }
 
   // ───────────── entities, compiled once on first use ─────────────
@@ -329,7 +243,7 @@ class IndexedProjectConfig implements ProjectConfig {
         : null,
       localHoldouts: this.localHoldoutsByRule().get(raw.id) ?? NO_HOLDOUTS,
       groupId: entry.groupId,
-      isFeatureExperiment: this.featureExperiments.has(raw),
+      isFeatureExperiment: this.rules().featureExperiments.has(raw),
     };
     this.compiledExperiments.set(raw, experiment);
     return experiment;
@@ -381,7 +295,7 @@ class IndexedProjectConfig implements ProjectConfig {
       };
     });
     this.compiledVariations.set(owner, variations);
-    for (const rule of this.everyoneElseOf.get(owner as DatafileExperiment) ?? [])
+    for (const rule of this.rules().everyoneElseOf.get(owner as DatafileExperiment) ?? [])
       variations.push(this.variationsOf(rule)[0]!);
     return variations;
   }
@@ -427,10 +341,15 @@ class IndexedProjectConfig implements ProjectConfig {
 
   // ───────────── indexes built on first use ─────────────
 
+  private rules(): RuleIndex {
+    this.ruleIndex ??= indexRules(this.df);
+    return this.ruleIndex;
+  }
+
   private entryByKey(): Map<string, ExperimentEntry> {
     if (this.experimentEntryByKey === null) {
       this.experimentEntryByKey = new Map();
-      for (const entry of this.experimentEntries) this.experimentEntryByKey.set(entry.raw.key, entry);
+      for (const entry of this.rules().experiments) this.experimentEntryByKey.set(entry.raw.key, entry);
     }
     return this.experimentEntryByKey;
   }
@@ -439,7 +358,7 @@ class IndexedProjectConfig implements ProjectConfig {
   private variableUsageById(): Map<string, readonly DatafileVariableValue[]> {
     if (this.variableUsage === null) {
       this.variableUsage = new Map();
-      for (const { raw } of this.experimentEntries)
+      for (const { raw } of this.rules().experiments)
         for (const v of raw.variations) if (v.variables) this.variableUsage.set(v.id, v.variables);
     }
     return this.variableUsage;
@@ -453,7 +372,7 @@ class IndexedProjectConfig implements ProjectConfig {
         index.set(v.id, { owner, index: i });
       });
     };
-    for (const { raw } of this.experimentEntries) add(raw);
+    for (const { raw } of this.rules().experiments) add(raw);
     for (const raw of this.df.holdouts ?? []) add(raw);
     for (const raw of this.localHoldoutsRaw) add(raw);
     return index;
@@ -475,7 +394,7 @@ class IndexedProjectConfig implements ProjectConfig {
   // The bucketer finds an entity's group through the experiment id map, as the reference does;
   // only a `random` policy makes the group bucket first.
   private mutexGroupOf(entityId: string): Group | null {
-    const groupId = this.experimentEntryById.get(entityId)?.groupId;
+    const groupId = this.rules().experimentsById.get(entityId)?.groupId;
     const group = groupId === undefined ? undefined : this.groupIndex().get(groupId);
     return group?.policy === 'random' ? group : null;
   }
@@ -506,7 +425,7 @@ class IndexedProjectConfig implements ProjectConfig {
   get flags(): readonly FeatureFlag[] {
     if (this.flagList === null) {
       const flags: FeatureFlag[] = [];
-      for (const key of this.flagEntries.keys()) flags.push(this.flagsByKey.get(key)!);
+      for (const key of this.rules().flagsByKey.keys()) flags.push(this.flagsByKey.get(key)!);
       this.flagList = flags;
     }
     return this.flagList;
@@ -590,19 +509,30 @@ function ranges(raw: readonly TrafficRange[]): TrafficRange[] {
 /** Audience id → conditions: legacy condition strings parsed now; typed audiences override by id. */
 function indexAudiences(df: Datafile): Map<string, unknown> {
   const conditionsById = new Map<string, unknown>();
-  (df.audiences ?? []).forEach((audience, i) => {
+  // Datafiles repeat the same legacy string many times (the placeholder Optimizely writes for
+  // audiences that also have a typed version): parse each distinct text once. The trees are
+  // only read, so audiences may share one.
+  const parsedTexts = new Map<string, unknown>();
+  const legacy = df.audiences ?? [];
+  for (let i = 0; i < legacy.length; i++) {
+    const audience = legacy[i]!;
     let conditions: unknown = audience.conditions;
     if (typeof conditions === 'string') {
-      try {
-        conditions = JSON.parse(conditions);
-      } catch (cause) {
-        throw new DatafileError(`audiences[${i}].conditions`, 'the condition string is not valid JSON', {
-          cause,
-        });
+      const text = conditions;
+      conditions = parsedTexts.get(text);
+      if (conditions === undefined) {
+        try {
+          conditions = JSON.parse(text);
+        } catch (cause) {
+          throw new DatafileError(`audiences[${i}].conditions`, 'the condition string is not valid JSON', {
+            cause,
+          });
+        }
+        parsedTexts.set(text, conditions);
       }
     }
     conditionsById.set(audience.id, conditions);
-  });
+  }
   for (const audience of df.typedAudiences ?? []) conditionsById.set(audience.id, audience.conditions);
   return conditionsById;
 }

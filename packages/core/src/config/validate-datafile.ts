@@ -9,12 +9,19 @@ type Json = Record<string, unknown>;
 // in V8's young generation: anything it allocates can trigger a scavenge that copies the whole
 // tree. So checks allocate nothing on success. The path of the field being checked is kept as a
 // stack of segments (field names and indices), turned into text only when a check fails.
-// Validation is synchronous, so one module-level stack serves every call.
+// Validation is synchronous, so one module-level stack serves every call. `depth` is the stack's
+// size: entries above it are stale (shrinking an array's length is a slow runtime call).
 const path: (string | number)[] = [];
+let depth = 0;
+
+function push(segment: string | number): void {
+  path[depth++] = segment;
+}
 
 function pathText(): string {
   let text = '';
-  for (const segment of path) {
+  for (let i = 0; i < depth; i++) {
+    const segment = path[i]!;
     if (typeof segment === 'number') text += `[${segment}]`;
     else text += text ? `.${segment}` : segment;
   }
@@ -23,7 +30,7 @@ function pathText(): string {
 
 /** Throws a DatafileError for the field at the current path, plus `key` when given. */
 function fail(key: string | number | null, problem: string): never {
-  if (key !== null) path.push(key);
+  if (key !== null) push(key);
   throw new DatafileError(pathText(), problem);
 }
 
@@ -80,7 +87,7 @@ function stringArray(parent: Json, key: string, required: boolean): void {
   const items = array(parent, key, required);
   for (let i = 0; i < items.length; i++) {
     if (typeof items[i] !== 'string') {
-      path.push(key);
+      push(key);
       fail(i, `expected a string, got ${describe(items[i])}`);
     }
   }
@@ -93,13 +100,13 @@ function stringArray(parent: Json, key: string, required: boolean): void {
 function each(parent: Json, key: string, required: boolean, check: (item: unknown) => void): void {
   const items = array(parent, key, required);
   if (items.length === 0) return;
-  path.push(key, 0);
-  const last = path.length - 1;
+  push(key);
+  const last = depth++;
   for (let i = 0; i < items.length; i++) {
     path[last] = i;
     check(items[i]);
   }
-  path.length -= 2;
+  depth -= 2;
 }
 
 function trafficRange(item: unknown): void {
@@ -128,13 +135,12 @@ function conditionTree(value: unknown): void {
   // Audience-id trees: strings and nested arrays only.
   if (typeof value === 'string') return;
   if (!Array.isArray(value)) fail(null, `expected an audience id or a list, got ${describe(value)}`);
-  path.push(0);
-  const last = path.length - 1;
+  const last = depth++;
   for (let i = 0; i < value.length; i++) {
     path[last] = i;
     conditionTree(value[i]);
   }
-  path.length -= 1;
+  depth -= 1;
 }
 
 /** The fields experiments, rollout rules and holdouts share. */
@@ -147,9 +153,9 @@ function bucketedEntity(e: Json, hasLayer: boolean): void {
   each(e, 'trafficAllocation', true, trafficRange);
   stringArray(e, 'audienceIds', false);
   if (e.audienceConditions !== undefined && e.audienceConditions !== null) {
-    path.push('audienceConditions');
+    push('audienceConditions');
     conditionTree(e.audienceConditions);
-    path.length -= 1;
+    depth -= 1;
   }
 }
 
@@ -158,19 +164,19 @@ function experiment(item: unknown): void {
   bucketedEntity(e, true);
   if (e.forcedVariations !== undefined && e.forcedVariations !== null) {
     const forced = object(e.forcedVariations, 'forcedVariations');
-    path.push('forcedVariations');
+    push('forcedVariations');
     for (const userId in forced) if (Object.hasOwn(forced, userId)) string(forced, userId);
-    path.length -= 1;
+    depth -= 1;
   }
   optionalString(e, 'type');
   if (e.cmab !== undefined && e.cmab !== null) {
     const cmab = object(e.cmab, 'cmab');
-    path.push('cmab');
+    push('cmab');
     if (typeof cmab.trafficAllocation !== 'number') {
       fail('trafficAllocation', `expected a number, got ${describe(cmab.trafficAllocation)}`);
     }
     stringArray(cmab, 'attributeIds', false);
-    path.length -= 1;
+    depth -= 1;
   }
 }
 
@@ -258,7 +264,7 @@ function integration(item: unknown): void {
  * it typed. Throws a {@link DatafileError} naming the first bad field. Does not modify its input.
  */
 export function validateDatafile(input: unknown): Datafile {
-  path.length = 0;
+  depth = 0;
   const df = object(input, null);
   if (typeof df.version !== 'string' || !SUPPORTED_VERSIONS.has(df.version)) {
     fail('version', `unsupported datafile version ${describe(df.version)} (expected "2", "3" or "4")`);
