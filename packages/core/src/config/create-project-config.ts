@@ -13,6 +13,7 @@ import type { Logger } from '../ports/logger';
 import { LazyMap } from './lazy-map';
 import type {
   Attribute,
+  CompiledBucketedEntity,
   EventDefinition,
   Experiment,
   FeatureFlag,
@@ -209,13 +210,13 @@ class IndexedProjectConfig implements ProjectConfig {
 
   private experiment(entry: ExperimentEntry): Experiment {
     const { raw } = entry;
-    let experiment = this.compiledExperiments.get(raw);
+    const experiment = this.compiledExperiments.get(raw);
     if (experiment) return experiment;
     const variations = this.variationsOf(raw);
     const trafficAllocation = ranges(raw.trafficAllocation);
     for (let i = raw.variations.length; i < variations.length; i++)
       trafficAllocation.push({ entityId: variations[i]!.id, endOfRange: 10000 });
-    experiment = {
+    const compiled: Experiment & CompiledBucketedEntity = {
       kind: 'experiment',
       id: raw.id,
       key: raw.key,
@@ -225,6 +226,7 @@ class IndexedProjectConfig implements ProjectConfig {
       variations,
       variationsByKey: keyMap<Variation>(variations),
       trafficAllocation,
+      rangeVariations: this.rangeVariations(trafficAllocation),
       audience: compileRuleAudience(
         raw.audienceConditions ?? undefined,
         raw.audienceIds ?? [],
@@ -245,14 +247,19 @@ class IndexedProjectConfig implements ProjectConfig {
       groupId: entry.groupId,
       isFeatureExperiment: this.rules().featureExperiments.has(raw),
     };
-    this.compiledExperiments.set(raw, experiment);
-    return experiment;
+    this.compiledExperiments.set(raw, compiled);
+    return compiled;
+  }
+
+  private rangeVariations(trafficAllocation: readonly TrafficRange[]): (Variation | null)[] {
+    return trafficAllocation.map((range) => this.variationsById.get(range.entityId) ?? null);
   }
 
   private holdout(raw: DatafileHoldout, isGlobal: boolean): Holdout {
-    let holdout = this.compiledHoldouts.get(raw);
-    if (holdout) return holdout;
-    holdout = {
+    const known = this.compiledHoldouts.get(raw);
+    if (known) return known;
+    const trafficAllocation = ranges(raw.trafficAllocation);
+    const holdout: Holdout & CompiledBucketedEntity = {
       kind: 'holdout',
       id: raw.id,
       key: raw.key,
@@ -261,7 +268,8 @@ class IndexedProjectConfig implements ProjectConfig {
       layerId: '',
       variations: this.variationsOf(raw),
       variationsByKey: keyMap<Variation>(this.variationsOf(raw)),
-      trafficAllocation: ranges(raw.trafficAllocation),
+      trafficAllocation,
+      rangeVariations: this.rangeVariations(trafficAllocation),
       audience: compileRuleAudience(
         raw.audienceConditions ?? undefined,
         raw.audienceIds ?? [],

@@ -1,7 +1,8 @@
 import { bucketValue } from '../bucketing/bucket-value';
-import { findBucket } from '../bucketing/find-bucket';
+import { findBucket, findBucketIndex } from '../bucketing/find-bucket';
 import type {
   BucketedEntity,
+  CompiledBucketedEntity,
   Experiment,
   FeatureFlag,
   Holdout,
@@ -183,8 +184,7 @@ export class DecisionService {
     if (experiment.cmab) {
       if (trace.active) trace.add('info', 'CMAB is not supported in sync mode.');
     } else {
-      const variationId = this.bucket(config, experiment, user, trace);
-      variation = variationId ? config.variationsById.get(variationId) : undefined;
+      variation = this.bucket(config, experiment, user, trace) ?? undefined;
     }
     if (!variation) {
       if (trace.active)
@@ -281,8 +281,7 @@ export class DecisionService {
       if (this.inAudience(rule, user, 'rule', loggingKey, trace)) {
         if (trace.active)
           trace.add('debug', `User ${userId} meets conditions for targeting rule ${loggingKey}.`);
-        const variationId = this.bucket(config, rule, user, trace);
-        const variation = variationId ? config.variationsById.get(variationId) : undefined;
+        const variation = this.bucket(config, rule, user, trace);
         if (variation) {
           if (trace.active) trace.add('debug', `User ${userId} bucketed into targeting rule ${loggingKey}.`);
           return { experiment: config.experimentsById.get(rule.id) ?? rule, variation, source: 'rollout' };
@@ -356,8 +355,7 @@ export class DecisionService {
       return null;
     }
     if (trace.active) trace.add('info', `User ${userId} meets conditions for holdout ${holdout.key}.`);
-    const variationId = this.bucket(config, holdout, user, trace);
-    const variation = variationId ? config.variationsById.get(variationId) : undefined;
+    const variation = this.bucket(config, holdout, user, trace);
     if (variation) {
       if (trace.active)
         trace.add('info', `User ${userId} is in variation ${variation.key} of holdout ${holdout.key}.`);
@@ -392,14 +390,14 @@ export class DecisionService {
 
   /**
    * Buckets the user into an entity: through its mutex group first, then its traffic allocation.
-   * Returns the entity id of the range the user falls in, or null.
+   * Returns the variation of the range the user falls in, or null.
    */
   private bucket(
     config: ProjectConfig,
     entity: BucketedEntity,
     user: DecisionUser,
     trace: DecisionTrace,
-  ): string | null {
+  ): Variation | null {
     const bucketingId = this.bucketingId(user, trace);
     const group = entity.group;
     if (group) {
@@ -420,12 +418,16 @@ export class DecisionService {
     const value = bucketValue(bucketingId, entity.id);
     if (trace.active)
       trace.add('debug', `Assigned bucket ${value} to user with bucketing ID ${user.userId}.`);
-    const entityId = findBucket(entity.trafficAllocation, value);
-    if (entityId !== null && !config.variationsById.has(entityId)) {
-      if (entityId !== '') trace.add('warn', 'Bucketed into an invalid variation ID. Returning null.');
-      return null;
-    }
-    return entityId;
+    const index = findBucketIndex(entity.trafficAllocation, value);
+    if (index === -1) return null;
+    // Compiled entities know each range's variation; others are looked up by id.
+    const compiled = (entity as Partial<CompiledBucketedEntity>).rangeVariations;
+    const variation = compiled
+      ? compiled[index]!
+      : (config.variationsById.get(entity.trafficAllocation[index]!.entityId) ?? null);
+    if (variation === null && entity.trafficAllocation[index]!.entityId !== '')
+      trace.add('warn', 'Bucketed into an invalid variation ID. Returning null.');
+    return variation;
   }
 
   private bucketingId(user: DecisionUser, trace: DecisionTrace): string {
