@@ -53,6 +53,8 @@ interface ResolvedVariables {
   readonly values: readonly VariableValue[];
   /** Raw text of json variables holding objects (null otherwise), in `keys` order. */
   readonly json: readonly (string | null)[] | null;
+  /** Whether some key is `__proto__`, which must be defined rather than assigned. */
+  readonly hasProtoKey: boolean;
 }
 
 // Per flag, per decided variation: resolved once, then copied into each decision.
@@ -79,7 +81,7 @@ function resolve(flag: FeatureFlag, variation: Variation | null): ResolvedVariab
       json.push(isObject ? raw : null);
       hasJson ||= isObject;
     }
-    resolved = { keys, values, json: hasJson ? json : null };
+    resolved = { keys, values, json: hasJson ? json : null, hasProtoKey: keys.includes('__proto__') };
     byVariation.set(variation, resolved);
   }
   return resolved;
@@ -93,8 +95,14 @@ export function decisionVariables(
   flag: FeatureFlag,
   variation: Variation | null,
 ): Record<string, VariableValue> {
-  const { keys, values, json } = resolve(flag, variation);
+  if (flag.variables.length === 0) return {};
+  const { keys, values, json, hasProtoKey } = resolve(flag, variation);
   const out: Record<string, VariableValue> = {};
+  if (json === null && !hasProtoKey) {
+    // The common case: plain values, plain keys.
+    for (let i = 0; i < keys.length; i++) out[keys[i]!] = values[i]!;
+    return out;
+  }
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const raw = json === null ? null : json[i]!;
