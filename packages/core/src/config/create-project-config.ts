@@ -10,6 +10,7 @@ import type {
 } from '../datafile/datafile';
 import { DatafileError } from '../errors/datafile-error';
 import type { Logger } from '../ports/logger';
+import { copyJson } from '../util/copy-json';
 import { LazyMap } from './lazy-map';
 import type {
   Attribute,
@@ -96,7 +97,7 @@ export function createProjectConfig(
   } else if (typeof input === 'object' && input !== null) {
     datafileText = JSON.stringify(input);
     // Our own copy: entities compiled later must not see the caller's later changes.
-    parsed = copyJsonLike(input);
+    parsed = copyJson(input);
   } else {
     throw new DatafileError(
       '',
@@ -491,23 +492,6 @@ class IndexedProjectConfig implements ProjectConfig {
     this.odpSettings ??= odpIntegration(this.df, this.audienceConditions);
     return this.odpSettings;
   }
-}
-
-/**
- * A deep copy of arrays and objects (own enumerable properties); other values are kept as they
- * are, so validation sees exactly what the caller passed. `__proto__` keys stay plain data.
- */
-function copyJsonLike(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(copyJsonLike);
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const item = copyJsonLike((value as Record<string, unknown>)[key]);
-    if (key === '__proto__')
-      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
-    else copy[key] = item;
-  }
-  return copy;
 }
 
 function ranges(raw: readonly TrafficRange[]): TrafficRange[] {
