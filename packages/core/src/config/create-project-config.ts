@@ -132,32 +132,35 @@ class IndexedProjectConfig implements ProjectConfig {
 
   // ── indexed at load ──
   /** Audience id → parsed conditions (legacy strings parsed at load, so bad ones fail it). */
-  private readonly audienceConditions: Map<string, unknown>;
+  readonly #audienceConditions: Map<string, unknown>;
   /** Local holdouts with a non-empty includedRules (the others are dropped at load, with a log). */
-  private readonly localHoldoutsRaw: readonly DatafileHoldout[];
+  readonly #localHoldoutsRaw: readonly DatafileHoldout[];
 
   // ── compiled on first use ──
-  private readonly compiledExperiments = new Map<DatafileExperiment, Experiment>();
-  private readonly compiledHoldouts = new Map<DatafileHoldout, Holdout>();
-  private readonly compiledVariations = new Map<DatafileExperiment | DatafileHoldout, Variation[]>();
-  private ruleIndex: RuleIndex | null = null;
-  private variableUsage: Map<string, readonly DatafileVariableValue[]> | null = null;
-  private experimentEntryByKey: Map<string, ExperimentEntry> | null = null;
-  private flagList: FeatureFlag[] | null = null;
-  private groups: Map<string, Group> | null = null;
-  private global: Holdout[] | null = null;
-  private localByRule: Map<string, Holdout[]> | null = null;
-  private holdouts: Map<string, Holdout> | null = null;
-  private attributes: { byKey: Map<string, Attribute>; byId: Map<string, Attribute> } | null = null;
-  private events: Map<string, EventDefinition> | null = null;
-  private odpSettings: OdpIntegration | null = null;
-  private parsedAgain: Datafile | undefined;
+  readonly #compiledExperiments = new Map<DatafileExperiment, Experiment>();
+  readonly #compiledHoldouts = new Map<DatafileHoldout, Holdout>();
+  readonly #compiledVariations = new Map<DatafileExperiment | DatafileHoldout, Variation[]>();
+  #ruleIndex: RuleIndex | null = null;
+  #variableUsage: Map<string, readonly DatafileVariableValue[]> | null = null;
+  #experimentEntryByKey: Map<string, ExperimentEntry> | null = null;
+  #flagList: FeatureFlag[] | null = null;
+  #groups: Map<string, Group> | null = null;
+  #global: Holdout[] | null = null;
+  #localByRule: Map<string, Holdout[]> | null = null;
+  #holdouts: Map<string, Holdout> | null = null;
+  #attributes: { byKey: Map<string, Attribute>; byId: Map<string, Attribute> } | null = null;
+  #events: Map<string, EventDefinition> | null = null;
+  #odpSettings: OdpIntegration | null = null;
+  #parsedAgain: Datafile | undefined;
+
+  readonly #df: Datafile;
 
   constructor(
-    private readonly df: Datafile,
+    df: Datafile,
     readonly datafileText: string,
     logger: Logger,
   ) {
+    this.#df = df;
     this.version = df.version;
     this.accountId = df.accountId;
     this.projectId = df.projectId;
@@ -169,12 +172,12 @@ class IndexedProjectConfig implements ProjectConfig {
     this.sendFlagDecisions = df.sendFlagDecisions === true;
     this.region = df.region || 'US';
 
-    this.audienceConditions = indexAudiences(df);
+    this.#audienceConditions = indexAudiences(df);
 
     // Resolving rule ids is all of the rule index that can fail: do it now, the rest on first use.
     checkFlagRules(df);
 
-    this.localHoldoutsRaw = (df.localHoldouts ?? []).filter((raw) => {
+    this.#localHoldoutsRaw = (df.localHoldouts ?? []).filter((raw) => {
       if (Array.isArray(raw.includedRules) && raw.includedRules.length > 0) return true;
       if (logger.isEnabled('error'))
         logger.log('error', `Local holdout "${raw.key}" has no includedRules; it is ignored.`);
@@ -182,38 +185,38 @@ class IndexedProjectConfig implements ProjectConfig {
     });
 
     this.audiencesById = new LazyMap(
-      () => this.audienceConditions,
+      () => this.#audienceConditions,
       (conditions) => compileAudience(conditions, logger),
     );
     this.flagsByKey = new LazyMap(
-      () => this.rules().flagsByKey,
-      (entry) => this.compileFlag(entry),
+      () => this.#rules().flagsByKey,
+      (entry) => this.#compileFlag(entry),
     );
     this.experimentsById = new LazyMap(
-      () => this.rules().experimentsById,
-      (entry) => this.experiment(entry),
+      () => this.#rules().experimentsById,
+      (entry) => this.#experiment(entry),
     );
     this.experimentsByKey = new LazyMap(
-      () => this.entryByKey(),
-      (entry) => this.experiment(entry),
+      () => this.#entryByKey(),
+      (entry) => this.#experiment(entry),
     );
     this.variationsById = new LazyMap(
-      () => this.indexVariations(),
-      (entry) => this.variationsOf(entry.owner)[entry.index]!,
+      () => this.#indexVariations(),
+      (entry) => this.#variationsOf(entry.owner)[entry.index]!,
     );
     this.rolloutsById = new LazyMap(
-      () => this.rules().rolloutsById,
-      (rollout) => ({ id: rollout.id, rules: rollout.rules.map((rule) => this.experiment(rule)) }),
+      () => this.#rules().rolloutsById,
+      (rollout) => ({ id: rollout.id, rules: rollout.rules.map((rule) => this.#experiment(rule)) }),
     );
   }
 
   // ───────────── entities, compiled once on first use ─────────────
 
-  private experiment(entry: ExperimentEntry): Experiment {
+  #experiment(entry: ExperimentEntry): Experiment {
     const { raw } = entry;
-    const experiment = this.compiledExperiments.get(raw);
+    const experiment = this.#compiledExperiments.get(raw);
     if (experiment) return experiment;
-    const variations = this.variationsOf(raw);
+    const variations = this.#variationsOf(raw);
     const trafficAllocation = ranges(raw.trafficAllocation);
     for (let i = raw.variations.length; i < variations.length; i++)
       trafficAllocation.push({ entityId: variations[i]!.id, endOfRange: 10000 });
@@ -222,19 +225,19 @@ class IndexedProjectConfig implements ProjectConfig {
       id: raw.id,
       key: raw.key,
       status: raw.status,
-      isRunning: this.entryByKey().get(raw.key)?.raw.status === RUNNING,
+      isRunning: this.#entryByKey().get(raw.key)?.raw.status === RUNNING,
       layerId: raw.layerId ?? '',
       variations,
       variationsByKey: keyMap<Variation>(variations),
       trafficAllocation,
-      rangeVariations: this.rangeVariations(trafficAllocation),
+      rangeVariations: this.#rangeVariations(trafficAllocation),
       audience: compileRuleAudience(
         raw.audienceConditions ?? undefined,
         raw.audienceIds ?? [],
         this.audiencesById,
       ),
       audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
-      group: this.mutexGroupOf(raw.id),
+      group: this.#mutexGroupOf(raw.id),
       isRollout: entry.isRollout,
       type: raw.type ?? undefined,
       forcedVariations:
@@ -244,20 +247,20 @@ class IndexedProjectConfig implements ProjectConfig {
       cmab: raw.cmab
         ? { trafficAllocation: raw.cmab.trafficAllocation, attributeIds: [...(raw.cmab.attributeIds ?? [])] }
         : null,
-      localHoldouts: this.localHoldoutsByRule().get(raw.id) ?? NO_HOLDOUTS,
+      localHoldouts: this.#localHoldoutsByRule().get(raw.id) ?? NO_HOLDOUTS,
       groupId: entry.groupId,
-      isFeatureExperiment: this.rules().featureExperiments.has(raw),
+      isFeatureExperiment: this.#rules().featureExperiments.has(raw),
     };
-    this.compiledExperiments.set(raw, compiled);
+    this.#compiledExperiments.set(raw, compiled);
     return compiled;
   }
 
-  private rangeVariations(trafficAllocation: readonly TrafficRange[]): (Variation | null)[] {
+  #rangeVariations(trafficAllocation: readonly TrafficRange[]): (Variation | null)[] {
     return trafficAllocation.map((range) => this.variationsById.get(range.entityId) ?? null);
   }
 
-  private holdout(raw: DatafileHoldout, isGlobal: boolean): Holdout {
-    const known = this.compiledHoldouts.get(raw);
+  #holdout(raw: DatafileHoldout, isGlobal: boolean): Holdout {
+    const known = this.#compiledHoldouts.get(raw);
     if (known) return known;
     const trafficAllocation = ranges(raw.trafficAllocation);
     const holdout: Holdout & CompiledBucketedEntity = {
@@ -267,22 +270,22 @@ class IndexedProjectConfig implements ProjectConfig {
       status: raw.status,
       isRunning: raw.status === RUNNING,
       layerId: '',
-      variations: this.variationsOf(raw),
-      variationsByKey: keyMap<Variation>(this.variationsOf(raw)),
+      variations: this.#variationsOf(raw),
+      variationsByKey: keyMap<Variation>(this.#variationsOf(raw)),
       trafficAllocation,
-      rangeVariations: this.rangeVariations(trafficAllocation),
+      rangeVariations: this.#rangeVariations(trafficAllocation),
       audience: compileRuleAudience(
         raw.audienceConditions ?? undefined,
         raw.audienceIds ?? [],
         this.audiencesById,
       ),
       audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
-      group: this.mutexGroupOf(raw.id),
+      group: this.#mutexGroupOf(raw.id),
       isGlobal,
       includedRules: isGlobal ? [] : [...(raw.includedRules ?? [])],
       excludeTargetedDeliveries: isGlobal && raw.excludeTargetedDeliveries === true,
     };
-    this.compiledHoldouts.set(raw, holdout);
+    this.#compiledHoldouts.set(raw, holdout);
     return holdout;
   }
 
@@ -290,10 +293,10 @@ class IndexedProjectConfig implements ProjectConfig {
    * The variations of an experiment or holdout, plus for feature-rollout rules the Everyone Else
    * variations they gained (the very objects of the delivery rules they come from).
    */
-  private variationsOf(owner: DatafileExperiment | DatafileHoldout): Variation[] {
-    let variations = this.compiledVariations.get(owner);
+  #variationsOf(owner: DatafileExperiment | DatafileHoldout): Variation[] {
+    let variations = this.#compiledVariations.get(owner);
     if (variations) return variations;
-    const usage = this.variableUsageById();
+    const usage = this.#variableUsageById();
     variations = owner.variations.map((v): MutableVariation => {
       const values = usage.get(v.id);
       return {
@@ -303,13 +306,13 @@ class IndexedProjectConfig implements ProjectConfig {
         variableValues: values ? new Map(values.map((u) => [u.id, u.value] as const)) : null,
       };
     });
-    this.compiledVariations.set(owner, variations);
-    for (const rule of this.rules().everyoneElseOf.get(owner as DatafileExperiment) ?? [])
-      variations.push(this.variationsOf(rule)[0]!);
+    this.#compiledVariations.set(owner, variations);
+    for (const rule of this.#rules().everyoneElseOf.get(owner as DatafileExperiment) ?? [])
+      variations.push(this.#variationsOf(rule)[0]!);
     return variations;
   }
 
-  private compileFlag(entry: FlagEntry): FeatureFlag {
+  #compileFlag(entry: FlagEntry): FeatureFlag {
     const { raw } = entry;
     const variables: FeatureVariable[] = (raw.variables ?? []).map((v) => ({
       id: v.id,
@@ -317,7 +320,7 @@ class IndexedProjectConfig implements ProjectConfig {
       type: v.type === 'string' && v.subType === 'json' ? 'json' : v.type,
       defaultValue: v.defaultValue,
     }));
-    const experimentRules = entry.experiments.map((e) => this.experiment(e));
+    const experimentRules = entry.experiments.map((e) => this.#experiment(e));
     const rolloutRules = raw.rolloutId ? (this.rolloutsById.get(raw.rolloutId)?.rules ?? []) : [];
     // Every variation of every rule, by id in object-key order, then by key (first one wins).
     const flagVariations: [string, Variation][] = [];
@@ -350,147 +353,147 @@ class IndexedProjectConfig implements ProjectConfig {
 
   // ───────────── indexes built on first use ─────────────
 
-  private rules(): RuleIndex {
-    this.ruleIndex ??= indexRules(this.df);
-    return this.ruleIndex;
+  #rules(): RuleIndex {
+    this.#ruleIndex ??= indexRules(this.#df);
+    return this.#ruleIndex;
   }
 
-  private entryByKey(): Map<string, ExperimentEntry> {
-    if (this.experimentEntryByKey === null) {
-      this.experimentEntryByKey = new Map();
-      for (const entry of this.rules().experiments) this.experimentEntryByKey.set(entry.raw.key, entry);
+  #entryByKey(): Map<string, ExperimentEntry> {
+    if (this.#experimentEntryByKey === null) {
+      this.#experimentEntryByKey = new Map();
+      for (const entry of this.#rules().experiments) this.#experimentEntryByKey.set(entry.raw.key, entry);
     }
-    return this.experimentEntryByKey;
+    return this.#experimentEntryByKey;
   }
 
   /** Variation id → its variable values; experiments and rules only, last one with a list wins. */
-  private variableUsageById(): Map<string, readonly DatafileVariableValue[]> {
-    if (this.variableUsage === null) {
-      this.variableUsage = new Map();
-      for (const { raw } of this.rules().experiments)
-        for (const v of raw.variations) if (v.variables) this.variableUsage.set(v.id, v.variables);
+  #variableUsageById(): Map<string, readonly DatafileVariableValue[]> {
+    if (this.#variableUsage === null) {
+      this.#variableUsage = new Map();
+      for (const { raw } of this.#rules().experiments)
+        for (const v of raw.variations) if (v.variables) this.#variableUsage.set(v.id, v.variables);
     }
-    return this.variableUsage;
+    return this.#variableUsage;
   }
 
   /** Every variation id: experiments and rules, then global and kept local holdouts; last wins. */
-  private indexVariations(): Map<string, VariationEntry> {
+  #indexVariations(): Map<string, VariationEntry> {
     const index = new Map<string, VariationEntry>();
     const add = (owner: DatafileExperiment | DatafileHoldout) => {
       owner.variations.forEach((v, i) => {
         index.set(v.id, { owner, index: i });
       });
     };
-    for (const { raw } of this.rules().experiments) add(raw);
-    for (const raw of this.df.holdouts ?? []) add(raw);
-    for (const raw of this.localHoldoutsRaw) add(raw);
+    for (const { raw } of this.#rules().experiments) add(raw);
+    for (const raw of this.#df.holdouts ?? []) add(raw);
+    for (const raw of this.#localHoldoutsRaw) add(raw);
     return index;
   }
 
-  private groupIndex(): Map<string, Group> {
-    if (this.groups === null) {
-      this.groups = new Map();
-      for (const group of this.df.groups ?? [])
-        this.groups.set(group.id, {
+  #groupIndex(): Map<string, Group> {
+    if (this.#groups === null) {
+      this.#groups = new Map();
+      for (const group of this.#df.groups ?? [])
+        this.#groups.set(group.id, {
           id: group.id,
           policy: group.policy,
           trafficAllocation: ranges(group.trafficAllocation),
         });
     }
-    return this.groups;
+    return this.#groups;
   }
 
   // The bucketer finds an entity's group through the experiment id map, as the reference does;
   // only a `random` policy makes the group bucket first.
-  private mutexGroupOf(entityId: string): Group | null {
-    const groupId = this.rules().experimentsById.get(entityId)?.groupId;
-    const group = groupId === undefined ? undefined : this.groupIndex().get(groupId);
+  #mutexGroupOf(entityId: string): Group | null {
+    const groupId = this.#rules().experimentsById.get(entityId)?.groupId;
+    const group = groupId === undefined ? undefined : this.#groupIndex().get(groupId);
     return group?.policy === 'random' ? group : null;
   }
 
-  private localHoldoutsByRule(): Map<string, Holdout[]> {
-    if (this.localByRule === null) {
-      this.localByRule = new Map();
-      for (const raw of this.localHoldoutsRaw) {
-        const holdout = this.holdout(raw, false);
+  #localHoldoutsByRule(): Map<string, Holdout[]> {
+    if (this.#localByRule === null) {
+      this.#localByRule = new Map();
+      for (const raw of this.#localHoldoutsRaw) {
+        const holdout = this.#holdout(raw, false);
         for (const ruleId of raw.includedRules!) {
-          const list = this.localByRule.get(ruleId);
+          const list = this.#localByRule.get(ruleId);
           if (list) list.push(holdout);
-          else this.localByRule.set(ruleId, [holdout]);
+          else this.#localByRule.set(ruleId, [holdout]);
         }
       }
     }
-    return this.localByRule;
+    return this.#localByRule;
   }
 
   // ───────────── the public shape ─────────────
 
   /** The datafile as parsed JSON: a private copy re-parsed on first use, for OptimizelyConfig. */
   get datafile(): Datafile {
-    this.parsedAgain ??= JSON.parse(this.datafileText) as Datafile;
-    return this.parsedAgain;
+    this.#parsedAgain ??= JSON.parse(this.datafileText) as Datafile;
+    return this.#parsedAgain;
   }
 
   get flags(): readonly FeatureFlag[] {
-    if (this.flagList === null) {
+    if (this.#flagList === null) {
       const flags: FeatureFlag[] = [];
-      for (const key of this.rules().flagsByKey.keys()) flags.push(this.flagsByKey.get(key)!);
-      this.flagList = flags;
+      for (const key of this.#rules().flagsByKey.keys()) flags.push(this.flagsByKey.get(key)!);
+      this.#flagList = flags;
     }
-    return this.flagList;
+    return this.#flagList;
   }
 
   get globalHoldouts(): readonly Holdout[] {
-    this.global ??= (this.df.holdouts ?? []).map((raw) => this.holdout(raw, true));
-    return this.global;
+    this.#global ??= (this.#df.holdouts ?? []).map((raw) => this.#holdout(raw, true));
+    return this.#global;
   }
 
   get holdoutsById(): ReadonlyMap<string, Holdout> {
-    if (this.holdouts === null) {
-      this.holdouts = new Map();
-      for (const holdout of this.globalHoldouts) this.holdouts.set(holdout.id, holdout);
-      for (const raw of this.localHoldoutsRaw) {
-        const holdout = this.holdout(raw, false);
-        this.holdouts.set(holdout.id, holdout);
+    if (this.#holdouts === null) {
+      this.#holdouts = new Map();
+      for (const holdout of this.globalHoldouts) this.#holdouts.set(holdout.id, holdout);
+      for (const raw of this.#localHoldoutsRaw) {
+        const holdout = this.#holdout(raw, false);
+        this.#holdouts.set(holdout.id, holdout);
       }
     }
-    return this.holdouts;
+    return this.#holdouts;
   }
 
   get groupsById(): ReadonlyMap<string, Group> {
-    return this.groupIndex();
+    return this.#groupIndex();
   }
 
   get attributesByKey(): ReadonlyMap<string, Attribute> {
-    return this.attributeIndex().byKey;
+    return this.#attributeIndex().byKey;
   }
 
   get attributesById(): ReadonlyMap<string, Attribute> {
-    return this.attributeIndex().byId;
+    return this.#attributeIndex().byId;
   }
 
-  private attributeIndex() {
-    if (this.attributes === null) {
-      const list: Attribute[] = (this.df.attributes ?? []).map((a) => ({ id: a.id, key: a.key }));
-      this.attributes = { byKey: keyMap(list), byId: new Map(list.map((a) => [a.id, a] as const)) };
+  #attributeIndex() {
+    if (this.#attributes === null) {
+      const list: Attribute[] = (this.#df.attributes ?? []).map((a) => ({ id: a.id, key: a.key }));
+      this.#attributes = { byKey: keyMap(list), byId: new Map(list.map((a) => [a.id, a] as const)) };
     }
-    return this.attributes;
+    return this.#attributes;
   }
 
   get eventsByKey(): ReadonlyMap<string, EventDefinition> {
-    this.events ??= keyMap<EventDefinition>(
-      (this.df.events ?? []).map((e) => ({
+    this.#events ??= keyMap<EventDefinition>(
+      (this.#df.events ?? []).map((e) => ({
         id: e.id,
         key: e.key,
         experimentIds: [...(e.experimentIds ?? [])],
       })),
     );
-    return this.events;
+    return this.#events;
   }
 
   get odp(): OdpIntegration {
-    this.odpSettings ??= odpIntegration(this.df, this.audienceConditions);
-    return this.odpSettings;
+    this.#odpSettings ??= odpIntegration(this.#df, this.#audienceConditions);
+    return this.#odpSettings;
   }
 }
 

@@ -6,73 +6,76 @@
  * The raw index itself is built on first use too. Iterating builds every value, in raw order.
  */
 export class LazyMap<Raw, Value> implements ReadonlyMap<string, Value> {
-  private rawIndex: ReadonlyMap<string, Raw> | null = null;
-  private readonly built = new Map<string, Value>();
-  private ordered: Map<string, Value> | null = null;
+  #rawIndex: ReadonlyMap<string, Raw> | null = null;
+  readonly #built = new Map<string, Value>();
+  #ordered: Map<string, Value> | null = null;
+
+  readonly #indexRaw: () => ReadonlyMap<string, Raw>;
+  readonly #build: (raw: Raw) => Value;
 
   /**
    * @param indexRaw - Builds the raw index (called at most once).
    * @param build - Builds the value of one raw entry (called at most once per key).
    */
-  constructor(
-    private readonly indexRaw: () => ReadonlyMap<string, Raw>,
-    private readonly build: (raw: Raw) => Value,
-  ) {}
+  constructor(indexRaw: () => ReadonlyMap<string, Raw>, build: (raw: Raw) => Value) {
+    this.#indexRaw = indexRaw;
+    this.#build = build;
+  }
 
-  private raw(): ReadonlyMap<string, Raw> {
-    this.rawIndex ??= this.indexRaw();
-    return this.rawIndex;
+  #raw(): ReadonlyMap<string, Raw> {
+    this.#rawIndex ??= this.#indexRaw();
+    return this.#rawIndex;
   }
 
   get size(): number {
-    return this.raw().size;
+    return this.#raw().size;
   }
 
   has(key: string): boolean {
-    return this.raw().has(key);
+    return this.#raw().has(key);
   }
 
   get(key: string): Value | undefined {
-    const value = this.built.get(key);
+    const value = this.#built.get(key);
     if (value !== undefined) return value;
-    const raw = this.raw().get(key);
+    const raw = this.#raw().get(key);
     if (raw === undefined) return undefined;
-    const fresh = this.build(raw);
-    this.built.set(key, fresh);
+    const fresh = this.#build(raw);
+    this.#built.set(key, fresh);
     return fresh;
   }
 
   /** Every entry built, in raw order: what iteration goes through. */
-  private all(): Map<string, Value> {
-    if (this.ordered === null) {
+  #all(): Map<string, Value> {
+    if (this.#ordered === null) {
       const ordered = new Map<string, Value>();
-      for (const key of this.raw().keys()) ordered.set(key, this.get(key)!);
-      this.ordered = ordered;
+      for (const key of this.#raw().keys()) ordered.set(key, this.get(key)!);
+      this.#ordered = ordered;
     }
-    return this.ordered;
+    return this.#ordered;
   }
 
   forEach(
     callback: (value: Value, key: string, map: ReadonlyMap<string, Value>) => void,
     thisArg?: unknown,
   ): void {
-    for (const [key, value] of this.all()) callback.call(thisArg, value, key, this);
+    for (const [key, value] of this.#all()) callback.call(thisArg, value, key, this);
   }
 
   entries(): MapIterator<[string, Value]> {
-    return this.all().entries();
+    return this.#all().entries();
   }
 
   keys(): MapIterator<string> {
-    return this.all().keys();
+    return this.#all().keys();
   }
 
   values(): MapIterator<Value> {
-    return this.all().values();
+    return this.#all().values();
   }
 
   [Symbol.iterator](): MapIterator<[string, Value]> {
-    return this.all()[Symbol.iterator]();
+    return this.#all()[Symbol.iterator]();
   }
 
   get [Symbol.toStringTag](): string {
