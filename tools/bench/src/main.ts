@@ -12,7 +12,7 @@ import { type BenchReport, formatAgreementWarnings, formatTable, writeJsonReport
 import { decideAll } from './scenarios/decide-all';
 import { decideNewContext } from './scenarios/decide-new-context';
 import { decidePrebuiltContext } from './scenarios/decide-prebuilt-context';
-import { heapAfterLoad } from './scenarios/heap-after-load';
+import { heapAfterDecideAll, heapAfterLoad } from './scenarios/heap-after-load';
 import { loadTime } from './scenarios/load-time';
 import type { ScenarioResult } from './scenarios/scenario-result';
 import { type BenchClient, type BenchUserContext, readyClient, userContextFor } from './sdks';
@@ -78,6 +78,10 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   if (selected(options, `heap-after-load-${LARGE_FLAGS}`)) {
     progress('heap after load...');
     results.push(await heapAfterLoad(large, { clients: options.heapClients, rounds: 3 }));
+  }
+  if (selected(options, `heap-after-decide-all-${LARGE_FLAGS}`)) {
+    progress('heap after a decideAll...');
+    results.push(await heapAfterDecideAll(large, { clients: options.heapClients, rounds: 3 }));
   }
 
   const throughputIds = [
