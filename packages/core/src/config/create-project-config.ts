@@ -217,9 +217,15 @@ class IndexedProjectConfig implements ProjectConfig {
     const experiment = this.#compiledExperiments.get(raw);
     if (experiment) return experiment;
     const variations = this.#variationsOf(raw);
-    const trafficAllocation = ranges(raw.trafficAllocation);
-    for (let i = raw.variations.length; i < variations.length; i++)
-      trafficAllocation.push({ entityId: variations[i]!.id, endOfRange: 10000 });
+    // The config owns its parsed datafile, so compiled entities share its arrays rather than
+    // copying them; only a feature-rollout rule that gained variations needs a longer list.
+    let trafficAllocation: readonly TrafficRange[] = raw.trafficAllocation;
+    if (variations.length > raw.variations.length) {
+      const extended = [...trafficAllocation];
+      for (let i = raw.variations.length; i < variations.length; i++)
+        extended.push({ entityId: variations[i]!.id, endOfRange: 10000 });
+      trafficAllocation = extended;
+    }
     const compiled: Experiment & CompiledBucketedEntity = {
       kind: 'experiment',
       id: raw.id,
@@ -245,7 +251,7 @@ class IndexedProjectConfig implements ProjectConfig {
           ? new Map(Object.entries(raw.forcedVariations))
           : NO_FORCED_VARIATIONS,
       cmab: raw.cmab
-        ? { trafficAllocation: raw.cmab.trafficAllocation, attributeIds: [...(raw.cmab.attributeIds ?? [])] }
+        ? { trafficAllocation: raw.cmab.trafficAllocation, attributeIds: raw.cmab.attributeIds ?? [] }
         : null,
       localHoldouts: this.#localHoldoutsByRule().get(raw.id) ?? NO_HOLDOUTS,
       groupId: entry.groupId,
@@ -262,7 +268,7 @@ class IndexedProjectConfig implements ProjectConfig {
   #holdout(raw: DatafileHoldout, isGlobal: boolean): Holdout {
     const known = this.#compiledHoldouts.get(raw);
     if (known) return known;
-    const trafficAllocation = ranges(raw.trafficAllocation);
+    const trafficAllocation = raw.trafficAllocation;
     const holdout: Holdout & CompiledBucketedEntity = {
       kind: 'holdout',
       id: raw.id,
@@ -282,7 +288,7 @@ class IndexedProjectConfig implements ProjectConfig {
       audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
       group: this.#mutexGroupOf(raw.id),
       isGlobal,
-      includedRules: isGlobal ? [] : [...(raw.includedRules ?? [])],
+      includedRules: isGlobal ? [] : (raw.includedRules ?? []),
       excludeTargetedDeliveries: isGlobal && raw.excludeTargetedDeliveries === true,
     };
     this.#compiledHoldouts.set(raw, holdout);
@@ -335,7 +341,7 @@ class IndexedProjectConfig implements ProjectConfig {
       id: raw.id,
       key: raw.key,
       rolloutId: raw.rolloutId ?? '',
-      experimentIds: [...(raw.experimentIds ?? [])],
+      experimentIds: raw.experimentIds ?? [],
       experimentRules,
       rolloutRules,
       rolloutState: !raw.rolloutId
@@ -397,7 +403,7 @@ class IndexedProjectConfig implements ProjectConfig {
         this.#groups.set(group.id, {
           id: group.id,
           policy: group.policy,
-          trafficAllocation: ranges(group.trafficAllocation),
+          trafficAllocation: group.trafficAllocation,
         });
     }
     return this.#groups;
@@ -485,7 +491,7 @@ class IndexedProjectConfig implements ProjectConfig {
       (this.#df.events ?? []).map((e) => ({
         id: e.id,
         key: e.key,
-        experimentIds: [...(e.experimentIds ?? [])],
+        experimentIds: e.experimentIds ?? [],
       })),
     );
     return this.#events;
@@ -495,10 +501,6 @@ class IndexedProjectConfig implements ProjectConfig {
     this.#odpSettings ??= odpIntegration(this.#df, this.#audienceConditions);
     return this.#odpSettings;
   }
-}
-
-function ranges(raw: readonly TrafficRange[]): TrafficRange[] {
-  return raw.map((t) => ({ entityId: t.entityId, endOfRange: t.endOfRange }));
 }
 
 /** Audience id → conditions: legacy condition strings parsed now; typed audiences override by id. */
