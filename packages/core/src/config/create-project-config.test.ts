@@ -423,7 +423,7 @@ describe('createProjectConfig: experiments, groups and rollouts', () => {
     const e1 = config.experimentsById.get('e1')!;
     expect(e1.forcedVariations.get('alice')).toBe('control');
     expect(e1.isRunning).toBe(true);
-    expect(config.variationsById.get('frv1')!.variableValues).toEqual(new Map([['var1', 'fr']]));
+    expect(new Map(config.variationsById.get('frv1')!.variableValues!)).toEqual(new Map([['var1', 'fr']]));
     expect(config.variationsById.get('v1')!.variableValues).toBeNull();
     expect(config.variationsById.get('v1')!.featureEnabled).toBe(false);
   });

@@ -10,6 +10,7 @@ import type {
 } from '../datafile/datafile';
 import { DatafileError } from '../errors/datafile-error';
 import type { Logger } from '../ports/logger';
+import { ArrayMap } from '../util/array-map';
 import { copyJson } from '../util/copy-json';
 import { LazyMap } from './lazy-map';
 import type {
@@ -50,6 +51,12 @@ interface VariationEntry {
   readonly owner: DatafileExperiment | DatafileHoldout;
   readonly index: number;
 }
+
+// Shared accessors of the ArrayMaps below (shared, so each map stays a few words).
+const keyOfVariation = (variation: Variation) => variation.key;
+const itself = (variation: Variation) => variation;
+const idOfUsage = (usage: DatafileVariableValue) => usage.id;
+const valueOfUsage = (usage: DatafileVariableValue) => usage.value;
 
 function keyMap<T extends { key: string }>(items: readonly T[]): Map<string, T> {
   const map = new Map<string, T>();
@@ -234,7 +241,7 @@ class IndexedProjectConfig implements ProjectConfig {
       isRunning: this.#entryByKey().get(raw.key)?.raw.status === RUNNING,
       layerId: raw.layerId ?? '',
       variations,
-      variationsByKey: keyMap<Variation>(variations),
+      variationsByKey: new ArrayMap(variations, keyOfVariation, itself),
       trafficAllocation,
       rangeVariations: this.#rangeVariations(trafficAllocation),
       audience: compileRuleAudience(
@@ -277,7 +284,7 @@ class IndexedProjectConfig implements ProjectConfig {
       isRunning: raw.status === RUNNING,
       layerId: '',
       variations: this.#variationsOf(raw),
-      variationsByKey: keyMap<Variation>(this.#variationsOf(raw)),
+      variationsByKey: new ArrayMap(this.#variationsOf(raw), keyOfVariation, itself),
       trafficAllocation,
       rangeVariations: this.#rangeVariations(trafficAllocation),
       audience: compileRuleAudience(
@@ -309,7 +316,7 @@ class IndexedProjectConfig implements ProjectConfig {
         id: v.id,
         key: v.key,
         featureEnabled: v.featureEnabled === true,
-        variableValues: values ? new Map(values.map((u) => [u.id, u.value] as const)) : null,
+        variableValues: values ? new ArrayMap(values, idOfUsage, valueOfUsage) : null,
       };
     });
     this.#compiledVariations.set(owner, variations);
