@@ -55,6 +55,8 @@ interface VariationEntry {
 // Shared accessors of the ArrayMaps below (shared, so each map stays a few words).
 const keyOfVariation = (variation: Variation) => variation.key;
 const itself = (variation: Variation) => variation;
+const keyOfVariable = (variable: FeatureVariable) => variable.key;
+const sameVariable = (variable: FeatureVariable) => variable;
 const idOfUsage = (usage: DatafileVariableValue) => usage.id;
 const valueOfUsage = (usage: DatafileVariableValue) => usage.value;
 
@@ -341,9 +343,13 @@ class IndexedProjectConfig implements ProjectConfig {
       const visible = entry.variationCounts[i]!;
       for (let j = 0; j < visible; j++) flagVariations.push([rule.variations[j]!.id, rule.variations[j]!]);
     });
-    const variationsByKey = new Map<string, Variation>();
-    for (const v of objectKeyOrder(flagVariations))
-      if (!variationsByKey.has(v.key)) variationsByKey.set(v.key, v);
+    const seen = new Set<string>();
+    const flagVariationsByKey: Variation[] = [];
+    for (const v of objectKeyOrder(flagVariations)) {
+      if (seen.has(v.key)) continue;
+      seen.add(v.key);
+      flagVariationsByKey.push(v);
+    }
     return {
       id: raw.id,
       key: raw.key,
@@ -359,8 +365,8 @@ class IndexedProjectConfig implements ProjectConfig {
             ? 'empty'
             : 'ok',
       variables,
-      variablesByKey: keyMap(variables),
-      variationsByKey,
+      variablesByKey: new ArrayMap(variables, keyOfVariable, sameVariable),
+      variationsByKey: new ArrayMap(flagVariationsByKey, keyOfVariation, itself),
     };
   }
 
