@@ -16,6 +16,7 @@ import { LazyMap } from './lazy-map';
 import type {
   Attribute,
   CompiledBucketedEntity,
+  CompiledExperiment,
   EventDefinition,
   Experiment,
   FeatureFlag,
@@ -235,7 +236,7 @@ class IndexedProjectConfig implements ProjectConfig {
         extended.push({ entityId: variations[i]!.id, endOfRange: 10000 });
       trafficAllocation = extended;
     }
-    const compiled: Experiment & CompiledBucketedEntity = {
+    const compiled: CompiledExperiment = {
       kind: 'experiment',
       id: raw.id,
       key: raw.key,
@@ -265,6 +266,7 @@ class IndexedProjectConfig implements ProjectConfig {
       localHoldouts: this.#localHoldoutsByRule().get(raw.id) ?? NO_HOLDOUTS,
       groupId: entry.groupId,
       isFeatureExperiment: this.#rules().featureExperiments.has(raw),
+      ownsId: this.#rules().experimentsById.get(raw.id) === entry,
     };
     this.#compiledExperiments.set(raw, compiled);
     return compiled;

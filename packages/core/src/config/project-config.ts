@@ -70,6 +70,12 @@ export interface Experiment extends BucketedEntity {
   readonly isFeatureExperiment: boolean;
 }
 
+/** @internal What `createProjectConfig` adds to every experiment and rule it compiles. */
+export interface CompiledExperiment extends Experiment, CompiledBucketedEntity {
+  /** Whether `experimentsById` maps this rule's id to this very rule (no later duplicate id). */
+  readonly ownsId: boolean;
+}
+
 /** A global or local holdout. */
 export interface Holdout extends BucketedEntity {
   readonly kind: 'holdout';

@@ -3,6 +3,7 @@ import { findBucket, findBucketIndex } from '../bucketing/find-bucket';
 import type {
   BucketedEntity,
   CompiledBucketedEntity,
+  CompiledExperiment,
   Experiment,
   FeatureFlag,
   Holdout,
@@ -20,6 +21,15 @@ import type { UserProfileTracker } from './user-profile-tracker';
  * or null to try the next rule. (A bare key rather than a wrapper object: no allocation per rule.)
  */
 type RuleOutcome = string | FlagDecision | null;
+
+/**
+ * The experiment `experimentsById` has for a rule's id: the reference reports that one for a
+ * delivery rule (a later rule with the same id wins). Compiled rules know if it is themselves.
+ */
+function byId(config: ProjectConfig, rule: Experiment): Experiment {
+  if ((rule as Partial<CompiledExperiment>).ownsId === true) return rule;
+  return config.experimentsById.get(rule.id) ?? rule;
+}
 
 const NO_DECISION_ROLLOUT: FlagDecision = Object.freeze({
   experiment: null,
@@ -263,12 +273,7 @@ export class DecisionService {
     while (index <= last) {
       const rule = rules[index]!;
       const forced = this.ruleForcedVariation(flag, rule, user, trace);
-      if (forced)
-        return {
-          experiment: config.experimentsById.get(rule.id) ?? rule,
-          variation: forced,
-          source: 'rollout',
-        };
+      if (forced) return { experiment: byId(config, rule), variation: forced, source: 'rollout' };
 
       const holdout = this.localHoldout(config, rule, user, trace);
       if (holdout) return holdout;
@@ -282,7 +287,7 @@ export class DecisionService {
         const variation = this.bucket(config, rule, user, trace);
         if (variation) {
           if (trace.active) trace.add('debug', `User ${userId} bucketed into targeting rule ${loggingKey}.`);
-          return { experiment: config.experimentsById.get(rule.id) ?? rule, variation, source: 'rollout' };
+          return { experiment: byId(config, rule), variation, source: 'rollout' };
         }
         if (!everyoneElse) {
           if (trace.active) {
