@@ -1,3 +1,5 @@
+import { MapView } from '../util/map-view';
+
 /**
  * A read-only map whose values are built from raw datafile entries on first `get` and then kept.
  * A loaded config indexes entities by id or key this way, so loading a datafile costs little more
@@ -5,7 +7,7 @@
  *
  * The raw index itself is built on first use too. Iterating builds every value, in raw order.
  */
-export class LazyMap<Raw, Value> implements ReadonlyMap<string, Value> {
+export class LazyMap<Raw, Value> extends MapView<Value> {
   #rawIndex: ReadonlyMap<string, Raw> | null = null;
   readonly #built = new Map<string, Value>();
   #ordered: Map<string, Value> | null = null;
@@ -18,6 +20,7 @@ export class LazyMap<Raw, Value> implements ReadonlyMap<string, Value> {
    * @param build - Builds the value of one raw entry (called at most once per key).
    */
   constructor(indexRaw: () => ReadonlyMap<string, Raw>, build: (raw: Raw) => Value) {
+    super();
     this.#indexRaw = indexRaw;
     this.#build = build;
   }
@@ -27,7 +30,7 @@ export class LazyMap<Raw, Value> implements ReadonlyMap<string, Value> {
     return this.#rawIndex;
   }
 
-  get size(): number {
+  override get size(): number {
     return this.#raw().size;
   }
 
@@ -46,39 +49,12 @@ export class LazyMap<Raw, Value> implements ReadonlyMap<string, Value> {
   }
 
   /** Every entry built, in raw order: what iteration goes through. */
-  #all(): Map<string, Value> {
+  protected asMap(): Map<string, Value> {
     if (this.#ordered === null) {
       const ordered = new Map<string, Value>();
       for (const key of this.#raw().keys()) ordered.set(key, this.get(key)!);
       this.#ordered = ordered;
     }
     return this.#ordered;
-  }
-
-  forEach(
-    callback: (value: Value, key: string, map: ReadonlyMap<string, Value>) => void,
-    thisArg?: unknown,
-  ): void {
-    for (const [key, value] of this.#all()) callback.call(thisArg, value, key, this);
-  }
-
-  entries(): MapIterator<[string, Value]> {
-    return this.#all().entries();
-  }
-
-  keys(): MapIterator<string> {
-    return this.#all().keys();
-  }
-
-  values(): MapIterator<Value> {
-    return this.#all().values();
-  }
-
-  [Symbol.iterator](): MapIterator<[string, Value]> {
-    return this.#all()[Symbol.iterator]();
-  }
-
-  get [Symbol.toStringTag](): string {
-    return 'LazyMap';
   }
 }

@@ -1,3 +1,5 @@
+import { MapView } from './map-view';
+
 /**
  * A read-only map over a short array of items, answering `get` and `has` by linear search. A
  * compiled datafile holds thousands of tiny lookups (a variation's variable values, a rule's
@@ -7,7 +9,7 @@
  * Behaves like a `Map` filled by `set(keyOf(item), valueOfItem(item))` in array order: a repeated key
  * has the last item's value and the first item's position in iteration.
  */
-export class ArrayMap<Item, Value> implements ReadonlyMap<string, Value> {
+export class ArrayMap<Item, Value> extends MapView<Value> {
   readonly #items: readonly Item[];
   readonly #keyOf: (item: Item) => string;
   readonly #valueOfItem: (item: Item) => Value;
@@ -18,6 +20,7 @@ export class ArrayMap<Item, Value> implements ReadonlyMap<string, Value> {
    * @param valueOfItem - An item's value.
    */
   constructor(items: readonly Item[], keyOf: (item: Item) => string, valueOfItem: (item: Item) => Value) {
+    super();
     this.#items = items;
     this.#keyOf = keyOf;
     this.#valueOfItem = valueOfItem;
@@ -38,40 +41,9 @@ export class ArrayMap<Item, Value> implements ReadonlyMap<string, Value> {
   }
 
   /** The same entries as a `Map`, built for iteration (rare) and not kept. */
-  #asMap(): Map<string, Value> {
+  protected asMap(): Map<string, Value> {
     const map = new Map<string, Value>();
     for (const item of this.#items) map.set(this.#keyOf(item), this.#valueOfItem(item));
     return map;
-  }
-
-  get size(): number {
-    return this.#asMap().size;
-  }
-
-  forEach(
-    callback: (value: Value, key: string, map: ReadonlyMap<string, Value>) => void,
-    thisArg?: unknown,
-  ): void {
-    for (const [key, value] of this.#asMap()) callback.call(thisArg, value, key, this);
-  }
-
-  entries(): MapIterator<[string, Value]> {
-    return this.#asMap().entries();
-  }
-
-  keys(): MapIterator<string> {
-    return this.#asMap().keys();
-  }
-
-  values(): MapIterator<Value> {
-    return this.#asMap().values();
-  }
-
-  [Symbol.iterator](): MapIterator<[string, Value]> {
-    return this.#asMap()[Symbol.iterator]();
-  }
-
-  get [Symbol.toStringTag](): string {
-    return 'ArrayMap';
   }
 }
