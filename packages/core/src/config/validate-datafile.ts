@@ -53,19 +53,20 @@ function object(value: unknown, key: string | number | null): Json {
   return value;
 }
 
-function string(parent: Json, key: string): void {
-  if (typeof parent[key] !== 'string') fail(key, `expected a string, got ${describe(parent[key])}`);
+// Callers read the field themselves (`string(e.id, 'id')`): a property read with a fixed name
+// at each call site stays monomorphic, where `parent[key]` inside a shared helper would not.
+
+function string(value: unknown, key: string | number): void {
+  if (typeof value !== 'string') fail(key, `expected a string, got ${describe(value)}`);
 }
 
-function optionalString(parent: Json, key: string): void {
-  const value = parent[key];
+function optionalString(value: unknown, key: string): void {
   if (value !== undefined && value !== null && typeof value !== 'string') {
     fail(key, `expected a string, got ${describe(value)}`);
   }
 }
 
-function optionalBoolean(parent: Json, key: string): void {
-  const value = parent[key];
+function optionalBoolean(value: unknown, key: string): void {
   if (value !== undefined && value !== null && typeof value !== 'boolean') {
     fail(key, `expected a boolean, got ${describe(value)}`);
   }
@@ -73,8 +74,7 @@ function optionalBoolean(parent: Json, key: string): void {
 
 const NONE: readonly unknown[] = [];
 
-function array(parent: Json, key: string, required: boolean): readonly unknown[] {
-  const value = parent[key];
+function array(value: unknown, key: string, required: boolean): readonly unknown[] {
   if (value === undefined || (value === null && !required)) {
     if (required) fail(key, 'is missing');
     return NONE;
@@ -83,8 +83,8 @@ function array(parent: Json, key: string, required: boolean): readonly unknown[]
   return value;
 }
 
-function stringArray(parent: Json, key: string, required: boolean): void {
-  const items = array(parent, key, required);
+function stringArray(value: unknown, key: string, required: boolean): void {
+  const items = array(value, key, required);
   for (let i = 0; i < items.length; i++) {
     if (typeof items[i] !== 'string') {
       push(key);
@@ -94,11 +94,11 @@ function stringArray(parent: Json, key: string, required: boolean): void {
 }
 
 /**
- * Checks each element of `parent[key]` with `check`, which sees the element's path. `check` is
- * always a top-level function, so passing it allocates nothing.
+ * Checks each element of the list `value` (field `key`) with `check`, which sees the element's
+ * path. `check` is always a top-level function, so passing it allocates nothing.
  */
-function each(parent: Json, key: string, required: boolean, check: (item: unknown) => void): void {
-  const items = array(parent, key, required);
+function each(value: unknown, key: string, required: boolean, check: (item: unknown) => void): void {
+  const items = array(value, key, required);
   if (items.length === 0) return;
   push(key);
   const last = depth++;
@@ -111,7 +111,7 @@ function each(parent: Json, key: string, required: boolean, check: (item: unknow
 
 function trafficRange(item: unknown): void {
   const range = object(item, null);
-  string(range, 'entityId');
+  string(range.entityId, 'entityId');
   if (typeof range.endOfRange !== 'number' || Number.isNaN(range.endOfRange)) {
     fail('endOfRange', `expected a number, got ${describe(range.endOfRange)}`);
   }
@@ -119,16 +119,16 @@ function trafficRange(item: unknown): void {
 
 function variableUsage(item: unknown): void {
   const usage = object(item, null);
-  string(usage, 'id');
-  string(usage, 'value');
+  string(usage.id, 'id');
+  string(usage.value, 'value');
 }
 
 function variation(item: unknown): void {
   const v = object(item, null);
-  string(v, 'id');
-  string(v, 'key');
-  optionalBoolean(v, 'featureEnabled');
-  each(v, 'variables', false, variableUsage);
+  string(v.id, 'id');
+  string(v.key, 'key');
+  optionalBoolean(v.featureEnabled, 'featureEnabled');
+  each(v.variables, 'variables', false, variableUsage);
 }
 
 function conditionTree(value: unknown): void {
@@ -145,13 +145,13 @@ function conditionTree(value: unknown): void {
 
 /** The fields experiments, rollout rules and holdouts share. */
 function bucketedEntity(e: Json, hasLayer: boolean): void {
-  string(e, 'id');
-  string(e, 'key');
-  string(e, 'status');
-  if (hasLayer) optionalString(e, 'layerId');
-  each(e, 'variations', true, variation);
-  each(e, 'trafficAllocation', true, trafficRange);
-  stringArray(e, 'audienceIds', false);
+  string(e.id, 'id');
+  string(e.key, 'key');
+  string(e.status, 'status');
+  if (hasLayer) optionalString(e.layerId, 'layerId');
+  each(e.variations, 'variations', true, variation);
+  each(e.trafficAllocation, 'trafficAllocation', true, trafficRange);
+  stringArray(e.audienceIds, 'audienceIds', false);
   if (e.audienceConditions !== undefined && e.audienceConditions !== null) {
     push('audienceConditions');
     conditionTree(e.audienceConditions);
@@ -165,17 +165,17 @@ function experiment(item: unknown): void {
   if (e.forcedVariations !== undefined && e.forcedVariations !== null) {
     const forced = object(e.forcedVariations, 'forcedVariations');
     push('forcedVariations');
-    for (const userId in forced) if (Object.hasOwn(forced, userId)) string(forced, userId);
+    for (const userId in forced) if (Object.hasOwn(forced, userId)) string(forced[userId], userId);
     depth -= 1;
   }
-  optionalString(e, 'type');
+  optionalString(e.type, 'type');
   if (e.cmab !== undefined && e.cmab !== null) {
     const cmab = object(e.cmab, 'cmab');
     push('cmab');
     if (typeof cmab.trafficAllocation !== 'number') {
       fail('trafficAllocation', `expected a number, got ${describe(cmab.trafficAllocation)}`);
     }
-    stringArray(cmab, 'attributeIds', false);
+    stringArray(cmab.attributeIds, 'attributeIds', false);
     depth -= 1;
   }
 }
@@ -183,46 +183,47 @@ function experiment(item: unknown): void {
 function holdout(item: unknown): void {
   const h = object(item, null);
   bucketedEntity(h, false);
-  if (h.includedRules !== undefined && h.includedRules !== null) stringArray(h, 'includedRules', false);
-  optionalBoolean(h, 'excludeTargetedDeliveries');
+  if (h.includedRules !== undefined && h.includedRules !== null)
+    stringArray(h.includedRules, 'includedRules', false);
+  optionalBoolean(h.excludeTargetedDeliveries, 'excludeTargetedDeliveries');
 }
 
 function group(item: unknown): void {
   const g = object(item, null);
-  string(g, 'id');
-  string(g, 'policy');
-  each(g, 'trafficAllocation', true, trafficRange);
-  each(g, 'experiments', false, experiment);
+  string(g.id, 'id');
+  string(g.policy, 'policy');
+  each(g.trafficAllocation, 'trafficAllocation', true, trafficRange);
+  each(g.experiments, 'experiments', false, experiment);
 }
 
 function rollout(item: unknown): void {
   const r = object(item, null);
-  string(r, 'id');
-  each(r, 'experiments', false, experiment);
+  string(r.id, 'id');
+  each(r.experiments, 'experiments', false, experiment);
 }
 
 function variable(item: unknown): void {
   const v = object(item, null);
-  string(v, 'id');
-  string(v, 'key');
-  string(v, 'type');
-  string(v, 'defaultValue');
-  optionalString(v, 'subType');
+  string(v.id, 'id');
+  string(v.key, 'key');
+  string(v.type, 'type');
+  string(v.defaultValue, 'defaultValue');
+  optionalString(v.subType, 'subType');
 }
 
 function featureFlag(item: unknown): void {
   const f = object(item, null);
-  string(f, 'id');
-  string(f, 'key');
-  optionalString(f, 'rolloutId');
-  stringArray(f, 'experimentIds', false);
-  each(f, 'variables', false, variable);
+  string(f.id, 'id');
+  string(f.key, 'key');
+  optionalString(f.rolloutId, 'rolloutId');
+  stringArray(f.experimentIds, 'experimentIds', false);
+  each(f.variables, 'variables', false, variable);
 }
 
 function audienceBase(item: unknown): Json {
   const a = object(item, null);
-  string(a, 'id');
-  optionalString(a, 'name');
+  string(a.id, 'id');
+  optionalString(a.name, 'name');
   return a;
 }
 
@@ -240,23 +241,23 @@ function typedAudience(item: unknown): void {
 
 function attribute(item: unknown): void {
   const a = object(item, null);
-  string(a, 'id');
-  string(a, 'key');
+  string(a.id, 'id');
+  string(a.key, 'key');
 }
 
 function event(item: unknown): void {
   const e = object(item, null);
-  string(e, 'id');
-  string(e, 'key');
-  stringArray(e, 'experimentIds', false);
+  string(e.id, 'id');
+  string(e.key, 'key');
+  stringArray(e.experimentIds, 'experimentIds', false);
 }
 
 function integration(item: unknown): void {
   const i = object(item, null);
-  string(i, 'key');
-  optionalString(i, 'host');
-  optionalString(i, 'publicKey');
-  optionalString(i, 'pixelUrl');
+  string(i.key, 'key');
+  optionalString(i.host, 'host');
+  optionalString(i.publicKey, 'publicKey');
+  optionalString(i.pixelUrl, 'pixelUrl');
 }
 
 /**
@@ -269,26 +270,26 @@ export function validateDatafile(input: unknown): Datafile {
   if (typeof df.version !== 'string' || !SUPPORTED_VERSIONS.has(df.version)) {
     fail('version', `unsupported datafile version ${describe(df.version)} (expected "2", "3" or "4")`);
   }
-  string(df, 'accountId');
-  string(df, 'projectId');
-  string(df, 'revision');
-  optionalString(df, 'sdkKey');
-  optionalString(df, 'environmentKey');
-  optionalString(df, 'region');
-  optionalBoolean(df, 'anonymizeIP');
-  optionalBoolean(df, 'botFiltering');
-  optionalBoolean(df, 'sendFlagDecisions');
+  string(df.accountId, 'accountId');
+  string(df.projectId, 'projectId');
+  string(df.revision, 'revision');
+  optionalString(df.sdkKey, 'sdkKey');
+  optionalString(df.environmentKey, 'environmentKey');
+  optionalString(df.region, 'region');
+  optionalBoolean(df.anonymizeIP, 'anonymizeIP');
+  optionalBoolean(df.botFiltering, 'botFiltering');
+  optionalBoolean(df.sendFlagDecisions, 'sendFlagDecisions');
 
-  each(df, 'experiments', false, experiment);
-  each(df, 'groups', false, group);
-  each(df, 'rollouts', false, rollout);
-  each(df, 'featureFlags', false, featureFlag);
-  each(df, 'audiences', false, legacyAudience);
-  each(df, 'typedAudiences', false, typedAudience);
-  each(df, 'attributes', false, attribute);
-  each(df, 'events', false, event);
-  each(df, 'integrations', false, integration);
-  each(df, 'holdouts', false, holdout);
-  each(df, 'localHoldouts', false, holdout);
+  each(df.experiments, 'experiments', false, experiment);
+  each(df.groups, 'groups', false, group);
+  each(df.rollouts, 'rollouts', false, rollout);
+  each(df.featureFlags, 'featureFlags', false, featureFlag);
+  each(df.audiences, 'audiences', false, legacyAudience);
+  each(df.typedAudiences, 'typedAudiences', false, typedAudience);
+  each(df.attributes, 'attributes', false, attribute);
+  each(df.events, 'events', false, event);
+  each(df.integrations, 'integrations', false, integration);
+  each(df.holdouts, 'holdouts', false, holdout);
+  each(df.localHoldouts, 'localHoldouts', false, holdout);
   return df as unknown as Datafile;
 }
