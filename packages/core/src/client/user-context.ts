@@ -56,10 +56,11 @@ export interface UserContextHost {
 
 /**
  * Global holdout outcomes of one user state, shared by a context and the snapshots its decisions
- * take. Keys are the config's own Holdout objects, so a new config never hits old entries.
+ * take. Keys are the config's own Holdout objects, so a new config never hits old entries; the
+ * memo is emptied when it sees another config's holdouts (it keeps only those, not the config).
  */
 interface HoldoutMemo {
-  config: ProjectConfig | null;
+  holdouts: readonly Holdout[] | null;
   readonly results: Map<Holdout, Variation | null>;
 }
 
@@ -267,7 +268,7 @@ export class OptimizelyUserContext implements DecisionUser {
     }
     copy.segments = this.segments;
     if (this.decidedBefore) {
-      this.holdoutMemo ??= { config: null, results: new Map() };
+      this.holdoutMemo ??= { holdouts: null, results: new Map() };
       copy.holdoutMemo = this.holdoutMemo;
     }
     this.decidedBefore = true;
@@ -281,8 +282,8 @@ export class OptimizelyUserContext implements DecisionUser {
   globalHoldoutMemo(config: ProjectConfig): Map<Holdout, Variation | null> | null {
     const memo = this.holdoutMemo;
     if (memo === null) return null;
-    if (memo.config !== config) {
-      memo.config = config;
+    if (memo.holdouts !== config.globalHoldouts) {
+      memo.holdouts = config.globalHoldouts;
       memo.results.clear();
     }
     return memo.results;
