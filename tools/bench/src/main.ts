@@ -71,7 +71,12 @@ async function run(options: BenchOptions): Promise<BenchReport> {
 
   const results: ScenarioResult[] = [];
   // Load and heap first, while the heap holds nothing but the fixtures.
-  if (selected(options, `load-time-${LARGE_FLAGS}`) || selected(options, `parse-time-${LARGE_FLAGS}`)) {
+  const loadIds = [
+    `load-time-${LARGE_FLAGS}`,
+    `load-and-decide-all-${LARGE_FLAGS}`,
+    `parse-time-${LARGE_FLAGS}`,
+  ];
+  if (loadIds.some((id) => selected(options, id))) {
     progress('load time...');
     results.push(...(await loadTime(large, { runs: options.loadRuns, warmupRuns: 5 })));
   }
