@@ -12,6 +12,7 @@ import { DatafileError } from '../errors/datafile-error';
 import type { Logger } from '../ports/logger';
 import { ArrayMap } from '../util/array-map';
 import { copyJson } from '../util/copy-json';
+import { objectKeyOrder } from '../util/object-key-order';
 import { LazyMap } from './lazy-map';
 import type {
   Attribute,
@@ -65,14 +66,6 @@ function keyMap<T extends { key: string }>(items: readonly T[]): Map<string, T> 
   const map = new Map<string, T>();
   for (const item of items) map.set(item.key, item);
   return map;
-}
-
-// The reference enumerates plain objects keyed by ids and flag keys, so integer-like keys come
-// first in ascending order. We reproduce that order wherever it decides an outcome.
-function objectKeyOrder<T>(entries: Iterable<[string, T]>): T[] {
-  const byKey: Record<string, T> = Object.create(null);
-  for (const [key, value] of entries) byKey[key] = value;
-  return Object.values(byKey);
 }
 
 /** Options for {@link createProjectConfig}. */

@@ -1,5 +1,6 @@
 import type { Datafile, DatafileExperiment, DatafileFeatureFlag } from '../datafile/datafile';
 import { DatafileError } from '../errors/datafile-error';
+import { isArrayIndex } from '../util/object-key-order';
 
 /** A raw experiment with what its position in the datafile says about it. */
 export interface ExperimentEntry {
@@ -70,9 +71,6 @@ export function checkFlagRules(df: Datafile): void {
   }
 }
 
-// Integer-like keys are the ones a plain object enumerates first, in ascending order.
-const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
-
 /**
  * Indexes experiments, rollouts and flags. Expects a datafile {@link checkFlagRules} accepted.
  * Flags are in the order the reference enumerates its object of flag keys: integer-like keys
@@ -128,7 +126,7 @@ export function indexRules(df: Datafile): RuleIndex {
   const flagsByKey = new Map<string, FlagEntry>();
   const integerLike: FlagEntry[] = [];
   for (const entry of flagEntries) {
-    if (ARRAY_INDEX.test(entry.raw.key) && Number(entry.raw.key) < 2 ** 32 - 1) integerLike.push(entry);
+    if (isArrayIndex(entry.raw.key)) integerLike.push(entry);
     else flagsByKey.set(entry.raw.key, entry);
   }
   if (integerLike.length > 0) {
