@@ -15,7 +15,7 @@ import { coldImportNode } from './scenarios/cold-import';
 import { decideAll } from './scenarios/decide-all';
 import { decideNewContext } from './scenarios/decide-new-context';
 import { decidePrebuiltContext } from './scenarios/decide-prebuilt-context';
-import { heapAfterLoad } from './scenarios/heap-after-load';
+import { heapAfterDecideAll, heapAfterLoad } from './scenarios/heap-after-load';
 import { loadTime } from './scenarios/load-time';
 import { odpCachedSegments } from './scenarios/odp-cached-segments';
 import { odpSendEventEnqueue } from './scenarios/odp-send-event-enqueue';
@@ -76,13 +76,22 @@ async function run(options: BenchOptions): Promise<BenchReport> {
 
   const results: ScenarioResult[] = [];
   // Load and heap first, while the heap holds nothing but the fixtures.
-  if (selected(options, `load-time-${LARGE_FLAGS}`) || selected(options, `parse-time-${LARGE_FLAGS}`)) {
+  const loadIds = [
+    `load-time-${LARGE_FLAGS}`,
+    `load-and-decide-all-${LARGE_FLAGS}`,
+    `parse-time-${LARGE_FLAGS}`,
+  ];
+  if (loadIds.some((id) => selected(options, id))) {
     progress('load time...');
     results.push(...(await loadTime(large, { runs: options.loadRuns, warmupRuns: 5 })));
   }
   if (selected(options, `heap-after-load-${LARGE_FLAGS}`)) {
     progress('heap after load...');
     results.push(await heapAfterLoad(large, { clients: options.heapClients, rounds: 3 }));
+  }
+  if (selected(options, `heap-after-decide-all-${LARGE_FLAGS}`)) {
+    progress('heap after a decideAll...');
+    results.push(await heapAfterDecideAll(large, { clients: options.heapClients, rounds: 3 }));
   }
 
   const throughputIds = [

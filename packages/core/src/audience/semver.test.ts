@@ -115,6 +115,14 @@ describe('compareSemver', () => {
     );
   });
 
+  it('treats every \\s character of the BMP as whitespace, and no other, even in a suffix', () => {
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code);
+      const version = `1.2-a${char}b`;
+      expect(compareSemver(version, version)).toBe(/\s/.test(char) ? null : 0);
+    }
+  });
+
   it('returns null whenever either version contains whitespace', () => {
     fc.assert(
       fc.property(

@@ -37,12 +37,22 @@ const conditionEnds = new Int32Array(MAX_PARTS);
 const userStarts = new Int32Array(MAX_PARTS);
 const userEnds = new Int32Array(MAX_PARTS);
 
+/** `WHITESPACE.test(s)`, answered without the regex when `s` is printable ASCII (the usual case). */
+function hasWhitespace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    // Every `\s` character is a control or space character (<= 0x20) or beyond ASCII.
+    if (code <= 0x20 || code >= 0x7f) return WHITESPACE.test(s);
+  }
+  return false;
+}
+
 /**
  * Splits `version` into part ranges. Returns -1 if invalid, otherwise the part count in the low
  * bits plus `FLAG_PRERELEASE`/`FLAG_BUILD`.
  */
 function parseVersion(version: string, starts: Int32Array, ends: Int32Array): number {
-  if (WHITESPACE.test(version)) return -1;
+  if (hasWhitespace(version)) return -1;
   const dash = version.indexOf('-');
   const plus = version.indexOf('+');
   let flags = 0;

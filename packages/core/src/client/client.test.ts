@@ -706,6 +706,70 @@ describe('Client: track', () => {
   });
 });
 
+// ─────────────────────────────── global holdouts across decisions ───────────────────────────────
+
+describe('Client: global holdouts remembered by a context', () => {
+  const vipSegment = {
+    type: 'third_party_dimension',
+    name: 'odp.audiences',
+    match: 'qualified',
+    value: 'vip',
+  };
+  const withHoldouts = () =>
+    fixture({
+      typedAudiences: [
+        typedAudience('aud-beta', 'beta', ['and', attributeCondition('beta', true)]),
+        typedAudience('aud-vip', 'vip', ['or', vipSegment]),
+      ],
+      holdouts: [
+        holdout('h1', 'ho', { audienceIds: ['aud-beta'] }),
+        holdout('h2', 'ho_vip', { audienceIds: ['aud-vip'] }),
+      ],
+    });
+
+  it('re-evaluates them after setAttribute and after new segments', () => {
+    // No logger at info level and no reasons: the only decisions that use the memo.
+    const client = createInstance({ datafile: withHoldouts() });
+    const user = client.createUserContext('user-1', { beta: false });
+    expect(user.decide('flag').ruleKey).toBe('exp');
+    expect(user.decide('flag').ruleKey).toBe('exp');
+    expect(user.decideAll().flag!.ruleKey).toBe('exp');
+    user.setAttribute('beta', true);
+    expect(user.decide('flag').ruleKey).toBe('ho');
+    expect(user.decideForKeys(['rollout_flag']).rollout_flag!.ruleKey).toBe('ho');
+    user.setAttribute('beta', false);
+    expect(user.decide('flag').ruleKey).toBe('exp');
+    user.qualifiedSegments = ['vip'];
+    expect(user.decide('flag').ruleKey).toBe('ho_vip');
+    expect(user.decide('flag').ruleKey).toBe('ho_vip');
+    user.qualifiedSegments = [];
+    expect(user.decide('flag').ruleKey).toBe('exp');
+  });
+
+  it('keeps the context a decision hands out independent of its origin', () => {
+    // No logger at info level and no reasons: the only decisions that use the memo.
+    const client = createInstance({ datafile: withHoldouts() });
+    const user = client.createUserContext('user-1', { beta: false });
+    user.decide('flag');
+    const decision = user.decide('flag');
+    decision.userContext.setAttribute('beta', true);
+    expect(decision.userContext.decide('flag').ruleKey).toBe('ho');
+    expect(user.decide('flag').ruleKey).toBe('exp');
+  });
+
+  it('forgets them for a new config', () => {
+    const manager = manualConfigManager();
+    const client = createInstance({ projectConfigManager: manager });
+    // (no logger: see above)
+    manager.publish(withHoldouts());
+    const user = client.createUserContext('user-1', { beta: true });
+    expect(user.decide('flag').ruleKey).toBe('ho');
+    expect(user.decide('flag').ruleKey).toBe('ho');
+    manager.publish(fixture());
+    expect(user.decide('flag').ruleKey).toBe('exp');
+  });
+});
+
 // ─────────────────────────────── notifications ───────────────────────────────
 
 describe('Client: notifications', () => {

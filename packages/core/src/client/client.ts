@@ -256,7 +256,9 @@ export class Client implements UserContextHost {
       const bits =
         (this.defaultDecideBits | decideOptionBits(options, this.logger)) & ~DecideFlag.ENABLED_FLAGS_ONLY;
       const profile = this.profileFor(user, bits);
-      const decision = this.decideOne(config, flag, user, bits, profile);
+      const holdoutMemo =
+        bits & DecideFlag.INCLUDE_REASONS || this.quietTrace.active ? null : user.globalHoldoutMemo(config);
+      const decision = this.decideOne(config, flag, user, bits, profile, holdoutMemo);
       this.saveProfile(user.userId, profile);
       return decision;
     } catch (error) {
@@ -374,9 +376,13 @@ export class Client implements UserContextHost {
       const onlyEnabled = (bits & DecideFlag.ENABLED_FLAGS_ONLY) !== 0;
       const profile = asyncProfile ?? this.profileFor(user, bits);
       const flags = keys === null ? config.flags : this.flagsFor(config, keys, user, result);
-      const memoize = flags.length > 1 && config.globalHoldouts.length > 0;
-      const holdoutMemo =
-        memoize && !(bits & DecideFlag.INCLUDE_REASONS) && !this.quietTrace.active ? new Map() : null;
+      // Global holdouts answer alike for every flag of one user: remember them across the
+      // flags (and across calls, when the context keeps a memo) unless reasons are collected.
+      const memoize =
+        config.globalHoldouts.length > 0 && !(bits & DecideFlag.INCLUDE_REASONS) && !this.quietTrace.active;
+      const holdoutMemo = memoize
+        ? (user.globalHoldoutMemo(config) ?? (flags.length > 1 ? new Map() : null))
+        : null;
       for (let i = 0; i < flags.length; i++) {
         const flag = flags[i]!;
         const decision = this.decideOne(config, flag, user, bits, profile, holdoutMemo);

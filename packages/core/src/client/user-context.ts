@@ -1,4 +1,5 @@
 import type { UserAttributes } from '../audience/evaluation-user';
+import type { Holdout, ProjectConfig, Variation } from '../config/project-config';
 import type { DecisionUser } from '../decision/decision-user';
 import type { EventTags } from '../events/user-event';
 import type { OdpSegmentOption } from '../ports/odp-manager';
@@ -53,6 +54,16 @@ export interface UserContextHost {
   ): Promise<string[] | null>;
 }
 
+/**
+ * Global holdout outcomes of one user state, shared by a context and the snapshots its decisions
+ * take. Keys are the config's own Holdout objects, so a new config never hits old entries; the
+ * memo is emptied when it sees another config's holdouts (it keeps only those, not the config).
+ */
+interface HoldoutMemo {
+  holdouts: readonly Holdout[] | null;
+  readonly results: Map<Holdout, Variation | null>;
+}
+
 const NULL_RULE_KEY = '$opt_null_rule_key';
 const BUCKETING_ID_ATTRIBUTE = '$opt_bucketing_id';
 const BUCKET_MAP_ATTRIBUTE = '$opt_experiment_bucket_map';
@@ -80,6 +91,11 @@ export class OptimizelyUserContext implements DecisionUser {
   // True while `attributes` / `forced` may be shared with a snapshot and must be copied before writing.
   private sharedAttributes = false;
   private sharedForced = false;
+  // Global holdouts answer the same for every flag while the attributes and segments stay as
+  // they are, so a context that decides more than once remembers them (from its second decision
+  // on: a context decided once, the usual per-request case, pays nothing).
+  private decidedBefore = false;
+  private holdoutMemo: HoldoutMemo | null = null;
 
   /**
    * @internal The `$opt_bucketing_id` and `$opt_experiment_bucket_map` attribute values (undefined
@@ -144,6 +160,7 @@ export class OptimizelyUserContext implements DecisionUser {
     }
     if (key === BUCKETING_ID_ATTRIBUTE) this.bucketingIdAttribute = value;
     else if (key === BUCKET_MAP_ATTRIBUTE) this.bucketMapAttribute = value;
+    this.holdoutMemo = null;
   }
 
   /** The ODP segments the user qualifies for; null until set or fetched. */
@@ -153,6 +170,7 @@ export class OptimizelyUserContext implements DecisionUser {
 
   set qualifiedSegments(segments: string[] | null) {
     this.segments = Array.isArray(segments) ? segments : null;
+    this.holdoutMemo = null;
   }
 
   isQualifiedFor(segment: string): boolean {
@@ -163,6 +181,7 @@ export class OptimizelyUserContext implements DecisionUser {
   async fetchQualifiedSegments(options?: readonly OdpSegmentOption[]): Promise<boolean> {
     const segments = await this.host.fetchQualifiedSegments(this.userId, options);
     this.segments = segments;
+    this.holdoutMemo = null;
     return segments !== null;
   }
 
@@ -248,7 +267,26 @@ export class OptimizelyUserContext implements DecisionUser {
       this.sharedForced = true;
     }
     copy.segments = this.segments;
+    if (this.decidedBefore) {
+      this.holdoutMemo ??= { holdouts: null, results: new Map() };
+      copy.holdoutMemo = this.holdoutMemo;
+    }
+    this.decidedBefore = true;
     return copy;
+  }
+
+  /**
+   * @internal The global holdout outcomes remembered for this user state under `config`, or null
+   * when this context keeps none. Only for decisions that collect no reasons or log lines.
+   */
+  globalHoldoutMemo(config: ProjectConfig): Map<Holdout, Variation | null> | null {
+    const memo = this.holdoutMemo;
+    if (memo === null) return null;
+    if (memo.holdouts !== config.globalHoldouts) {
+      memo.holdouts = config.globalHoldouts;
+      memo.results.clear();
+    }
+    return memo.results;
   }
 
   private writableForced(): Map<string, Map<string, string>> {

@@ -155,6 +155,22 @@ describe('createProjectConfig: input handling', () => {
     expect(error.path).toBe('featureFlags[0].experimentIds[0]');
   });
 
+  it('accepts a flag listing a rollout rule among its experiments, and still rejects a later unknown id', () => {
+    const rules = [rollout('ro', [rule('r1', 'rule', [variation('rv', 'on')])])];
+    const ok = createProjectConfig(
+      datafile({ featureFlags: [flag('f', 'f', { experimentIds: ['r1'] })], rollouts: rules }),
+    );
+    expect(ok.flagsByKey.get('f')!.experimentRules.map((r) => r.id)).toEqual(['r1']);
+    const bad = datafile({
+      featureFlags: [
+        flag('f', 'f', { experimentIds: ['r1'] }),
+        flag('g', 'g', { experimentIds: ['r1', 'nope'] }),
+      ],
+      rollouts: rules,
+    });
+    expect(datafileError(bad).path).toBe('featureFlags[1].experimentIds[1]');
+  });
+
   it('keeps JSON text verbatim and serialises an object for getDatafile()', () => {
     const text = JSON.stringify(datafile(), null, 2);
     expect(createProjectConfig(text).datafileText).toBe(text);
@@ -191,6 +207,28 @@ describe('createProjectConfig: input handling', () => {
     ]);
     const rawFr = (input.experiments as Json[])[0]!;
     expect((rawFr.variations as Json[]).length).toBe(1);
+  });
+
+  it('compiles from its own copy: later changes to the caller’s object do not reach it', () => {
+    const input: Loose = richDatafile();
+    const config = createProjectConfig(input);
+    // Nothing has been compiled yet; change the caller's object before anything is.
+    input.experiments[0].key = 'changed';
+    input.experiments[0].variations[0].key = 'changed';
+    input.featureFlags.length = 0;
+    expect(config.experimentsById.get('fr1')!.key).not.toBe('changed');
+    expect(config.experimentsById.get('fr1')!.variations[0]!.key).toBe('fr_on');
+    expect(config.flagsByKey.has('flag_fr')).toBe(true);
+  });
+
+  it('compiles an entity once, on first use, and hands out the same object after', () => {
+    const config = createProjectConfig(richDatafile());
+    const fr1 = config.experimentsById.get('fr1')!;
+    expect(config.experimentsById.get('fr1')).toBe(fr1);
+    expect(config.flagsByKey.get('flag_fr')!.experimentRules[0]).toBe(fr1);
+    expect([...config.experimentsById.values()]).toContain(fr1);
+    expect(config.variationsById.get(fr1.variations[0]!.id)).toBe(fr1.variations[0]);
+    expect(config.flags).toBe(config.flags);
   });
 
   it('builds identical configs from the same object twice (nothing carried over between parses)', () => {
@@ -270,6 +308,24 @@ describe('createProjectConfig: audiences', () => {
     expect(audience(user({ country: 'de' }))).toBe(false);
     expect(audience(user({}))).toBeNull();
     expect(parse).toHaveBeenCalledTimes(2);
+  });
+
+  it('parses a legacy string repeated by several audiences once, and each still evaluates it', () => {
+    const conditions = JSON.stringify(['or', attributeCondition('country', 'us')]);
+    const df = datafile({
+      audiences: [
+        { id: 'a', name: 'a', conditions },
+        { id: 'b', name: 'b', conditions },
+        { id: 'c', name: 'c', conditions: '["or", {' },
+      ],
+    });
+    expect(datafileError(df).path).toBe('audiences[2].conditions');
+    (df.audiences as Json[]).pop();
+    const parse = vi.spyOn(JSON, 'parse');
+    const config = createProjectConfig(df);
+    expect(parse).toHaveBeenCalledTimes(1);
+    expect(config.audiencesById.get('a')!(user({ country: 'us' }))).toBe(true);
+    expect(config.audiencesById.get('b')!(user({ country: 'de' }))).toBe(false);
   });
 
   it('lets a typed audience override a legacy audience with the same id', () => {
@@ -367,7 +423,7 @@ describe('createProjectConfig: experiments, groups and rollouts', () => {
     const e1 = config.experimentsById.get('e1')!;
     expect(e1.forcedVariations.get('alice')).toBe('control');
     expect(e1.isRunning).toBe(true);
-    expect(config.variationsById.get('frv1')!.variableValues).toEqual(new Map([['var1', 'fr']]));
+    expect(new Map(config.variationsById.get('frv1')!.variableValues!)).toEqual(new Map([['var1', 'fr']]));
     expect(config.variationsById.get('v1')!.variableValues).toBeNull();
     expect(config.variationsById.get('v1')!.featureEnabled).toBe(false);
   });

@@ -1,11 +1,23 @@
 import { collectQualifiedSegments, compileAudience, compileRuleAudience } from '../audience/compile-audience';
 import type { ConditionEvaluator } from '../audience/evaluation-user';
 import type { TrafficRange } from '../bucketing/find-bucket';
-import type { Datafile, DatafileExperiment, DatafileHoldout, DatafileVariation } from '../datafile/datafile';
+import type {
+  Datafile,
+  DatafileExperiment,
+  DatafileFeatureFlag,
+  DatafileHoldout,
+  DatafileVariableValue,
+} from '../datafile/datafile';
 import { DatafileError } from '../errors/datafile-error';
 import type { Logger } from '../ports/logger';
+import { ArrayMap } from '../util/array-map';
+import { copyJson } from '../util/copy-json';
+import { objectKeyOrder } from '../util/object-key-order';
+import { LazyMap } from './lazy-map';
 import type {
   Attribute,
+  CompiledBucketedEntity,
+  CompiledExperiment,
   EventDefinition,
   Experiment,
   FeatureFlag,
@@ -17,60 +29,43 @@ import type {
   Rollout,
   Variation,
 } from './project-config';
+import {
+  checkFlagRules,
+  type ExperimentEntry,
+  type FlagEntry,
+  indexRules,
+  type RolloutEntry,
+  type RuleIndex,
+} from './rule-index';
 import { validateDatafile } from './validate-datafile';
 
-// Internal, writable versions of the public read-only shapes: the builder fills them in passes
-// (as the reference does), then hands them out read-only.
+// Internal, writable versions of the public read-only shapes.
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type MutableVariation = Mutable<Variation>;
-type MutableExperiment = Mutable<Experiment> & {
-  variations: MutableVariation[];
-  trafficAllocation: TrafficRange[];
-  variationsByKey: Map<string, Variation>;
-  localHoldouts: Holdout[];
-};
 
 const RUNNING = 'Running';
 // Most rules whitelist nobody: they share one empty map rather than each holding its own.
 const NO_FORCED_VARIATIONS: ReadonlyMap<string, string> = new Map();
+const NO_HOLDOUTS: readonly Holdout[] = [];
 
-function variationsOf(raw: readonly DatafileVariation[]): MutableVariation[] {
-  return raw.map((v) => ({
-    id: v.id,
-    key: v.key,
-    featureEnabled: v.featureEnabled === true,
-    variableValues: null,
-  }));
+/** Where a variation id points: the entity defining it (last one wins) and its index there. */
+interface VariationEntry {
+  readonly owner: DatafileExperiment | DatafileHoldout;
+  readonly index: number;
 }
+
+// Shared accessors of the ArrayMaps below (shared, so each map stays a few words).
+const keyOfVariation = (variation: Variation) => variation.key;
+const itself = (variation: Variation) => variation;
+const keyOfVariable = (variable: FeatureVariable) => variable.key;
+const sameVariable = (variable: FeatureVariable) => variable;
+const idOfUsage = (usage: DatafileVariableValue) => usage.id;
+const valueOfUsage = (usage: DatafileVariableValue) => usage.value;
 
 function keyMap<T extends { key: string }>(items: readonly T[]): Map<string, T> {
   const map = new Map<string, T>();
   for (const item of items) map.set(item.key, item);
   return map;
-}
-
-/** The fields experiments, rules and holdouts share: variations, traffic and the compiled audience. */
-function bucketedFields(
-  raw: DatafileExperiment | DatafileHoldout,
-  audiencesById: ReadonlyMap<string, ConditionEvaluator>,
-) {
-  const variations = variationsOf(raw.variations);
-  return {
-    variations,
-    variationsByKey: keyMap<Variation>(variations),
-    trafficAllocation: raw.trafficAllocation.map((t) => ({ entityId: t.entityId, endOfRange: t.endOfRange })),
-    audience: compileRuleAudience(raw.audienceConditions ?? undefined, raw.audienceIds ?? [], audiencesById),
-    audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
-    group: null,
-  };
-}
-
-// The reference enumerates plain objects keyed by ids and flag keys, so integer-like keys come
-// first in ascending order. We reproduce that order wherever it decides an outcome.
-function objectKeyOrder<T>(entries: Iterable<[string, T]>): T[] {
-  const byKey: Record<string, T> = Object.create(null);
-  for (const [key, value] of entries) byKey[key] = value;
-  return Object.values(byKey);
 }
 
 /** Options for {@link createProjectConfig}. */
@@ -81,16 +76,20 @@ export interface ProjectConfigOptions {
 const silentLogger: Logger = { isEnabled: () => false, log: () => {} };
 
 /**
- * Parses and indexes a datafile. Accepts the JSON text or an already-parsed object, which is
- * never modified. Throws a {@link DatafileError} naming the bad field when the datafile is invalid.
+ * Parses, validates and indexes a datafile. Accepts the JSON text or an already-parsed object,
+ * which is never modified (nor read again later). Throws a {@link DatafileError} naming the bad
+ * field when the datafile is invalid.
+ *
+ * Everything that can make a datafile invalid is checked here, but rules, audiences and
+ * variations are compiled on first use: loading costs little more than `JSON.parse`.
  */
 export function createProjectConfig(
   input: string | object,
   options: ProjectConfigOptions = {},
 ): ProjectConfig {
   const logger = options.logger ?? silentLogger;
-  let parsed: unknown;
   let datafileText: string;
+  let parsed: unknown;
   if (typeof input === 'string') {
     datafileText = input;
     try {
@@ -99,271 +98,448 @@ export function createProjectConfig(
       throw new DatafileError('', 'the datafile is not valid JSON', { cause });
     }
   } else if (typeof input === 'object' && input !== null) {
-    parsed = input;
     datafileText = JSON.stringify(input);
+    // Our own copy: entities compiled later must not see the caller's later changes.
+    parsed = copyJson(input);
   } else {
     throw new DatafileError(
       '',
       `expected a JSON string or an object, got ${input === null ? 'null' : typeof input}`,
     );
   }
-  const df = validateDatafile(parsed);
-  return buildProjectConfig(df, datafileText, logger);
+  return new IndexedProjectConfig(validateDatafile(parsed), datafileText, logger);
 }
 
-function buildProjectConfig(df: Datafile, datafileText: string, logger: Logger): ProjectConfig {
-  // Audiences: legacy string conditions parsed once; typed audiences override by id.
-  const audienceConditions = new Map<string, unknown>();
-  (df.audiences ?? []).forEach((audience, i) => {
-    let conditions: unknown = audience.conditions;
-    if (typeof conditions === 'string') {
-      try {
-        conditions = JSON.parse(conditions);
-      } catch (cause) {
-        throw new DatafileError(`audiences[${i}].conditions`, 'the condition string is not valid JSON', {
-          cause,
-        });
-      }
-    }
-    audienceConditions.set(audience.id, conditions);
-  });
-  for (const audience of df.typedAudiences ?? []) audienceConditions.set(audience.id, audience.conditions);
-  const audiencesById = new Map<string, ConditionEvaluator>();
-  for (const [id, conditions] of audienceConditions)
-    audiencesById.set(id, compileAudience(conditions, logger));
+/**
+ * A validated datafile, indexed at load for what must be checked eagerly, compiled entity by
+ * entity on first use. Getters and {@link LazyMap}s keep the public {@link ProjectConfig} shape.
+ */
+class IndexedProjectConfig implements ProjectConfig {
+  readonly version: string;
+  readonly accountId: string;
+  readonly projectId: string;
+  readonly revision: string;
+  readonly sdkKey: string;
+  readonly environmentKey: string;
+  readonly anonymizeIP: boolean;
+  readonly botFiltering: boolean | undefined;
+  readonly sendFlagDecisions: boolean;
+  readonly region: string;
 
-  const attributes: Attribute[] = (df.attributes ?? []).map((a) => ({ id: a.id, key: a.key }));
-  const attributesByKey = keyMap(attributes);
-  const attributesById = new Map(attributes.map((a) => [a.id, a] as const));
-  const eventsByKey = keyMap<EventDefinition>(
-    (df.events ?? []).map((e) => ({ id: e.id, key: e.key, experimentIds: [...(e.experimentIds ?? [])] })),
-  );
+  readonly flagsByKey: LazyMap<FlagEntry, FeatureFlag>;
+  readonly experimentsByKey: LazyMap<ExperimentEntry, Experiment>;
+  readonly experimentsById: LazyMap<ExperimentEntry, Experiment>;
+  readonly variationsById: LazyMap<VariationEntry, Variation>;
+  readonly rolloutsById: LazyMap<RolloutEntry, Rollout>;
+  readonly audiencesById: LazyMap<unknown, ConditionEvaluator>;
 
-  // Experiments: top-level, then those of groups, then rollout rules (the reference's order).
-  const groupsById = new Map<string, Group>();
-  const rawExperiments: { raw: DatafileExperiment; groupId?: string; isRollout: boolean }[] = [];
-  for (const raw of df.experiments ?? []) rawExperiments.push({ raw, isRollout: false });
-  for (const group of df.groups ?? []) {
-    groupsById.set(group.id, {
-      id: group.id,
-      policy: group.policy,
-      trafficAllocation: group.trafficAllocation.map((t) => ({
-        entityId: t.entityId,
-        endOfRange: t.endOfRange,
-      })),
+  // ── indexed at load ──
+  /** Audience id → parsed conditions (legacy strings parsed at load, so bad ones fail it). */
+  readonly #audienceConditions: Map<string, unknown>;
+  /** Local holdouts with a non-empty includedRules (the others are dropped at load, with a log). */
+  readonly #localHoldoutsRaw: readonly DatafileHoldout[];
+
+  // ── compiled on first use ──
+  readonly #compiledExperiments = new Map<DatafileExperiment, Experiment>();
+  readonly #compiledHoldouts = new Map<DatafileHoldout, Holdout>();
+  readonly #compiledVariations = new Map<DatafileExperiment | DatafileHoldout, Variation[]>();
+  #ruleIndex: RuleIndex | null = null;
+  #variableUsage: Map<string, readonly DatafileVariableValue[]> | null = null;
+  #experimentEntryByKey: Map<string, ExperimentEntry> | null = null;
+  #flagList: FeatureFlag[] | null = null;
+  #groups: Map<string, Group> | null = null;
+  #global: Holdout[] | null = null;
+  #localByRule: Map<string, Holdout[]> | null = null;
+  #holdouts: Map<string, Holdout> | null = null;
+  #attributes: { byKey: Map<string, Attribute>; byId: Map<string, Attribute> } | null = null;
+  #events: Map<string, EventDefinition> | null = null;
+  #odpSettings: OdpIntegration | null = null;
+  #parsedAgain: Datafile | undefined;
+
+  readonly #df: Datafile;
+
+  constructor(
+    df: Datafile,
+    readonly datafileText: string,
+    logger: Logger,
+  ) {
+    this.#df = df;
+    this.version = df.version;
+    this.accountId = df.accountId;
+    this.projectId = df.projectId;
+    this.revision = df.revision;
+    this.sdkKey = df.sdkKey ?? '';
+    this.environmentKey = df.environmentKey ?? '';
+    this.anonymizeIP = df.anonymizeIP === true;
+    this.botFiltering = typeof df.botFiltering === 'boolean' ? df.botFiltering : undefined;
+    this.sendFlagDecisions = df.sendFlagDecisions === true;
+    this.region = df.region || 'US';
+
+    this.#audienceConditions = indexAudiences(df);
+
+    // Resolving rule ids is all of the rule index that can fail: do it now, the rest on first use.
+    checkFlagRules(df);
+
+    this.#localHoldoutsRaw = (df.localHoldouts ?? []).filter((raw) => {
+      if (Array.isArray(raw.includedRules) && raw.includedRules.length > 0) return true;
+      if (logger.isEnabled('error'))
+        logger.log('error', `Local holdout "${raw.key}" has no includedRules; it is ignored.`);
+      return false;
     });
-    for (const raw of group.experiments ?? [])
-      rawExperiments.push({ raw, groupId: group.id, isRollout: false });
-  }
-  const rolloutRaw = new Map<string, DatafileExperiment[]>();
-  for (const rollout of df.rollouts ?? []) {
-    rolloutRaw.set(rollout.id, [...(rollout.experiments ?? [])]);
-    for (const raw of rollout.experiments ?? []) rawExperiments.push({ raw, isRollout: true });
+
+    this.audiencesById = new LazyMap(
+      () => this.#audienceConditions,
+      (conditions) => compileAudience(conditions, logger),
+    );
+    this.flagsByKey = new LazyMap(
+      () => this.#rules().flagsByKey,
+      (entry) => this.#compileFlag(entry),
+    );
+    this.experimentsById = new LazyMap(
+      () => this.#rules().experimentsById,
+      (entry) => this.#experiment(entry),
+    );
+    this.experimentsByKey = new LazyMap(
+      () => this.#entryByKey(),
+      (entry) => this.#experiment(entry),
+    );
+    this.variationsById = new LazyMap(
+      () => this.#indexVariations(),
+      (entry) => this.#variationsOf(entry.owner)[entry.index]!,
+    );
+    this.rolloutsById = new LazyMap(
+      () => this.#rules().rolloutsById,
+      (rollout) => ({ id: rollout.id, rules: rollout.rules.map((rule) => this.#experiment(rule)) }),
+    );
   }
 
-  const experimentsByKey = new Map<string, MutableExperiment>();
-  const experimentsById = new Map<string, MutableExperiment>();
-  const variationsById = new Map<string, MutableVariation>();
-  const variableUsage = new Map<string, Map<string, string>>();
-  const experimentObjects = new Map<DatafileExperiment, MutableExperiment>();
-  for (const { raw, groupId, isRollout } of rawExperiments) {
-    const experiment: MutableExperiment = {
+  // ───────────── entities, compiled once on first use ─────────────
+
+  #experiment(entry: ExperimentEntry): Experiment {
+    const { raw } = entry;
+    const experiment = this.#compiledExperiments.get(raw);
+    if (experiment) return experiment;
+    const variations = this.#variationsOf(raw);
+    // The config owns its parsed datafile, so compiled entities share its arrays rather than
+    // copying them; only a feature-rollout rule that gained variations needs a longer list.
+    let trafficAllocation: readonly TrafficRange[] = raw.trafficAllocation;
+    if (variations.length > raw.variations.length) {
+      const extended = [...trafficAllocation];
+      for (let i = raw.variations.length; i < variations.length; i++)
+        extended.push({ entityId: variations[i]!.id, endOfRange: 10000 });
+      trafficAllocation = extended;
+    }
+    const compiled: CompiledExperiment = {
       kind: 'experiment',
       id: raw.id,
       key: raw.key,
       status: raw.status,
-      isRunning: false,
+      isRunning: this.#entryByKey().get(raw.key)?.raw.status === RUNNING,
       layerId: raw.layerId ?? '',
-      ...bucketedFields(raw, audiencesById),
-      isRollout,
+      variations,
+      variationsByKey: new ArrayMap(variations, keyOfVariation, itself),
+      trafficAllocation,
+      rangeVariations: this.#rangeVariations(trafficAllocation),
+      audience: compileRuleAudience(
+        raw.audienceConditions ?? undefined,
+        raw.audienceIds ?? [],
+        this.audiencesById,
+      ),
+      audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
+      group: this.#mutexGroupOf(raw.id),
+      isRollout: entry.isRollout,
       type: raw.type ?? undefined,
       forcedVariations:
         raw.forcedVariations && Object.keys(raw.forcedVariations).length > 0
           ? new Map(Object.entries(raw.forcedVariations))
           : NO_FORCED_VARIATIONS,
       cmab: raw.cmab
-        ? { trafficAllocation: raw.cmab.trafficAllocation, attributeIds: [...(raw.cmab.attributeIds ?? [])] }
+        ? { trafficAllocation: raw.cmab.trafficAllocation, attributeIds: raw.cmab.attributeIds ?? [] }
         : null,
-      localHoldouts: [],
-      groupId,
-      isFeatureExperiment: false,
+      localHoldouts: this.#localHoldoutsByRule().get(raw.id) ?? NO_HOLDOUTS,
+      groupId: entry.groupId,
+      isFeatureExperiment: this.#rules().featureExperiments.has(raw),
+      ownsId: this.#rules().experimentsById.get(raw.id) === entry,
     };
-    experimentObjects.set(raw, experiment);
-    experimentsByKey.set(raw.key, experiment);
-    experimentsById.set(raw.id, experiment);
-    raw.variations.forEach((rawVariation, i) => {
-      variationsById.set(rawVariation.id, experiment.variations[i]!);
-      if (rawVariation.variables) {
-        variableUsage.set(
-          rawVariation.id,
-          new Map(rawVariation.variables.map((u) => [u.id, u.value] as const)),
-        );
-      }
-    });
+    this.#compiledExperiments.set(raw, compiled);
+    return compiled;
   }
 
-  const rolloutsById = new Map<string, Rollout>();
-  for (const [id, raws] of rolloutRaw)
-    rolloutsById.set(id, { id, rules: raws.map((r) => experimentObjects.get(r)!) });
+  #rangeVariations(trafficAllocation: readonly TrafficRange[]): (Variation | null)[] {
+    return trafficAllocation.map((range) => this.variationsById.get(range.entityId) ?? null);
+  }
 
-  // Flags: resolve rules, inject the Everyone Else variation into feature-rollout (fr) rules.
-  const flagEntries: [string, FeatureFlag][] = [];
-  (df.featureFlags ?? []).forEach((rawFlag, flagIndex) => {
-    const variables: FeatureVariable[] = (rawFlag.variables ?? []).map((v) => ({
-      id: v.id,
-      key: v.key,
-      type: v.type === 'string' && v.subType === 'json' ? 'json' : v.type,
-      defaultValue: v.defaultValue,
-    }));
-    const rollout = rawFlag.rolloutId ? rolloutsById.get(rawFlag.rolloutId) : undefined;
-    const rolloutRules = rollout?.rules ?? [];
-    const lastRule = rolloutRules[rolloutRules.length - 1];
-    const everyoneElse = lastRule?.variations[0];
-    const experimentRules: Experiment[] = [];
-    const flagVariations: [string, Variation][] = [];
-    (rawFlag.experimentIds ?? []).forEach((experimentId, i) => {
-      const experiment = experimentsById.get(experimentId);
-      if (!experiment) {
-        throw new DatafileError(
-          `featureFlags[${flagIndex}].experimentIds[${i}]`,
-          `no experiment has id "${experimentId}"`,
-        );
-      }
-      experiment.isFeatureExperiment = true;
-      if (experiment.type === 'fr' && everyoneElse) {
-        experiment.variations.push(everyoneElse as MutableVariation);
-        experiment.trafficAllocation.push({ entityId: everyoneElse.id, endOfRange: 10000 });
-        experiment.variationsByKey.set(everyoneElse.key, everyoneElse);
-      }
-      experimentRules.push(experiment);
-      for (const v of experiment.variations) flagVariations.push([v.id, v]);
-    });
-    for (const rule of rolloutRules) for (const v of rule.variations) flagVariations.push([v.id, v]);
-    const variationsByKey = new Map<string, Variation>();
-    for (const v of objectKeyOrder(flagVariations))
-      if (!variationsByKey.has(v.key)) variationsByKey.set(v.key, v);
-    flagEntries.push([
-      rawFlag.key,
-      {
-        id: rawFlag.id,
-        key: rawFlag.key,
-        rolloutId: rawFlag.rolloutId ?? '',
-        experimentIds: [...(rawFlag.experimentIds ?? [])],
-        experimentRules,
-        rolloutRules,
-        rolloutState: !rawFlag.rolloutId
-          ? 'none'
-          : !rollout
-            ? 'missing'
-            : rolloutRules.length === 0
-              ? 'empty'
-              : 'ok',
-        variables,
-        variablesByKey: keyMap(variables),
-        variationsByKey,
-      },
-    ]);
-  });
-  const flags = objectKeyOrder(flagEntries);
-  const flagsByKey = new Map(flags.map((f) => [f.key, f] as const));
-
-  // Holdouts: `holdouts` are global; `localHoldouts` need a non-empty includedRules.
-  const holdoutsById = new Map<string, Holdout>();
-  const makeHoldout = (raw: DatafileHoldout, isGlobal: boolean): Holdout => {
-    const fields = bucketedFields(raw, audiencesById);
-    raw.variations.forEach((v, i) => {
-      variationsById.set(v.id, fields.variations[i]!);
-    });
-    const holdout: Holdout = {
+  #holdout(raw: DatafileHoldout, isGlobal: boolean): Holdout {
+    const known = this.#compiledHoldouts.get(raw);
+    if (known) return known;
+    const trafficAllocation = raw.trafficAllocation;
+    const holdout: Holdout & CompiledBucketedEntity = {
       kind: 'holdout',
       id: raw.id,
       key: raw.key,
       status: raw.status,
       isRunning: raw.status === RUNNING,
       layerId: '',
-      ...fields,
+      variations: this.#variationsOf(raw),
+      variationsByKey: new ArrayMap(this.#variationsOf(raw), keyOfVariation, itself),
+      trafficAllocation,
+      rangeVariations: this.#rangeVariations(trafficAllocation),
+      audience: compileRuleAudience(
+        raw.audienceConditions ?? undefined,
+        raw.audienceIds ?? [],
+        this.audiencesById,
+      ),
+      audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
+      group: this.#mutexGroupOf(raw.id),
       isGlobal,
-      includedRules: isGlobal ? [] : [...(raw.includedRules ?? [])],
+      includedRules: isGlobal ? [] : (raw.includedRules ?? []),
       excludeTargetedDeliveries: isGlobal && raw.excludeTargetedDeliveries === true,
     };
-    holdoutsById.set(holdout.id, holdout);
+    this.#compiledHoldouts.set(raw, holdout);
     return holdout;
-  };
-  const globalHoldouts = (df.holdouts ?? []).map((raw) => makeHoldout(raw, true));
-  const localHoldoutsByRule = new Map<string, Holdout[]>();
-  for (const raw of df.localHoldouts ?? []) {
-    if (!Array.isArray(raw.includedRules) || raw.includedRules.length === 0) {
-      if (logger.isEnabled('error')) {
-        logger.log('error', `Local holdout "${raw.key}" has no includedRules; it is ignored.`);
-      }
-      continue;
+  }
+
+  /**
+   * The variations of an experiment or holdout, plus for feature-rollout rules the Everyone Else
+   * variations they gained (the very objects of the delivery rules they come from).
+   */
+  #variationsOf(owner: DatafileExperiment | DatafileHoldout): Variation[] {
+    let variations = this.#compiledVariations.get(owner);
+    if (variations) return variations;
+    const usage = this.#variableUsageById();
+    variations = owner.variations.map((v): MutableVariation => {
+      const values = usage.get(v.id);
+      return {
+        id: v.id,
+        key: v.key,
+        featureEnabled: v.featureEnabled === true,
+        variableValues: values ? new ArrayMap(values, idOfUsage, valueOfUsage) : null,
+      };
+    });
+    this.#compiledVariations.set(owner, variations);
+    for (const rule of this.#rules().everyoneElseOf.get(owner as DatafileExperiment) ?? [])
+      variations.push(this.#variationsOf(rule)[0]!);
+    return variations;
+  }
+
+  #compileFlag(entry: FlagEntry): FeatureFlag {
+    const { raw } = entry;
+    const variables: FeatureVariable[] = (raw.variables ?? []).map((v) => ({
+      id: v.id,
+      key: v.key,
+      type: v.type === 'string' && v.subType === 'json' ? 'json' : v.type,
+      defaultValue: v.defaultValue,
+    }));
+    const experimentRules = entry.experiments.map((e) => this.#experiment(e));
+    const rolloutRules = raw.rolloutId ? (this.rolloutsById.get(raw.rolloutId)?.rules ?? []) : [];
+    // Every variation of every rule, by id in object-key order, then by key (first one wins).
+    const flagVariations: [string, Variation][] = [];
+    [...experimentRules, ...rolloutRules].forEach((rule, i) => {
+      const visible = entry.variationCounts[i]!;
+      for (let j = 0; j < visible; j++) flagVariations.push([rule.variations[j]!.id, rule.variations[j]!]);
+    });
+    const seen = new Set<string>();
+    const flagVariationsByKey: Variation[] = [];
+    for (const v of objectKeyOrder(flagVariations)) {
+      if (seen.has(v.key)) continue;
+      seen.add(v.key);
+      flagVariationsByKey.push(v);
     }
-    const holdout = makeHoldout(raw, false);
-    for (const ruleId of raw.includedRules) {
-      const list = localHoldoutsByRule.get(ruleId);
-      if (list) list.push(holdout);
-      else localHoldoutsByRule.set(ruleId, [holdout]);
+    return {
+      id: raw.id,
+      key: raw.key,
+      rolloutId: raw.rolloutId ?? '',
+      experimentIds: raw.experimentIds ?? [],
+      experimentRules,
+      rolloutRules,
+      rolloutState: !raw.rolloutId
+        ? 'none'
+        : !entry.rollout
+          ? 'missing'
+          : rolloutRules.length === 0
+            ? 'empty'
+            : 'ok',
+      variables,
+      variablesByKey: new ArrayMap(variables, keyOfVariable, sameVariable),
+      variationsByKey: new ArrayMap(flagVariationsByKey, keyOfVariation, itself),
+    };
+  }
+
+  // ───────────── indexes built on first use ─────────────
+
+  #rules(): RuleIndex {
+    this.#ruleIndex ??= indexRules(this.#df);
+    return this.#ruleIndex;
+  }
+
+  #entryByKey(): Map<string, ExperimentEntry> {
+    if (this.#experimentEntryByKey === null) {
+      this.#experimentEntryByKey = new Map();
+      for (const entry of this.#rules().experiments) this.#experimentEntryByKey.set(entry.raw.key, entry);
     }
+    return this.#experimentEntryByKey;
+  }
+
+  /** Variation id → its variable values; experiments and rules only, last one with a list wins. */
+  #variableUsageById(): Map<string, readonly DatafileVariableValue[]> {
+    if (this.#variableUsage === null) {
+      this.#variableUsage = new Map();
+      for (const { raw } of this.#rules().experiments)
+        for (const v of raw.variations) if (v.variables) this.#variableUsage.set(v.id, v.variables);
+    }
+    return this.#variableUsage;
+  }
+
+  /** Every variation id: experiments and rules, then global and kept local holdouts; last wins. */
+  #indexVariations(): Map<string, VariationEntry> {
+    const index = new Map<string, VariationEntry>();
+    const add = (owner: DatafileExperiment | DatafileHoldout) => {
+      owner.variations.forEach((v, i) => {
+        index.set(v.id, { owner, index: i });
+      });
+    };
+    for (const { raw } of this.#rules().experiments) add(raw);
+    for (const raw of this.#df.holdouts ?? []) add(raw);
+    for (const raw of this.#localHoldoutsRaw) add(raw);
+    return index;
+  }
+
+  #groupIndex(): Map<string, Group> {
+    if (this.#groups === null) {
+      this.#groups = new Map();
+      for (const group of this.#df.groups ?? [])
+        this.#groups.set(group.id, {
+          id: group.id,
+          policy: group.policy,
+          trafficAllocation: group.trafficAllocation,
+        });
+    }
+    return this.#groups;
   }
 
   // The bucketer finds an entity's group through the experiment id map, as the reference does;
   // only a `random` policy makes the group bucket first.
-  const mutexGroupOf = (entityId: string): Group | null => {
-    const groupId = experimentsById.get(entityId)?.groupId;
-    const group = groupId === undefined ? undefined : groupsById.get(groupId);
+  #mutexGroupOf(entityId: string): Group | null {
+    const groupId = this.#rules().experimentsById.get(entityId)?.groupId;
+    const group = groupId === undefined ? undefined : this.#groupIndex().get(groupId);
     return group?.policy === 'random' ? group : null;
-  };
-
-  // Final pass: facts that depend on the complete maps.
-  for (const variation of variationsById.values())
-    variation.variableValues = variableUsage.get(variation.id) ?? null;
-  for (const experiment of experimentObjects.values()) {
-    for (const v of experiment.variations)
-      (v as MutableVariation).variableValues = variableUsage.get(v.id) ?? null;
-    experiment.isRunning = experimentsByKey.get(experiment.key)?.status === RUNNING;
-    experiment.localHoldouts = localHoldoutsByRule.get(experiment.id) ?? [];
-    experiment.group = mutexGroupOf(experiment.id);
-  }
-  for (const holdout of holdoutsById.values()) {
-    for (const v of holdout.variations)
-      (v as MutableVariation).variableValues = variableUsage.get(v.id) ?? null;
-    (holdout as Mutable<Holdout>).group = mutexGroupOf(holdout.id);
   }
 
-  // The parsed datafile is only needed for getOptimizelyConfig: keep the text and re-parse on
-  // demand, so the decision structures are all a loaded config holds on to.
-  let parsedAgain: Datafile | undefined;
-  return {
-    get datafile(): Datafile {
-      parsedAgain ??= JSON.parse(datafileText) as Datafile;
-      return parsedAgain;
-    },
-    datafileText,
-    version: df.version,
-    accountId: df.accountId,
-    projectId: df.projectId,
-    revision: df.revision,
-    sdkKey: df.sdkKey ?? '',
-    environmentKey: df.environmentKey ?? '',
-    anonymizeIP: df.anonymizeIP === true,
-    botFiltering: typeof df.botFiltering === 'boolean' ? df.botFiltering : undefined,
-    sendFlagDecisions: df.sendFlagDecisions === true,
-    region: df.region || 'US',
-    flags,
-    flagsByKey,
-    experimentsByKey,
-    experimentsById,
-    variationsById,
-    groupsById,
-    rolloutsById,
-    attributesByKey,
-    attributesById,
-    eventsByKey,
-    audiencesById,
-    globalHoldouts,
-    holdoutsById,
-    odp: odpIntegration(df, audienceConditions),
-  };
+  #localHoldoutsByRule(): Map<string, Holdout[]> {
+    if (this.#localByRule === null) {
+      this.#localByRule = new Map();
+      for (const raw of this.#localHoldoutsRaw) {
+        const holdout = this.#holdout(raw, false);
+        for (const ruleId of raw.includedRules!) {
+          const list = this.#localByRule.get(ruleId);
+          if (list) list.push(holdout);
+          else this.#localByRule.set(ruleId, [holdout]);
+        }
+      }
+    }
+    return this.#localByRule;
+  }
+
+  // ───────────── the public shape ─────────────
+
+  /** The datafile as parsed JSON: a private copy re-parsed on first use, for OptimizelyConfig. */
+  get datafile(): Datafile {
+    this.#parsedAgain ??= JSON.parse(this.datafileText) as Datafile;
+    return this.#parsedAgain;
+  }
+
+  get flags(): readonly FeatureFlag[] {
+    if (this.#flagList === null) {
+      const flags: FeatureFlag[] = [];
+      for (const key of this.#rules().flagsByKey.keys()) flags.push(this.flagsByKey.get(key)!);
+      this.#flagList = flags;
+    }
+    return this.#flagList;
+  }
+
+  get globalHoldouts(): readonly Holdout[] {
+    this.#global ??= (this.#df.holdouts ?? []).map((raw) => this.#holdout(raw, true));
+    return this.#global;
+  }
+
+  get holdoutsById(): ReadonlyMap<string, Holdout> {
+    if (this.#holdouts === null) {
+      this.#holdouts = new Map();
+      for (const holdout of this.globalHoldouts) this.#holdouts.set(holdout.id, holdout);
+      for (const raw of this.#localHoldoutsRaw) {
+        const holdout = this.#holdout(raw, false);
+        this.#holdouts.set(holdout.id, holdout);
+      }
+    }
+    return this.#holdouts;
+  }
+
+  get groupsById(): ReadonlyMap<string, Group> {
+    return this.#groupIndex();
+  }
+
+  get attributesByKey(): ReadonlyMap<string, Attribute> {
+    return this.#attributeIndex().byKey;
+  }
+
+  get attributesById(): ReadonlyMap<string, Attribute> {
+    return this.#attributeIndex().byId;
+  }
+
+  #attributeIndex() {
+    if (this.#attributes === null) {
+      const list: Attribute[] = (this.#df.attributes ?? []).map((a) => ({ id: a.id, key: a.key }));
+      this.#attributes = { byKey: keyMap(list), byId: new Map(list.map((a) => [a.id, a] as const)) };
+    }
+    return this.#attributes;
+  }
+
+  get eventsByKey(): ReadonlyMap<string, EventDefinition> {
+    this.#events ??= keyMap<EventDefinition>(
+      (this.#df.events ?? []).map((e) => ({
+        id: e.id,
+        key: e.key,
+        experimentIds: e.experimentIds ?? [],
+      })),
+    );
+    return this.#events;
+  }
+
+  get odp(): OdpIntegration {
+    this.#odpSettings ??= odpIntegration(this.#df, this.#audienceConditions);
+    return this.#odpSettings;
+  }
+}
+
+/** Audience id → conditions: legacy condition strings parsed now; typed audiences override by id. */
+function indexAudiences(df: Datafile): Map<string, unknown> {
+  const conditionsById = new Map<string, unknown>();
+  // Datafiles repeat the same legacy string many times (the placeholder Optimizely writes for
+  // audiences that also have a typed version): parse each distinct text once. The trees are
+  // only read, so audiences may share one.
+  const parsedTexts = new Map<string, unknown>();
+  const legacy = df.audiences ?? [];
+  for (let i = 0; i < legacy.length; i++) {
+    const audience = legacy[i]!;
+    let conditions: unknown = audience.conditions;
+    if (typeof conditions === 'string') {
+      const text = conditions;
+      conditions = parsedTexts.get(text);
+      if (conditions === undefined) {
+        try {
+          conditions = JSON.parse(text);
+        } catch (cause) {
+          throw new DatafileError(`audiences[${i}].conditions`, 'the condition string is not valid JSON', {
+            cause,
+          });
+        }
+        parsedTexts.set(text, conditions);
+      }
+    }
+    conditionsById.set(audience.id, conditions);
+  }
+  for (const audience of df.typedAudiences ?? []) conditionsById.set(audience.id, audience.conditions);
+  return conditionsById;
 }
 
 function odpIntegration(df: Datafile, audienceConditions: ReadonlyMap<string, unknown>): OdpIntegration {

@@ -41,6 +41,18 @@ export interface BucketedEntity {
   readonly group: Group | null;
 }
 
+/**
+ * @internal What `createProjectConfig` adds to every entity it compiles, for the decision path.
+ * Not part of the public shape: code given other entities falls back to the config's maps.
+ */
+export interface CompiledBucketedEntity extends BucketedEntity {
+  /**
+   * The variation each traffic range buckets into (`variationsById` of its entity id), aligned
+   * with `trafficAllocation`; null where no variation has that id.
+   */
+  readonly rangeVariations: readonly (Variation | null)[];
+}
+
 /** An experiment rule, a rollout (delivery) rule or a feature-rollout (`fr`) rule. */
 export interface Experiment extends BucketedEntity {
   readonly kind: 'experiment';
@@ -56,6 +68,12 @@ export interface Experiment extends BucketedEntity {
   readonly groupId: string | undefined;
   /** True when some flag lists this experiment in its `experimentIds`. */
   readonly isFeatureExperiment: boolean;
+}
+
+/** @internal What `createProjectConfig` adds to every experiment and rule it compiles. */
+export interface CompiledExperiment extends Experiment, CompiledBucketedEntity {
+  /** Whether `experimentsById` maps this rule's id to this very rule (no later duplicate id). */
+  readonly ownsId: boolean;
 }
 
 /** A global or local holdout. */

@@ -266,6 +266,15 @@ describe('validateDatafile', () => {
     expect(errorAfter(mutate).path).toBe(path);
   });
 
+  it('names the right field in a later call after an earlier one failed deep inside', () => {
+    expect(errorAfter((df) => (df.groups[0].experiments[0].variations[0].id = 1)).path).toBe(
+      'groups[0].experiments[0].variations[0].id',
+    );
+    expect(errorAfter((df) => (df.events[0].key = 1)).path).toBe('events[0].key');
+    expect(validateDatafile(fullDatafile())).toBeTruthy();
+    expect(errorAfter((df) => (df.version = '1')).path).toBe('version');
+  });
+
   it('does not modify its input', () => {
     const df = deepFreeze(fullDatafile());
     const before = structuredClone(df);

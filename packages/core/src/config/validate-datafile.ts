@@ -5,8 +5,34 @@ const SUPPORTED_VERSIONS = new Set(['2', '3', '4']);
 
 type Json = Record<string, unknown>;
 
-// Each helper checks one field and throws a DatafileError naming its path. Optional arrays may be
-// absent (the reference tolerates that); present fields must have the right type.
+// Validation runs on every datafile load, right after JSON.parse, while the parsed tree is still
+// in V8's young generation: anything it allocates can trigger a scavenge that copies the whole
+// tree. So checks allocate nothing on success. The path of the field being checked is kept as a
+// stack of segments (field names and indices), turned into text only when a check fails.
+// Validation is synchronous, so one module-level stack serves every call. `depth` is the stack's
+// size: entries above it are stale (shrinking an array's length is a slow runtime call).
+const path: (string | number)[] = [];
+let depth = 0;
+
+function push(segment: string | number): void {
+  path[depth++] = segment;
+}
+
+function pathText(): string {
+  let text = '';
+  for (let i = 0; i < depth; i++) {
+    const segment = path[i]!;
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else text += text ? `.${segment}` : segment;
+  }
+  return text;
+}
+
+/** Throws a DatafileError for the field at the current path, plus `key` when given. */
+function fail(key: string | number | null, problem: string): never {
+  if (key !== null) push(key);
+  throw new DatafileError(pathText(), problem);
+}
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -18,149 +44,220 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
-/** The path of `key` under `path`; top-level fields have no leading dot. */
-function at(path: string, key: string): string {
-  return path ? `${path}.${key}` : key;
-}
+// Each helper below checks one field of `parent` (at the current path) and fails naming it.
+// Optional fields may be absent or null (the reference tolerates that); present ones must have the
+// right type.
 
-function object(value: unknown, path: string): Json {
-  if (!isObject(value)) throw new DatafileError(path, `expected an object, got ${describe(value)}`);
+function object(value: unknown, key: string | number | null): Json {
+  if (!isObject(value)) fail(key, `expected an object, got ${describe(value)}`);
   return value;
 }
 
-function string(parent: Json, key: string, path: string): void {
-  if (typeof parent[key] !== 'string') {
-    throw new DatafileError(at(path, key), `expected a string, got ${describe(parent[key])}`);
+// Callers read the field themselves (`string(e.id, 'id')`): a property read with a fixed name
+// at each call site stays monomorphic, where `parent[key]` inside a shared helper would not.
+
+function string(value: unknown, key: string | number): void {
+  if (typeof value !== 'string') fail(key, `expected a string, got ${describe(value)}`);
+}
+
+function optionalString(value: unknown, key: string): void {
+  if (value !== undefined && value !== null && typeof value !== 'string') {
+    fail(key, `expected a string, got ${describe(value)}`);
   }
 }
 
-function optionalString(parent: Json, key: string, path: string): void {
-  if (parent[key] !== undefined && parent[key] !== null) string(parent, key, path);
-}
-
-function optionalBoolean(parent: Json, key: string, path: string): void {
-  const value = parent[key];
+function optionalBoolean(value: unknown, key: string): void {
   if (value !== undefined && value !== null && typeof value !== 'boolean') {
-    throw new DatafileError(at(path, key), `expected a boolean, got ${describe(value)}`);
+    fail(key, `expected a boolean, got ${describe(value)}`);
   }
 }
 
-function array(parent: Json, key: string, path: string, required: boolean): readonly unknown[] {
-  const value = parent[key];
+const NONE: readonly unknown[] = [];
+
+function array(value: unknown, key: string, required: boolean): readonly unknown[] {
   if (value === undefined || (value === null && !required)) {
-    if (required) throw new DatafileError(at(path, key), 'is missing');
-    return [];
+    if (required) fail(key, 'is missing');
+    return NONE;
   }
-  if (!Array.isArray(value)) {
-    throw new DatafileError(at(path, key), `expected an array, got ${describe(value)}`);
-  }
+  if (!Array.isArray(value)) fail(key, `expected an array, got ${describe(value)}`);
   return value;
 }
 
-function stringArray(parent: Json, key: string, path: string, required: boolean): void {
-  array(parent, key, path, required).forEach((item, i) => {
-    if (typeof item !== 'string') {
-      throw new DatafileError(`${at(path, key)}[${i}]`, `expected a string, got ${describe(item)}`);
+function stringArray(value: unknown, key: string, required: boolean): void {
+  const items = array(value, key, required);
+  for (let i = 0; i < items.length; i++) {
+    if (typeof items[i] !== 'string') {
+      push(key);
+      fail(i, `expected a string, got ${describe(items[i])}`);
     }
-  });
+  }
 }
 
-function trafficAllocation(parent: Json, path: string): void {
-  array(parent, 'trafficAllocation', path, true).forEach((item, i) => {
-    const p = `${path}.trafficAllocation[${i}]`;
-    const range = object(item, p);
-    string(range, 'entityId', p);
-    if (typeof range.endOfRange !== 'number' || Number.isNaN(range.endOfRange)) {
-      throw new DatafileError(`${p}.endOfRange`, `expected a number, got ${describe(range.endOfRange)}`);
-    }
-  });
+/**
+ * Checks each element of the list `value` (field `key`) with `check`, which sees the element's
+ * path. `check` is always a top-level function, so passing it allocates nothing.
+ */
+function each(value: unknown, key: string, required: boolean, check: (item: unknown) => void): void {
+  const items = array(value, key, required);
+  if (items.length === 0) return;
+  push(key);
+  const last = depth++;
+  for (let i = 0; i < items.length; i++) {
+    path[last] = i;
+    check(items[i]);
+  }
+  depth -= 2;
 }
 
-function variations(parent: Json, path: string): void {
-  array(parent, 'variations', path, true).forEach((item, i) => {
-    const p = `${path}.variations[${i}]`;
-    const variation = object(item, p);
-    string(variation, 'id', p);
-    string(variation, 'key', p);
-    optionalBoolean(variation, 'featureEnabled', p);
-    array(variation, 'variables', p, false).forEach((usage, j) => {
-      const up = `${p}.variables[${j}]`;
-      const u = object(usage, up);
-      string(u, 'id', up);
-      string(u, 'value', up);
-    });
-  });
+function trafficRange(item: unknown): void {
+  const range = object(item, null);
+  string(range.entityId, 'entityId');
+  if (typeof range.endOfRange !== 'number' || Number.isNaN(range.endOfRange)) {
+    fail('endOfRange', `expected a number, got ${describe(range.endOfRange)}`);
+  }
 }
 
-/** Checks every element of a list with `check`, giving each its indexed path. */
-function each(items: readonly unknown[], path: string, check: (item: unknown, path: string) => void): void {
-  for (let i = 0; i < items.length; i++) check(items[i], `${path}[${i}]`);
+function variableUsage(item: unknown): void {
+  const usage = object(item, null);
+  string(usage.id, 'id');
+  string(usage.value, 'value');
 }
 
-function conditionTree(value: unknown, path: string): void {
+function variation(item: unknown): void {
+  const v = object(item, null);
+  string(v.id, 'id');
+  string(v.key, 'key');
+  optionalBoolean(v.featureEnabled, 'featureEnabled');
+  each(v.variables, 'variables', false, variableUsage);
+}
+
+function conditionTree(value: unknown): void {
   // Audience-id trees: strings and nested arrays only.
   if (typeof value === 'string') return;
-  if (!Array.isArray(value))
-    throw new DatafileError(path, `expected an audience id or a list, got ${describe(value)}`);
-  each(value, path, conditionTree);
+  if (!Array.isArray(value)) fail(null, `expected an audience id or a list, got ${describe(value)}`);
+  const last = depth++;
+  for (let i = 0; i < value.length; i++) {
+    path[last] = i;
+    conditionTree(value[i]);
+  }
+  depth -= 1;
 }
 
-function experiment(item: unknown, path: string): void {
-  const e = object(item, path);
-  string(e, 'id', path);
-  string(e, 'key', path);
-  string(e, 'status', path);
-  optionalString(e, 'layerId', path);
-  variations(e, path);
-  trafficAllocation(e, path);
-  stringArray(e, 'audienceIds', path, false);
+/** The fields experiments, rollout rules and holdouts share. */
+function bucketedEntity(e: Json, hasLayer: boolean): void {
+  string(e.id, 'id');
+  string(e.key, 'key');
+  string(e.status, 'status');
+  if (hasLayer) optionalString(e.layerId, 'layerId');
+  each(e.variations, 'variations', true, variation);
+  each(e.trafficAllocation, 'trafficAllocation', true, trafficRange);
+  stringArray(e.audienceIds, 'audienceIds', false);
   if (e.audienceConditions !== undefined && e.audienceConditions !== null) {
-    conditionTree(e.audienceConditions, `${path}.audienceConditions`);
+    push('audienceConditions');
+    conditionTree(e.audienceConditions);
+    depth -= 1;
   }
+}
+
+function experiment(item: unknown): void {
+  const e = object(item, null);
+  bucketedEntity(e, true);
   if (e.forcedVariations !== undefined && e.forcedVariations !== null) {
-    const forced = object(e.forcedVariations, `${path}.forcedVariations`);
-    for (const userId of Object.keys(forced)) string(forced, userId, `${path}.forcedVariations`);
+    const forced = object(e.forcedVariations, 'forcedVariations');
+    push('forcedVariations');
+    for (const userId in forced) if (Object.hasOwn(forced, userId)) string(forced[userId], userId);
+    depth -= 1;
   }
-  optionalString(e, 'type', path);
+  optionalString(e.type, 'type');
   if (e.cmab !== undefined && e.cmab !== null) {
-    const cmab = object(e.cmab, `${path}.cmab`);
+    const cmab = object(e.cmab, 'cmab');
+    push('cmab');
     if (typeof cmab.trafficAllocation !== 'number') {
-      throw new DatafileError(
-        `${path}.cmab.trafficAllocation`,
-        `expected a number, got ${describe(cmab.trafficAllocation)}`,
-      );
+      fail('trafficAllocation', `expected a number, got ${describe(cmab.trafficAllocation)}`);
     }
-    stringArray(cmab, 'attributeIds', `${path}.cmab`, false);
+    stringArray(cmab.attributeIds, 'attributeIds', false);
+    depth -= 1;
   }
 }
 
-function holdout(item: unknown, path: string): void {
-  const h = object(item, path);
-  string(h, 'id', path);
-  string(h, 'key', path);
-  string(h, 'status', path);
-  variations(h, path);
-  trafficAllocation(h, path);
-  stringArray(h, 'audienceIds', path, false);
-  if (h.audienceConditions !== undefined && h.audienceConditions !== null) {
-    conditionTree(h.audienceConditions, `${path}.audienceConditions`);
-  }
-  if (h.includedRules !== undefined && h.includedRules !== null) stringArray(h, 'includedRules', path, false);
-  optionalBoolean(h, 'excludeTargetedDeliveries', path);
+function holdout(item: unknown): void {
+  const h = object(item, null);
+  bucketedEntity(h, false);
+  if (h.includedRules !== undefined && h.includedRules !== null)
+    stringArray(h.includedRules, 'includedRules', false);
+  optionalBoolean(h.excludeTargetedDeliveries, 'excludeTargetedDeliveries');
 }
 
-function audience(item: unknown, path: string, typed: boolean): void {
-  const a = object(item, path);
-  string(a, 'id', path);
-  optionalString(a, 'name', path);
-  const conditions = a.conditions;
-  if (
-    typed
-      ? conditions === undefined
-      : typeof conditions !== 'string' && !Array.isArray(conditions) && !isObject(conditions)
-  ) {
-    throw new DatafileError(`${path}.conditions`, `expected conditions, got ${describe(conditions)}`);
+function group(item: unknown): void {
+  const g = object(item, null);
+  string(g.id, 'id');
+  string(g.policy, 'policy');
+  each(g.trafficAllocation, 'trafficAllocation', true, trafficRange);
+  each(g.experiments, 'experiments', false, experiment);
+}
+
+function rollout(item: unknown): void {
+  const r = object(item, null);
+  string(r.id, 'id');
+  each(r.experiments, 'experiments', false, experiment);
+}
+
+function variable(item: unknown): void {
+  const v = object(item, null);
+  string(v.id, 'id');
+  string(v.key, 'key');
+  string(v.type, 'type');
+  string(v.defaultValue, 'defaultValue');
+  optionalString(v.subType, 'subType');
+}
+
+function featureFlag(item: unknown): void {
+  const f = object(item, null);
+  string(f.id, 'id');
+  string(f.key, 'key');
+  optionalString(f.rolloutId, 'rolloutId');
+  stringArray(f.experimentIds, 'experimentIds', false);
+  each(f.variables, 'variables', false, variable);
+}
+
+function audienceBase(item: unknown): Json {
+  const a = object(item, null);
+  string(a.id, 'id');
+  optionalString(a.name, 'name');
+  return a;
+}
+
+function legacyAudience(item: unknown): void {
+  const conditions = audienceBase(item).conditions;
+  if (typeof conditions !== 'string' && !Array.isArray(conditions) && !isObject(conditions)) {
+    fail('conditions', `expected conditions, got ${describe(conditions)}`);
   }
+}
+
+function typedAudience(item: unknown): void {
+  const conditions = audienceBase(item).conditions;
+  if (conditions === undefined) fail('conditions', `expected conditions, got ${describe(conditions)}`);
+}
+
+function attribute(item: unknown): void {
+  const a = object(item, null);
+  string(a.id, 'id');
+  string(a.key, 'key');
+}
+
+function event(item: unknown): void {
+  const e = object(item, null);
+  string(e.id, 'id');
+  string(e.key, 'key');
+  stringArray(e.experimentIds, 'experimentIds', false);
+}
+
+function integration(item: unknown): void {
+  const i = object(item, null);
+  string(i.key, 'key');
+  optionalString(i.host, 'host');
+  optionalString(i.publicKey, 'publicKey');
+  optionalString(i.pixelUrl, 'pixelUrl');
 }
 
 /**
@@ -168,72 +265,31 @@ function audience(item: unknown, path: string, typed: boolean): void {
  * it typed. Throws a {@link DatafileError} naming the first bad field. Does not modify its input.
  */
 export function validateDatafile(input: unknown): Datafile {
-  const df = object(input, '');
+  depth = 0;
+  const df = object(input, null);
   if (typeof df.version !== 'string' || !SUPPORTED_VERSIONS.has(df.version)) {
-    throw new DatafileError(
-      'version',
-      `unsupported datafile version ${describe(df.version)} (expected "2", "3" or "4")`,
-    );
+    fail('version', `unsupported datafile version ${describe(df.version)} (expected "2", "3" or "4")`);
   }
-  for (const key of ['accountId', 'projectId', 'revision']) {
-    if (typeof df[key] !== 'string')
-      throw new DatafileError(key, `expected a string, got ${describe(df[key])}`);
-  }
-  for (const key of ['sdkKey', 'environmentKey', 'region']) optionalString(df, key, '');
-  for (const key of ['anonymizeIP', 'botFiltering', 'sendFlagDecisions']) optionalBoolean(df, key, '');
+  string(df.accountId, 'accountId');
+  string(df.projectId, 'projectId');
+  string(df.revision, 'revision');
+  optionalString(df.sdkKey, 'sdkKey');
+  optionalString(df.environmentKey, 'environmentKey');
+  optionalString(df.region, 'region');
+  optionalBoolean(df.anonymizeIP, 'anonymizeIP');
+  optionalBoolean(df.botFiltering, 'botFiltering');
+  optionalBoolean(df.sendFlagDecisions, 'sendFlagDecisions');
 
-  each(array(df, 'experiments', '', false), 'experiments', experiment);
-  array(df, 'groups', '', false).forEach((item, i) => {
-    const path = `groups[${i}]`;
-    const g = object(item, path);
-    string(g, 'id', path);
-    string(g, 'policy', path);
-    trafficAllocation(g, path);
-    each(array(g, 'experiments', path, false), `${path}.experiments`, experiment);
-  });
-  array(df, 'rollouts', '', false).forEach((item, i) => {
-    const path = `rollouts[${i}]`;
-    const r = object(item, path);
-    string(r, 'id', path);
-    each(array(r, 'experiments', path, false), `${path}.experiments`, experiment);
-  });
-  array(df, 'featureFlags', '', false).forEach((item, i) => {
-    const path = `featureFlags[${i}]`;
-    const f = object(item, path);
-    string(f, 'id', path);
-    string(f, 'key', path);
-    optionalString(f, 'rolloutId', path);
-    stringArray(f, 'experimentIds', path, false);
-    array(f, 'variables', path, false).forEach((v, j) => {
-      const vp = `${path}.variables[${j}]`;
-      const variable = object(v, vp);
-      string(variable, 'id', vp);
-      string(variable, 'key', vp);
-      string(variable, 'type', vp);
-      string(variable, 'defaultValue', vp);
-      optionalString(variable, 'subType', vp);
-    });
-  });
-  each(array(df, 'audiences', '', false), 'audiences', (a, path) => audience(a, path, false));
-  each(array(df, 'typedAudiences', '', false), 'typedAudiences', (a, path) => audience(a, path, true));
-  for (const kind of ['attributes', 'events'] as const) {
-    array(df, kind, '', false).forEach((item, i) => {
-      const path = `${kind}[${i}]`;
-      const entity = object(item, path);
-      string(entity, 'id', path);
-      string(entity, 'key', path);
-      if (kind === 'events') stringArray(entity, 'experimentIds', path, false);
-    });
-  }
-  array(df, 'integrations', '', false).forEach((item, i) => {
-    const path = `integrations[${i}]`;
-    const integration = object(item, path);
-    string(integration, 'key', path);
-    optionalString(integration, 'host', path);
-    optionalString(integration, 'publicKey', path);
-    optionalString(integration, 'pixelUrl', path);
-  });
-  each(array(df, 'holdouts', '', false), 'holdouts', holdout);
-  each(array(df, 'localHoldouts', '', false), 'localHoldouts', holdout);
+  each(df.experiments, 'experiments', false, experiment);
+  each(df.groups, 'groups', false, group);
+  each(df.rollouts, 'rollouts', false, rollout);
+  each(df.featureFlags, 'featureFlags', false, featureFlag);
+  each(df.audiences, 'audiences', false, legacyAudience);
+  each(df.typedAudiences, 'typedAudiences', false, typedAudience);
+  each(df.attributes, 'attributes', false, attribute);
+  each(df.events, 'events', false, event);
+  each(df.integrations, 'integrations', false, integration);
+  each(df.holdouts, 'holdouts', false, holdout);
+  each(df.localHoldouts, 'localHoldouts', false, holdout);
   return df as unknown as Datafile;
 }

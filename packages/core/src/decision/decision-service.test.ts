@@ -692,6 +692,23 @@ describe('DecisionService: delivery rules', () => {
     expect(decideDirect(df).decision.source).toBe('rollout');
   });
 
+  it('reports the experiment a rule id maps to when a later rule reuses the id, as the reference does', () => {
+    const df = datafile({
+      featureFlags: [flag('f', 'f', { rolloutId: 'ro1' })],
+      rollouts: [
+        rollout('ro1', [rule('r-dup', 'first', [variation('v1', 'on')])]),
+        rollout('ro2', [rule('r-dup', 'second', [variation('v2', 'on2')])]),
+      ],
+    });
+    const decision = clientFor(df).createUserContext('user-1').decide('f');
+    expect(decision).toMatchObject({ variationKey: 'on', ruleKey: 'second' });
+    const unique = datafile({
+      featureFlags: [flag('f', 'f', { rolloutId: 'ro1' })],
+      rollouts: [rollout('ro1', [rule('r-one', 'first', [variation('v1', 'on')])])],
+    });
+    expect(clientFor(unique).createUserContext('user-1').decide('f').ruleKey).toBe('first');
+  });
+
   it('serves the first delivery rule whose audience and traffic the user is in', () => {
     const df = fixture({ exp: { audienceIds: ['aud-us'] } });
     const decision = decide(df, 'user-1', { beta: true });

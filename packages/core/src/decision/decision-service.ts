@@ -1,7 +1,9 @@
 import { bucketValue } from '../bucketing/bucket-value';
-import { findBucket } from '../bucketing/find-bucket';
+import { findBucket, findBucketIndex } from '../bucketing/find-bucket';
 import type {
   BucketedEntity,
+  CompiledBucketedEntity,
+  CompiledExperiment,
   Experiment,
   FeatureFlag,
   Holdout,
@@ -14,11 +16,20 @@ import type { FlagDecision } from './flag-decision';
 import type { ForcedVariations } from './forced-variations';
 import type { UserProfileTracker } from './user-profile-tracker';
 
-/** Result of evaluating one experiment rule. */
-type RuleOutcome =
-  | { readonly kind: 'variation'; readonly variationKey: string }
-  | { readonly kind: 'holdout'; readonly decision: FlagDecision }
-  | null;
+/**
+ * Result of evaluating one experiment rule: the chosen variation key, a local holdout's decision,
+ * or null to try the next rule. (A bare key rather than a wrapper object: no allocation per rule.)
+ */
+type RuleOutcome = string | FlagDecision | null;
+
+/**
+ * The experiment `experimentsById` has for a rule's id: the reference reports that one for a
+ * delivery rule (a later rule with the same id wins). Compiled rules know if it is themselves.
+ */
+function byId(config: ProjectConfig, rule: Experiment): Experiment {
+  if ((rule as Partial<CompiledExperiment>).ownsId === true) return rule;
+  return config.experimentsById.get(rule.id) ?? rule;
+}
 
 const NO_DECISION_ROLLOUT: FlagDecision = Object.freeze({
   experiment: null,
@@ -183,8 +194,7 @@ export class DecisionService {
     if (experiment.cmab) {
       if (trace.active) trace.add('info', 'CMAB is not supported in sync mode.');
     } else {
-      const variationId = this.bucket(config, experiment, user, trace);
-      variation = variationId ? config.variationsById.get(variationId) : undefined;
+      variation = this.bucket(config, experiment, user, trace) ?? undefined;
     }
     if (!variation) {
       if (trace.active)
@@ -213,9 +223,8 @@ export class DecisionService {
       const rule = rules[i]!;
       const outcome = this.experimentRule(config, flag, rule, user, profile, trace);
       if (outcome === null) continue;
-      if (outcome.kind === 'holdout') return outcome.decision;
-      const variation =
-        rule.variationsByKey.get(outcome.variationKey) ?? flag.variationsByKey.get(outcome.variationKey);
+      if (typeof outcome !== 'string') return outcome;
+      const variation = rule.variationsByKey.get(outcome) ?? flag.variationsByKey.get(outcome);
       // A key the flag does not know (a sticky profile naming another experiment's variation)
       // ends the experiment rules without a decision: delivery rules decide, as in the reference.
       if (!variation) return null;
@@ -233,13 +242,12 @@ export class DecisionService {
     trace: DecisionTrace,
   ): RuleOutcome {
     const forced = this.ruleForcedVariation(flag, rule, user, trace);
-    if (forced) return { kind: 'variation', variationKey: forced.key };
+    if (forced) return forced.key;
 
     const holdout = this.localHoldout(config, rule, user, trace);
-    if (holdout) return { kind: 'holdout', decision: holdout };
+    if (holdout) return holdout;
 
-    const variationKey = this.resolveExperiment(config, rule, user, profile, trace);
-    return variationKey === null ? null : { kind: 'variation', variationKey };
+    return this.resolveExperiment(config, rule, user, profile, trace);
   }
 
   private rolloutRules(
@@ -265,12 +273,7 @@ export class DecisionService {
     while (index <= last) {
       const rule = rules[index]!;
       const forced = this.ruleForcedVariation(flag, rule, user, trace);
-      if (forced)
-        return {
-          experiment: config.experimentsById.get(rule.id) ?? rule,
-          variation: forced,
-          source: 'rollout',
-        };
+      if (forced) return { experiment: byId(config, rule), variation: forced, source: 'rollout' };
 
       const holdout = this.localHoldout(config, rule, user, trace);
       if (holdout) return holdout;
@@ -281,11 +284,10 @@ export class DecisionService {
       if (this.inAudience(rule, user, 'rule', loggingKey, trace)) {
         if (trace.active)
           trace.add('debug', `User ${userId} meets conditions for targeting rule ${loggingKey}.`);
-        const variationId = this.bucket(config, rule, user, trace);
-        const variation = variationId ? config.variationsById.get(variationId) : undefined;
+        const variation = this.bucket(config, rule, user, trace);
         if (variation) {
           if (trace.active) trace.add('debug', `User ${userId} bucketed into targeting rule ${loggingKey}.`);
-          return { experiment: config.experimentsById.get(rule.id) ?? rule, variation, source: 'rollout' };
+          return { experiment: byId(config, rule), variation, source: 'rollout' };
         }
         if (!everyoneElse) {
           if (trace.active) {
@@ -356,8 +358,7 @@ export class DecisionService {
       return null;
     }
     if (trace.active) trace.add('info', `User ${userId} meets conditions for holdout ${holdout.key}.`);
-    const variationId = this.bucket(config, holdout, user, trace);
-    const variation = variationId ? config.variationsById.get(variationId) : undefined;
+    const variation = this.bucket(config, holdout, user, trace);
     if (variation) {
       if (trace.active)
         trace.add('info', `User ${userId} is in variation ${variation.key} of holdout ${holdout.key}.`);
@@ -392,14 +393,14 @@ export class DecisionService {
 
   /**
    * Buckets the user into an entity: through its mutex group first, then its traffic allocation.
-   * Returns the entity id of the range the user falls in, or null.
+   * Returns the variation of the range the user falls in, or null.
    */
   private bucket(
     config: ProjectConfig,
     entity: BucketedEntity,
     user: DecisionUser,
     trace: DecisionTrace,
-  ): string | null {
+  ): Variation | null {
     const bucketingId = this.bucketingId(user, trace);
     const group = entity.group;
     if (group) {
@@ -420,12 +421,16 @@ export class DecisionService {
     const value = bucketValue(bucketingId, entity.id);
     if (trace.active)
       trace.add('debug', `Assigned bucket ${value} to user with bucketing ID ${user.userId}.`);
-    const entityId = findBucket(entity.trafficAllocation, value);
-    if (entityId !== null && !config.variationsById.has(entityId)) {
-      if (entityId !== '') trace.add('warn', 'Bucketed into an invalid variation ID. Returning null.');
-      return null;
-    }
-    return entityId;
+    const index = findBucketIndex(entity.trafficAllocation, value);
+    if (index === -1) return null;
+    // Compiled entities know each range's variation; others are looked up by id.
+    const compiled = (entity as Partial<CompiledBucketedEntity>).rangeVariations;
+    const variation = compiled
+      ? compiled[index]!
+      : (config.variationsById.get(entity.trafficAllocation[index]!.entityId) ?? null);
+    if (variation === null && entity.trafficAllocation[index]!.entityId !== '')
+      trace.add('warn', 'Bucketed into an invalid variation ID. Returning null.');
+    return variation;
   }
 
   private bucketingId(user: DecisionUser, trace: DecisionTrace): string {

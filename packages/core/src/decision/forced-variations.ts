@@ -6,6 +6,8 @@ export class ForcedVariations {
   private readonly byUser = new Map<string, Map<string, string>>();
 
   get(userId: string, experimentId: string): string | undefined {
+    // Asked once per experiment rule of every decision, and almost always empty.
+    if (this.byUser.size === 0) return undefined;
     return this.byUser.get(userId)?.get(experimentId);
   }
 

@@ -1,4 +1,5 @@
 import type { FeatureFlag, FeatureVariable, Variation } from '../config/project-config';
+import { copyJson } from '../util/copy-json';
 
 /** A typed variable value, as decide and the getFeatureVariable* APIs return it. */
 export type VariableValue =
@@ -49,10 +50,12 @@ export function rawVariableValue(variable: FeatureVariable, variation: Variation
 /** The variables of a flag for one decided variation, resolved once. */
 interface ResolvedVariables {
   readonly keys: readonly string[];
-  /** Cast values, in `keys` order; json objects are re-parsed per call from `json`. */
+  /** Cast values, in `keys` order; json objects and arrays are copied for each decision. */
   readonly values: readonly VariableValue[];
-  /** Raw text of json variables holding objects (null otherwise), in `keys` order. */
-  readonly json: readonly (string | null)[] | null;
+  /** Whether some value is a json object or array (which each decision gets its own copy of). */
+  readonly hasObjects: boolean;
+  /** Whether some key is `__proto__`, which must be defined rather than assigned. */
+  readonly hasProtoKey: boolean;
 }
 
 // Per flag, per decided variation: resolved once, then copied into each decision.
@@ -68,18 +71,14 @@ function resolve(flag: FeatureFlag, variation: Variation | null): ResolvedVariab
   if (!resolved) {
     const keys: string[] = [];
     const values: VariableValue[] = [];
-    const json: (string | null)[] = [];
-    let hasJson = false;
+    let hasObjects = false;
     for (const variable of flag.variables) {
-      const raw = rawVariableValue(variable, variation);
-      const value = castVariableValue(raw, variable.type);
-      const isObject = variable.type === 'json' && typeof value === 'object' && value !== null;
+      const value = castVariableValue(rawVariableValue(variable, variation), variable.type);
       keys.push(variable.key);
       values.push(value);
-      json.push(isObject ? raw : null);
-      hasJson ||= isObject;
+      hasObjects ||= typeof value === 'object' && value !== null;
     }
-    resolved = { keys, values, json: hasJson ? json : null };
+    resolved = { keys, values, hasObjects, hasProtoKey: keys.includes('__proto__') };
     byVariation.set(variation, resolved);
   }
   return resolved;
@@ -93,12 +92,17 @@ export function decisionVariables(
   flag: FeatureFlag,
   variation: Variation | null,
 ): Record<string, VariableValue> {
-  const { keys, values, json } = resolve(flag, variation);
+  if (flag.variables.length === 0) return {};
+  const { keys, values, hasObjects, hasProtoKey } = resolve(flag, variation);
   const out: Record<string, VariableValue> = {};
+  if (!hasObjects && !hasProtoKey) {
+    // The common case: plain values, plain keys.
+    for (let i = 0; i < keys.length; i++) out[keys[i]!] = values[i]!;
+    return out;
+  }
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    const raw = json === null ? null : json[i]!;
-    const value = raw === null ? values[i]! : (JSON.parse(raw) as VariableValue);
+    const value = hasObjects ? (copyJson(values[i]) as VariableValue) : values[i]!;
     // `__proto__` must become an own property, not the object's prototype.
     if (key === '__proto__')
       Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });

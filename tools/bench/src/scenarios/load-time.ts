@@ -25,6 +25,21 @@ async function timeOneLoad(side: Side, datafileText: string): Promise<number> {
   return elapsed;
 }
 
+/**
+ * Milliseconds from `createInstance` to the end of a first `decideAll()` for one user: load time
+ * plus whatever an SDK leaves for first use (FlagKit compiles rules on a flag's first decision).
+ */
+async function timeLoadAndDecideAll(side: Side, datafileText: string): Promise<number> {
+  const start = now();
+  const client = CLIENT_FACTORIES[side](datafileText);
+  await client.onReady();
+  const decisions = client.createUserContext('first-user', {})!.decideAll();
+  const elapsed = now() - start;
+  consume(Object.keys(decisions).length);
+  await client.close();
+  return elapsed;
+}
+
 /** Milliseconds for FlagKit's `createProjectConfig(text)` alone. */
 function timeOneParse(datafileText: string): number {
   const start = now();
@@ -46,15 +61,22 @@ export async function loadTime(
   for (let i = 0; i < options.warmupRuns; i++) {
     await timeOneLoad('flagkit', text);
     await timeOneLoad('reference', text);
+    await timeLoadAndDecideAll('flagkit', text);
+    await timeLoadAndDecideAll('reference', text);
     timeOneParse(text);
   }
   const samples: Record<Side, number[]> = { flagkit: [], reference: [] };
+  const firstUseSamples: Record<Side, number[]> = { flagkit: [], reference: [] };
   const parseSamples: number[] = [];
   for (let run = 0; run < options.runs; run++) {
     const order: readonly Side[] = run % 2 === 0 ? ['flagkit', 'reference'] : ['reference', 'flagkit'];
     for (const side of order) {
       collectGarbage();
       samples[side].push(await timeOneLoad(side, text));
+    }
+    for (const side of order) {
+      collectGarbage();
+      firstUseSamples[side].push(await timeLoadAndDecideAll(side, text));
     }
     collectGarbage();
     parseSamples.push(timeOneParse(text));
@@ -69,6 +91,15 @@ export async function loadTime(
       reference: median(samples.reference),
       target: LOAD_TIME_TARGET,
       samples,
+    }),
+    scenarioResult({
+      id: `load-and-decide-all-${fixture.flagCount}`,
+      title: `load + first decideAll (${fixture.flagCount} flags)`,
+      unit: 'ms',
+      flagkit: median(firstUseSamples.flagkit),
+      reference: median(firstUseSamples.reference),
+      target: null,
+      samples: firstUseSamples,
     }),
     scenarioResult({
       id: `parse-time-${fixture.flagCount}`,

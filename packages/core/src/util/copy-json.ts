@@ -1,0 +1,24 @@
+/**
+ * A deep copy of arrays and plain data objects (own enumerable string keys); any other value is
+ * returned as it is. A `__proto__` key stays an own data property of the copy, never its
+ * prototype. Much cheaper than a `JSON.parse` of the same value's text, and exact for values that
+ * came from `JSON.parse`.
+ */
+export function copyJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const items: unknown[] = [];
+    for (let i = 0; i < value.length; i++) items.push(copyJson(value[i]));
+    return items;
+  }
+  const source = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
+    const item = copyJson(source[key]);
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
+  return copy;
+}
