@@ -8,5 +8,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // Property tests run thousands of cases; on a loaded 2-core machine (turbo runs every
+    // package's tests at once) 5 s is too tight for them.
+    testTimeout: 30_000,
   },
 });
