@@ -54,8 +54,10 @@ describe('given many short-lived Node clients (one per request, as some servers 
     for (let i = 1_000; i < 10_000; i++) await cycle(i);
     const after = settledHeap();
     expect(delivered).toBe(10_000);
-    // About 0.5 MB is warm-up that does not grow with more cycles (checked up to 40 000). A leak of
-    // 250 bytes per client shows as 2.25 MB; the close-timer leak this guards against was 19 MB.
-    expect(after - before).toBeLessThan(2_000_000);
+    // The heap after a full GC still wanders by 1–3 MB between runs here (lazy compilation, GC
+    // timing), without growing with more cycles (checked up to 20 000). A real leak is linear:
+    // the close-timer leak this guards against was 2.4 KB per client, 21 MB over these cycles;
+    // 6 MB catches anything from about 700 bytes per client.
+    expect(after - before).toBeLessThan(6_000_000);
   }, 120_000);
 });
