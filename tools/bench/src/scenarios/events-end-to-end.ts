@@ -1,14 +1,18 @@
 /**
- * Event scenario 2: end-to-end events/s to a loopback HTTP sink (a node:http server in this
- * process, answering 204). One run enqueues `count` events (yielding every 200 so I/O proceeds),
- * flushes, and ends when the sink has acknowledged every event; events/s = count / elapsed.
+ * Event scenario 2: end-to-end events/s to a loopback HTTP sink (a raw-socket responder in a
+ * child process, answering 204). One run enqueues `count` events (yielding every 200 so I/O
+ * proceeds), flushes, and ends when the sink has acknowledged every event; events/s = count / elapsed.
+ *
+ * Every run gets freshly captured events (outside the timed region), so no per-object cache of
+ * either SDK stays warm from an earlier run: each run pays what production pays for new events.
  *
  * Two rows: each SDK with its own HTTP stack (the reference's default node dispatcher; FlagKit's
- * requester dispatcher on a keep-alive node:http requester, as the node entrypoint supplies),
+ * requester dispatcher on `@flagkit/node`'s undici requester, as the node entrypoint wires it),
  * which carries the target; and both with the same dispatcher, which isolates the processors.
  */
 import type { EventDispatcher, UserEvent } from '@flagkit/core';
 import { createBatchEventProcessor, createRequesterDispatcher } from '@flagkit/event-processor';
+import { createUndiciRequester } from '@flagkit/node';
 import {
   DeliveryCounter,
   LoopbackSink,
@@ -16,7 +20,6 @@ import {
   referenceBatchProcessor,
   yieldToEventLoop,
 } from '../events/event-fixtures';
-import { createNodeRequester } from '../events/node-requester';
 import { collectGarbage, median, now, type Side } from '../measure';
 import { type ScenarioResult, scenarioResult, type Target } from './scenario-result';
 
@@ -29,15 +32,19 @@ export interface EventsEndToEndOptions {
   readonly rounds: number;
 }
 
+/** Captures `count` new user events (new user contexts, new config) for one run. */
+export type CaptureEvents = (count: number) => Promise<UserEvent[]>;
+
 const CHUNK = 200;
 
 async function run(
   side: Side,
   dispatcher: EventDispatcher,
   sink: LoopbackSink,
-  events: readonly UserEvent[],
+  capture: CaptureEvents,
   count: number,
 ): Promise<number> {
+  const events = await capture(count);
   // FlagKit posts to the sink through its `endpoint` option and counts acknowledged events itself;
   // the reference's LogEvents name logx, so a wrapper points them at the sink and counts for it.
   const counter = new DeliveryCounter();
@@ -62,6 +69,7 @@ async function run(
   const processor = flagkit ?? reference!;
   const delivered = flagkit ? () => flagkit.getMetrics().dispatched : () => counter.delivered;
   processor.start();
+  collectGarbage();
   const start = now();
   for (let sent = 0; sent < count; ) {
     for (let i = 0; i < CHUNK && sent < count; i++, sent++) processor.process(events[sent % events.length]!);
@@ -82,18 +90,17 @@ async function compare(
   dispatchers: Readonly<Record<Side, EventDispatcher>>,
   target: Target | null,
   sink: LoopbackSink,
-  events: readonly UserEvent[],
+  capture: CaptureEvents,
   options: EventsEndToEndOptions,
 ): Promise<ScenarioResult> {
   const warmup = Math.min(options.count, 2000);
-  await run('flagkit', dispatchers.flagkit, sink, events, warmup);
-  await run('reference', dispatchers.reference, sink, events, warmup);
+  await run('flagkit', dispatchers.flagkit, sink, capture, warmup);
+  await run('reference', dispatchers.reference, sink, capture, warmup);
   const samples: Record<Side, number[]> = { flagkit: [], reference: [] };
   for (let round = 0; round < options.rounds; round++) {
     const order: readonly Side[] = round % 2 === 0 ? ['flagkit', 'reference'] : ['reference', 'flagkit'];
     for (const side of order) {
-      collectGarbage();
-      samples[side].push(await run(side, dispatchers[side], sink, events, options.count));
+      samples[side].push(await run(side, dispatchers[side], sink, capture, options.count));
     }
   }
   return scenarioResult({
@@ -108,34 +115,37 @@ async function compare(
 }
 
 export async function eventsEndToEnd(
-  events: readonly UserEvent[],
+  capture: CaptureEvents,
   options: EventsEndToEndOptions,
 ): Promise<ScenarioResult[]> {
   const sink = new LoopbackSink();
+  const ownRequester = createUndiciRequester();
+  const sharedRequester = createUndiciRequester();
   await sink.start();
   try {
-    const flagkitDispatcher = createRequesterDispatcher(createNodeRequester());
+    const flagkitDispatcher = createRequesterDispatcher(ownRequester);
     const own = await compare(
       'events-end-to-end',
       'events: end to end to loopback (events/s)',
       { flagkit: flagkitDispatcher, reference: REFERENCE_NODE_DISPATCHER },
       EVENTS_END_TO_END_TARGET,
       sink,
-      events,
+      capture,
       options,
     );
-    const shared = createRequesterDispatcher(createNodeRequester());
+    const shared = createRequesterDispatcher(sharedRequester);
     const same = await compare(
       'events-end-to-end-same-dispatcher',
       'events: end to end, same dispatcher (events/s)',
       { flagkit: shared, reference: shared },
       null,
       sink,
-      events,
+      capture,
       options,
     );
     return [own, same];
   } finally {
+    await Promise.all([ownRequester.close(), sharedRequester.close()]);
     await sink.stop();
   }
 }
