@@ -9,8 +9,9 @@ import {
   type UserEvent,
   uuidV4,
 } from '@flagkit/core';
+import { BatchLogEvent, buildLogEvent } from './batch-log-event';
 import { createStoreId, type EventStore, isStoreIdOfRun } from './event-store';
-import { buildLogEvent } from './log-event-builder';
+import { endpointForRegion } from './log-event-builder';
 import {
   type DropReason,
   EventMetrics,
@@ -373,9 +374,10 @@ export class BatchEventProcessor implements EventProcessor {
 
   private dispatch(batch: UserEvent[]): void {
     this.inFlightCount += batch.length;
-    let logEvent: LogEvent;
+    let logEvent: BatchLogEvent;
     try {
-      logEvent = buildLogEvent(batch, this.endpoint);
+      logEvent = new BatchLogEvent(batch, this.endpoint ?? endpointForRegion(batch[0]?.context.region));
+      logEvent.prepare(); // the body is written once, here, and reused by every retry
     } catch (error) {
       // Only a malformed custom UserEvent gets here; resending cannot fix it.
       this.inFlightCount -= batch.length;

@@ -5,6 +5,7 @@ import {
   type LogEvent,
   type Requester,
 } from '@flagkit/core';
+import { BatchLogEvent } from './batch-log-event';
 
 /** The `FlagKitError` code a dispatcher throws for events that cannot be written as JSON; the processor drops them. */
 export const EVENT_NOT_SERIALIZABLE = 'EVENT_NOT_SERIALIZABLE';
@@ -33,19 +34,9 @@ export function createRequesterDispatcher(
   const keepalive = options.keepalive === true;
   return {
     async dispatchEvent(logEvent: LogEvent): Promise<DispatchResponse> {
-      let body: string;
-      try {
-        body = JSON.stringify(logEvent.params);
-      } catch (cause) {
-        // e.g. a BigInt or a cycle in the tags: resending cannot help, so the processor drops it.
-        throw new FlagKitError(
-          EVENT_NOT_SERIALIZABLE,
-          `The events cannot be sent as JSON: ${String(cause)}`,
-          {
-            cause,
-          },
-        );
-      }
+      // The processor's requests carry their JSON text already (written from cached fragments).
+      let body = logEvent instanceof BatchLogEvent ? logEvent.serializedBody : undefined;
+      if (body === undefined) body = stringify(logEvent);
       const response = await requester.request({
         url: logEvent.url,
         method: 'POST',
@@ -58,4 +49,15 @@ export function createRequesterDispatcher(
       return { statusCode: response.status };
     },
   };
+}
+
+function stringify(logEvent: LogEvent): string {
+  try {
+    return JSON.stringify(logEvent.params);
+  } catch (cause) {
+    // e.g. a BigInt or a cycle in the tags: resending cannot help, so the processor drops it.
+    throw new FlagKitError(EVENT_NOT_SERIALIZABLE, `The events cannot be sent as JSON: ${String(cause)}`, {
+      cause,
+    });
+  }
 }
