@@ -374,16 +374,25 @@ export class BatchEventProcessor implements EventProcessor {
 
   private dispatch(batch: UserEvent[]): void {
     this.inFlightCount += batch.length;
+    const request = this.send(batch).finally(() => this.inFlight.delete(request));
+    this.inFlight.add(request);
+  }
+
+  /**
+   * The request for a batch whose turn has come: written only now, so batches waiting for a slot
+   * hold their events but no body. Null (and the batch dropped) when it cannot be written at all:
+   * only a malformed custom UserEvent gets there, and resending cannot fix it.
+   */
+  private prepare(batch: UserEvent[]): BatchLogEvent | null {
     let logEvent: BatchLogEvent;
     try {
       logEvent = new BatchLogEvent(batch, this.endpoint ?? endpointForRegion(batch[0]?.context.region));
       logEvent.prepare(); // the body is written once, here, and reused by every retry
     } catch (error) {
-      // Only a malformed custom UserEvent gets here; resending cannot fix it.
       this.inFlightCount -= batch.length;
       this.settle(batch);
       this.drop('invalid_event', batch.length, `the batch could not be built: ${String(error)}`);
-      return;
+      return null;
     }
     for (let i = 0; i < this.listeners.length; i++) {
       try {
@@ -392,17 +401,24 @@ export class BatchEventProcessor implements EventProcessor {
         this.logger.log('error', `A LOG_EVENT listener threw: ${String(error)}`);
       }
     }
-    const request = this.send(batch, logEvent).finally(() => this.inFlight.delete(request));
-    this.inFlight.add(request);
+    return logEvent;
   }
 
-  private async send(batch: UserEvent[], logEvent: LogEvent): Promise<void> {
+  private async send(batch: UserEvent[]): Promise<void> {
     const count = batch.length;
+    let logEvent: BatchLogEvent | null = null;
     for (let attempt = 0; ; attempt++) {
       let outcome: 'success' | 'retry' | 'drop' | 'invalid';
       let detail: string;
       const slot = this.acquireSlot();
       if (slot) await slot;
+      if (logEvent === null) {
+        logEvent = this.prepare(batch);
+        if (logEvent === null) {
+          this.releaseSlot();
+          return;
+        }
+      }
       try {
         const response = await this.dispatcher.dispatchEvent(logEvent);
         outcome = classifyResponse(response);
