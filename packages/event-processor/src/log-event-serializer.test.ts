@@ -83,7 +83,12 @@ const entity = fc.record({ id: nullableId, key: text });
 const pools = fc.record({
   contexts: fc.array(context, { minLength: 1, maxLength: 2 }),
   lists: fc.array(attributeList, { minLength: 1, maxLength: 3 }),
-  variations: fc.array(entity, { minLength: 1, maxLength: 3 }),
+  variations: fc.array(
+    fc
+      .tuple(entity, fc.boolean())
+      .map(([variation, frozen]) => (frozen ? Object.freeze(variation) : variation)),
+    { minLength: 1, maxLength: 3 },
+  ),
   experiments: fc.array(entity, { minLength: 1, maxLength: 2 }),
   layers: fc.array(nullableId, { minLength: 1, maxLength: 2 }),
   ruleKeys: fc.array(text, { minLength: 1, maxLength: 2 }),
@@ -112,8 +117,9 @@ function impressionFrom(p: Pools) {
       la: fc.nat(),
       ex: fc.nat(),
       ru: fc.nat(),
-      flagKey: fc.constantFrom('flag_a', 'flag_b', '"quoted"'),
-      ruleType: fc.constantFrom('experiment', 'feature-test', 'rollout', 'holdout', ''),
+      // Few values, so events often share all but one field of a decision (what the cache must tell apart).
+      flagKey: fc.constantFrom('flag_a', '"quoted"'),
+      ruleType: fc.constantFrom('feature-test', 'rollout'),
       enabled: fc.boolean(),
       cmabUuid: fc.option(text, { nil: undefined }),
     })

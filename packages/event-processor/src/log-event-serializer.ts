@@ -64,7 +64,8 @@ function isImmutable(list: readonly VisitorAttribute[]): boolean {
 
 /**
  * An impression's snapshot text up to its timestamp, and the decision it was written for. Kept on
- * the event's variation object (core shares one per variation), checked field by field on use.
+ * the event's variation object when it is frozen (core shares one per variation), checked field by
+ * field on use.
  */
 interface DecisionText {
   readonly layerId: string | null;
@@ -105,6 +106,9 @@ function decisionOf(event: ImpressionEvent): string {
     }
   }
   const text = decisionPrefix(event);
+  // Only core's shared (frozen) projections are worth a cache entry; a variation object per event
+  // (a copy, an event from the store) would only fill the cache.
+  if (!Object.isFrozen(variation)) return text;
   if (entries === undefined || entries.length >= MAX_DECISIONS_PER_VARIATION) {
     entries = [];
     decisionTexts.set(variation, entries);
