@@ -19,7 +19,7 @@ import {
   type EventMetricsSnapshot,
 } from './metrics';
 import { InMemoryQueue, type Queue } from './queue';
-import { EVENT_NOT_SERIALIZABLE } from './requester-dispatcher';
+import { EVENT_NOT_SERIALIZABLE, sendsSerializedBody } from './requester-dispatcher';
 import { type BackoffOptions, backoffDelay, classifyResponse, DEFAULT_BACKOFF, sleep } from './retry';
 
 /** Defaults of {@link BatchEventProcessorOptions}. */
@@ -84,6 +84,8 @@ const isNonNegative = (value: unknown): value is number =>
  */
 export class BatchEventProcessor implements EventProcessor {
   private readonly dispatcher: EventDispatcher;
+  /** FlagKit's requester dispatcher sends the serialized body; others read `params`. */
+  private readonly sendsBody: boolean;
   private readonly batchSize: number;
   private readonly flushInterval: number;
   private readonly maxQueueSize: number;
@@ -126,6 +128,7 @@ export class BatchEventProcessor implements EventProcessor {
   constructor(options: BatchEventProcessorOptions) {
     this.logger = options.logger ?? noopLogger;
     this.dispatcher = options.eventDispatcher;
+    this.sendsBody = sendsSerializedBody(options.eventDispatcher);
     this.batchSize = this.option('batchSize', options.batchSize, isPositiveInteger, BATCH_DEFAULTS.batchSize);
     this.flushInterval = this.option(
       'flushInterval',
@@ -387,7 +390,7 @@ export class BatchEventProcessor implements EventProcessor {
     let logEvent: BatchLogEvent;
     try {
       logEvent = new BatchLogEvent(batch, this.endpoint ?? endpointForRegion(batch[0]?.context.region));
-      logEvent.prepare(); // the body is written once, here, and reused by every retry
+      logEvent.prepare(this.sendsBody); // written once, here, and reused by every retry
     } catch (error) {
       this.inFlightCount -= batch.length;
       this.settle(batch);

@@ -58,11 +58,13 @@ export class BatchLogEvent implements LogEvent {
   }
 
   /**
-   * Writes the body now; when that fails, builds `params` instead, so events that cannot make a
-   * request at all (a malformed custom event) throw here, where the processor drops them.
+   * Writes what the dispatcher will send: the body when it sends `serializedBody` (when that
+   * fails, or for other dispatchers, `params`). Events that cannot make a request at all (a
+   * malformed custom event) throw here, where the processor drops them.
    */
-  prepare(): void {
-    if (this.serializedBody === undefined) this.#params ??= buildLogxBatch(this.#events);
+  prepare(sendsBody: boolean): void {
+    if (sendsBody && this.serializedBody !== undefined) return;
+    this.#params ??= buildLogxBatch(this.#events);
   }
 }
 

@@ -20,6 +20,14 @@ export interface RequesterDispatcherOptions {
 
 const HEADERS = Object.freeze({ 'content-type': 'application/json' });
 
+/** Dispatchers made by {@link createRequesterDispatcher}: they send `BatchLogEvent.serializedBody`. */
+const bodyDispatchers = new WeakSet<EventDispatcher>();
+
+/** Whether `dispatcher` sends the processor's serialized body (else it reads `params`). */
+export function sendsSerializedBody(dispatcher: EventDispatcher): boolean {
+  return bodyDispatchers.has(dispatcher);
+}
+
 /**
  * An {@link EventDispatcher} on the HTTP port: POSTs the batch as JSON and resolves with the
  * status. Rejects only when no response arrived (the requester's network error or timeout).
@@ -32,7 +40,7 @@ export function createRequesterDispatcher(
   const timeoutMs =
     typeof options.timeoutMs === 'number' && options.timeoutMs > 0 ? options.timeoutMs : 10_000;
   const keepalive = options.keepalive === true;
-  return {
+  const dispatcher: EventDispatcher = {
     async dispatchEvent(logEvent: LogEvent): Promise<DispatchResponse> {
       // The processor's requests carry their JSON text already (written from cached fragments).
       let body = logEvent instanceof BatchLogEvent ? logEvent.serializedBody : undefined;
@@ -49,6 +57,8 @@ export function createRequesterDispatcher(
       return { statusCode: response.status };
     },
   };
+  bodyDispatchers.add(dispatcher);
+  return dispatcher;
 }
 
 function stringify(logEvent: LogEvent): string {
