@@ -58,7 +58,7 @@ export class BatchLogEvent implements LogEvent {
   }
 
   /**
-   * Writes what the dispatcher will send: the body when it sends `serializedBody` (when that
+   * @internal Writes what the dispatcher will send: the body when it sends `serializedBody` (when that
    * fails, or for other dispatchers, `params`). Events that cannot make a request at all (a
    * malformed custom event) throw here, where the processor drops them.
    */
