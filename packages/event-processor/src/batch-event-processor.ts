@@ -9,8 +9,9 @@ import {
   type UserEvent,
   uuidV4,
 } from '@flagkit/core';
+import { BatchLogEvent, buildLogEvent } from './batch-log-event';
 import { createStoreId, type EventStore, isStoreIdOfRun } from './event-store';
-import { buildLogEvent } from './log-event-builder';
+import { endpointForRegion } from './log-event-builder';
 import {
   type DropReason,
   EventMetrics,
@@ -18,7 +19,7 @@ import {
   type EventMetricsSnapshot,
 } from './metrics';
 import { InMemoryQueue, type Queue } from './queue';
-import { EVENT_NOT_SERIALIZABLE } from './requester-dispatcher';
+import { EVENT_NOT_SERIALIZABLE, sendsSerializedBody } from './requester-dispatcher';
 import {
   type BackoffOptions,
   backoffDelay,
@@ -100,6 +101,8 @@ const isNonNegative = (value: unknown): value is number =>
  */
 export class BatchEventProcessor implements EventProcessor {
   private readonly dispatcher: EventDispatcher;
+  /** FlagKit's requester dispatcher sends the serialized body; others read `params`. */
+  private readonly sendsBody: boolean;
   private readonly batchSize: number;
   private readonly flushInterval: number;
   private readonly maxQueueSize: number;
@@ -142,6 +145,7 @@ export class BatchEventProcessor implements EventProcessor {
   constructor(options: BatchEventProcessorOptions) {
     this.logger = options.logger ?? noopLogger;
     this.dispatcher = options.eventDispatcher;
+    this.sendsBody = sendsSerializedBody(options.eventDispatcher);
     this.batchSize = this.option('batchSize', options.batchSize, isPositiveInteger, BATCH_DEFAULTS.batchSize);
     this.flushInterval = this.option(
       'flushInterval',
@@ -398,15 +402,25 @@ export class BatchEventProcessor implements EventProcessor {
 
   private dispatch(batch: UserEvent[]): void {
     this.inFlightCount += batch.length;
-    let logEvent: LogEvent;
+    const request = this.send(batch).finally(() => this.inFlight.delete(request));
+    this.inFlight.add(request);
+  }
+
+  /**
+   * The request for a batch whose turn has come: written only now, so batches waiting for a slot
+   * hold their events but no body. Null (and the batch dropped) when it cannot be written at all:
+   * only a malformed custom UserEvent gets there, and resending cannot fix it.
+   */
+  private prepare(batch: UserEvent[]): BatchLogEvent | null {
+    let logEvent: BatchLogEvent;
     try {
-      logEvent = buildLogEvent(batch, this.endpoint);
+      logEvent = new BatchLogEvent(batch, this.endpoint ?? endpointForRegion(batch[0]?.context.region));
+      logEvent.prepare(this.sendsBody); // written once, here, and reused by every retry
     } catch (error) {
-      // Only a malformed custom UserEvent gets here; resending cannot fix it.
       this.inFlightCount -= batch.length;
       this.settle(batch);
       this.drop('invalid_event', batch.length, `the batch could not be built: ${String(error)}`);
-      return;
+      return null;
     }
     for (let i = 0; i < this.listeners.length; i++) {
       try {
@@ -415,17 +429,24 @@ export class BatchEventProcessor implements EventProcessor {
         this.logger.log('error', `A LOG_EVENT listener threw: ${String(error)}`);
       }
     }
-    const request = this.send(batch, logEvent).finally(() => this.inFlight.delete(request));
-    this.inFlight.add(request);
+    return logEvent;
   }
 
-  private async send(batch: UserEvent[], logEvent: LogEvent): Promise<void> {
+  private async send(batch: UserEvent[]): Promise<void> {
     const count = batch.length;
+    let logEvent: BatchLogEvent | null = null;
     for (let attempt = 0; ; attempt++) {
       let outcome: 'success' | 'retry' | 'drop' | 'invalid';
       let detail: string;
       const slot = this.acquireSlot();
       if (slot) await slot;
+      if (logEvent === null) {
+        logEvent = this.prepare(batch);
+        if (logEvent === null) {
+          this.releaseSlot();
+          return;
+        }
+      }
       try {
         const response = await this.dispatcher.dispatchEvent(logEvent);
         outcome = classifyResponse(response);

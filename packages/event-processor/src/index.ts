@@ -7,6 +7,7 @@ export {
   createBatchEventProcessor,
   type FlushOptions,
 } from './batch-event-processor';
+export { BatchLogEvent, buildLogEvent } from './batch-log-event';
 export {
   createKeyValueEventStore,
   createStoreId,
@@ -21,12 +22,12 @@ export {
   type ForwardingEventProcessorOptions,
 } from './forwarding-event-processor';
 export {
-  buildLogEvent,
   buildLogxBatch,
   endpointForRegion,
   LOGX_ENDPOINTS,
   type LogxBatch,
 } from './log-event-builder';
+export { serializeLogxBatch } from './log-event-serializer';
 export {
   DROP_REASONS,
   type DropReason,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeContext, makeConversion, makeImpression } from '../test-support/events';
-import { buildLogEvent, endpointForRegion } from './log-event-builder';
+import { buildLogEvent } from './batch-log-event';
+import { endpointForRegion } from './log-event-builder';
 
 // Broad byte-for-byte agreement with the official SDK is proven in tests/conformance; these pin
 // the rules that generated datafiles reach rarely.

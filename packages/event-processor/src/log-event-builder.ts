@@ -1,4 +1,4 @@
-import type { ConversionEvent, EventContext, ImpressionEvent, LogEvent, UserEvent } from '@flagkit/core';
+import type { ConversionEvent, EventContext, ImpressionEvent, UserEvent } from '@flagkit/core';
 
 /** logx endpoints by datafile region. Unknown regions use US, as Optimizely's SDKs do. */
 export const LOGX_ENDPOINTS: Readonly<Record<'US' | 'EU', string>> = Object.freeze({
@@ -18,7 +18,8 @@ export function endpointForRegion(region: string | undefined): string {
 // Key order below is the order Optimizely's JavaScript SDK writes, so `JSON.stringify` of our batch
 // is the same text as theirs. Each object is one literal so V8 gives every visitor one shape.
 
-function visitorAttributes(event: UserEvent, context: EventContext) {
+/** The visitor's `attributes` list: the user's attributes, then bot filtering when the datafile sets it. */
+export function visitorAttributes(event: UserEvent, context: EventContext) {
   const source = event.user.attributes;
   const attributes: { entity_id: string; key: string; type: 'custom'; value: string | number | boolean }[] =
     [];
@@ -42,7 +43,8 @@ function visitorAttributes(event: UserEvent, context: EventContext) {
   return attributes;
 }
 
-function impressionSnapshot(event: ImpressionEvent) {
+/** The snapshot of an impression: its decision and its `campaign_activated` event. */
+export function impressionSnapshot(event: ImpressionEvent) {
   const experimentId = event.experiment.id ?? '';
   const campaignId = event.layer.id || experimentId || null;
   const variationId = event.variation.id;
@@ -79,7 +81,8 @@ interface ConversionWireEvent {
   revenue?: number;
 }
 
-function conversionSnapshot(event: ConversionEvent) {
+/** The snapshot of a conversion: the tracked event. */
+export function conversionSnapshot(event: ConversionEvent) {
   const wire: ConversionWireEvent = {
     entity_id: event.event.id,
     key: event.event.key,
@@ -110,16 +113,22 @@ export interface LogxBatch {
  * does. The context (account, revision, client) is the first event's: callers group by context.
  */
 export function buildLogxBatch(events: readonly UserEvent[]): LogxBatch {
-  const context = events[0]?.context;
   const visitors: unknown[] = [];
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!;
-    visitors.push({
-      snapshots: [event.type === 'impression' ? impressionSnapshot(event) : conversionSnapshot(event)],
-      visitor_id: event.user.id,
-      attributes: visitorAttributes(event, event.context),
-    });
-  }
+  for (let i = 0; i < events.length; i++) visitors.push(visitorOf(events[i]!));
+  return batchOf(events[0]?.context, visitors);
+}
+
+/** One visitor of the batch: one event of one user. */
+export function visitorOf(event: UserEvent) {
+  return {
+    snapshots: [event.type === 'impression' ? impressionSnapshot(event) : conversionSnapshot(event)],
+    visitor_id: event.user.id,
+    attributes: visitorAttributes(event, event.context),
+  };
+}
+
+/** The batch around `visitors`, with the context's account, project, revision and client. */
+export function batchOf(context: EventContext | undefined, visitors: readonly unknown[]): LogxBatch {
   return {
     client_name: context?.clientName ?? '',
     client_version: context?.clientVersion ?? '',
@@ -129,17 +138,5 @@ export function buildLogxBatch(events: readonly UserEvent[]): LogxBatch {
     anonymize_ip: context?.anonymizeIP ?? false,
     enrich_decisions: true,
     visitors,
-  };
-}
-
-/**
- * Builds the request for `events`: the batch body, POSTed to `endpoint` when given, else to the
- * logx host of the first event's region.
- */
-export function buildLogEvent(events: readonly UserEvent[], endpoint?: string): LogEvent {
-  return {
-    url: endpoint ?? endpointForRegion(events[0]?.context.region),
-    httpVerb: 'POST',
-    params: buildLogxBatch(events),
   };
 }

@@ -5,6 +5,7 @@ import {
   type LogEvent,
   type Requester,
 } from '@flagkit/core';
+import { BatchLogEvent } from './batch-log-event';
 
 /** The `FlagKitError` code a dispatcher throws for events that cannot be written as JSON; the processor drops them. */
 export const EVENT_NOT_SERIALIZABLE = 'EVENT_NOT_SERIALIZABLE';
@@ -19,6 +20,14 @@ export interface RequesterDispatcherOptions {
 
 const HEADERS = Object.freeze({ 'content-type': 'application/json' });
 
+/** Dispatchers made by {@link createRequesterDispatcher}: they send `BatchLogEvent.serializedBody`. */
+const bodyDispatchers = new WeakSet<EventDispatcher>();
+
+/** Whether `dispatcher` sends the processor's serialized body (else it reads `params`). */
+export function sendsSerializedBody(dispatcher: EventDispatcher): boolean {
+  return bodyDispatchers.has(dispatcher);
+}
+
 /**
  * An {@link EventDispatcher} on the HTTP port: POSTs the batch as JSON and resolves with the
  * status. Rejects only when no response arrived (the requester's network error or timeout).
@@ -31,21 +40,11 @@ export function createRequesterDispatcher(
   const timeoutMs =
     typeof options.timeoutMs === 'number' && options.timeoutMs > 0 ? options.timeoutMs : 10_000;
   const keepalive = options.keepalive === true;
-  return {
+  const dispatcher: EventDispatcher = {
     async dispatchEvent(logEvent: LogEvent): Promise<DispatchResponse> {
-      let body: string;
-      try {
-        body = JSON.stringify(logEvent.params);
-      } catch (cause) {
-        // e.g. a BigInt or a cycle in the tags: resending cannot help, so the processor drops it.
-        throw new FlagKitError(
-          EVENT_NOT_SERIALIZABLE,
-          `The events cannot be sent as JSON: ${String(cause)}`,
-          {
-            cause,
-          },
-        );
-      }
+      // The processor's requests carry their JSON text already (written from cached fragments).
+      let body = logEvent instanceof BatchLogEvent ? logEvent.serializedBody : undefined;
+      if (body === undefined) body = stringify(logEvent);
       const response = await requester.request({
         url: logEvent.url,
         method: 'POST',
@@ -58,4 +57,17 @@ export function createRequesterDispatcher(
       return { statusCode: response.status };
     },
   };
+  bodyDispatchers.add(dispatcher);
+  return dispatcher;
+}
+
+function stringify(logEvent: LogEvent): string {
+  try {
+    return JSON.stringify(logEvent.params);
+  } catch (cause) {
+    // e.g. a BigInt or a cycle in the tags: resending cannot help, so the processor drops it.
+    throw new FlagKitError(EVENT_NOT_SERIALIZABLE, `The events cannot be sent as JSON: ${String(cause)}`, {
+      cause,
+    });
+  }
 }

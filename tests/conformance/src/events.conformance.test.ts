@@ -17,6 +17,7 @@ import { Random } from '@flagkit/datafile-generator';
 import {
   createBatchEventProcessor as createFlagKitBatchProcessor,
   createForwardingEventProcessor as createFlagKitForwardingProcessor,
+  createRequesterDispatcher,
 } from '@flagkit/event-processor';
 import {
   createBatchEventProcessor,
@@ -52,6 +53,28 @@ const FLUSH_INTERVAL = 600_000;
 function capture(into: Captured[]): EventDispatcher & FlagKitDispatcher {
   return {
     dispatchEvent(logEvent) {
+      into.push(`${logEvent.url} ${JSON.stringify(logEvent.params)}`);
+      return Promise.resolve({ statusCode: 204 });
+    },
+  };
+}
+
+/**
+ * FlagKit's side: records `JSON.stringify(params)` into `into` as {@link capture} does, and into
+ * `wire` the body FlagKit's own requester dispatcher would send (written from cached fragments
+ * without building `params`). The wire text is taken first: reading `params` hands it out, after
+ * which the dispatcher stringifies it instead.
+ */
+function captureFlagKit(into: Captured[], wire: Captured[]): FlagKitDispatcher {
+  const wireDispatcher = createRequesterDispatcher({
+    request(request) {
+      wire.push(`${request.url} ${request.body}`);
+      return Promise.resolve({ status: 204, headers: { get: () => null }, text: () => Promise.resolve('') });
+    },
+  });
+  return {
+    dispatchEvent(logEvent) {
+      void wireDispatcher.dispatchEvent(logEvent);
       into.push(`${logEvent.url} ${JSON.stringify(logEvent.params)}`);
       return Promise.resolve({ statusCode: 204 });
     },
@@ -105,6 +128,7 @@ async function openOfficialWithEvents(
 async function openFlagKitWithEvents(
   datafile: GeneratedDatafile,
   into: Captured[],
+  wire: Captured[],
   mode: Mode = 'batch',
 ): Promise<EventClient> {
   const client = createFlagKitInstance({
@@ -115,11 +139,11 @@ async function openFlagKitWithEvents(
     eventProcessor:
       mode === 'batch'
         ? createFlagKitBatchProcessor({
-            eventDispatcher: capture(into),
+            eventDispatcher: captureFlagKit(into, wire),
             batchSize: BATCH_SIZE,
             flushInterval: FLUSH_INTERVAL,
           })
-        : createFlagKitForwardingProcessor(capture(into)),
+        : createFlagKitForwardingProcessor(captureFlagKit(into, wire)),
   });
   if (!client) throw new Error('FlagKit createInstance returned null');
   await client.onReady();
@@ -234,11 +258,12 @@ describe.each(VARIANTS)('event wire conformance: $name', (variant) => {
     variant.apply(corpus.datafile);
     const officialRequests: Captured[] = [];
     const candidateRequests: Captured[] = [];
+    const candidateWire: Captured[] = [];
     const official = await openOfficialWithEvents(corpus.datafile, officialRequests, variant.mode);
     const candidate =
       CANDIDATE === 'official'
         ? await openOfficialWithEvents(corpus.datafile, candidateRequests, variant.mode)
-        : await openFlagKitWithEvents(corpus.datafile, candidateRequests, variant.mode);
+        : await openFlagKitWithEvents(corpus.datafile, candidateRequests, candidateWire, variant.mode);
     const seed = variant.scenario.seed * 13 + 5;
     drive(official, corpus, seed);
     drive(candidate, corpus, seed);
@@ -268,6 +293,8 @@ describe.each(VARIANTS)('event wire conformance: $name', (variant) => {
       }
     }
     expect(actual.length).toBe(expected.length);
+    // What FlagKit's own dispatcher puts on the wire is the same text.
+    if (CANDIDATE !== 'official') expect(candidateWire.map(normalise)).toEqual(expected);
   });
 });
 

@@ -59,8 +59,28 @@ export function buildVisitorAttributes(
 ): VisitorAttribute[] {
   const result: VisitorAttribute[] = [];
   if (!attributes) return result;
-  for (const key of Object.keys(attributes)) {
-    const value = attributes[key];
+  const keys = Object.keys(attributes);
+  collectVisitorAttributes(config, keys, valuesOf(attributes, keys), logger, result, undefined);
+  return result;
+}
+
+function valuesOf(attributes: UserAttributes, keys: readonly string[]): unknown[] {
+  const values: unknown[] = [];
+  for (let i = 0; i < keys.length; i++) values.push(attributes[keys[i]!]);
+  return values;
+}
+
+function collectVisitorAttributes(
+  config: ProjectConfig,
+  keys: readonly string[],
+  values: readonly unknown[],
+  logger: Logger,
+  result: VisitorAttribute[],
+  pruned: string[] | undefined,
+): void {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = values[i];
     if (
       !(
         typeof value === 'string' ||
@@ -75,14 +95,89 @@ export function buildVisitorAttributes(
       result.push({ entityId: attribute.id, key, value });
     } else if (key.startsWith(RESERVED_PREFIX)) {
       result.push({ entityId: key, key, value });
-    } else if (logger.isEnabled('debug')) {
-      logger.log(
-        'debug',
-        `Unrecognized attribute ${key} provided. Pruning before sending event to Optimizely.`,
-      );
+    } else {
+      pruned?.push(key);
+      logPruned(logger, key);
     }
   }
+}
+
+function logPruned(logger: Logger, key: string): void {
+  if (logger.isEnabled('debug')) {
+    logger.log(
+      'debug',
+      `Unrecognized attribute ${key} provided. Pruning before sending event to Optimizely.`,
+    );
+  }
+}
+
+/** The visitor attributes last built for an attributes object, and what they were built from. */
+interface SharedVisitorAttributes {
+  readonly config: ProjectConfig;
+  readonly keys: readonly string[];
+  readonly values: readonly unknown[];
+  readonly pruned: readonly string[];
+  readonly result: readonly VisitorAttribute[];
+}
+
+const sharedAttributes = new WeakMap<object, SharedVisitorAttributes>();
+const NO_ATTRIBUTES: readonly VisitorAttribute[] = Object.freeze([]);
+
+/**
+ * {@link buildVisitorAttributes}, but the events of one user context (a decideAll makes dozens)
+ * share one frozen array, so the event processor writes its JSON once. The array is reused only
+ * while the attributes object still holds the same keys and values in the same order (contexts
+ * and callers may change it in place), and only for the same config.
+ */
+function visitorAttributesFor(
+  config: ProjectConfig,
+  attributes: UserAttributes | undefined,
+  logger: Logger,
+): readonly VisitorAttribute[] {
+  if (!attributes) return NO_ATTRIBUTES;
+  const keys = Object.keys(attributes);
+  const shared = sharedAttributes.get(attributes);
+  if (shared && shared.config === config && isUnchanged(shared, attributes, keys)) {
+    for (let i = 0; i < shared.pruned.length; i++) logPruned(logger, shared.pruned[i]!);
+    return shared.result;
+  }
+  // Each value is read once: a getter must not make the reuse check and the array disagree.
+  const values = valuesOf(attributes, keys);
+  const result: VisitorAttribute[] = [];
+  const pruned: string[] = [];
+  collectVisitorAttributes(config, keys, values, logger, result, pruned);
+  for (let i = 0; i < result.length; i++) Object.freeze(result[i]);
+  Object.freeze(result);
+  sharedAttributes.set(attributes, { config, keys, values, pruned, result });
   return result;
+}
+
+function isUnchanged(shared: SharedVisitorAttributes, attributes: UserAttributes, keys: string[]): boolean {
+  const sharedKeys = shared.keys;
+  if (sharedKeys.length !== keys.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key !== sharedKeys[i] || attributes[key] !== shared.values[i]) return false;
+  }
+  return true;
+}
+
+/** An entity's `{ id, key }` as events carry it. */
+type EntityRef = { readonly id: string | null; readonly key: string };
+
+// One frozen projection per config entity, so the events of a variation share it (the event
+// processor caches the JSON of a decision on it) and no event allocates its own.
+const entityRefs = new WeakMap<object, EntityRef>();
+const NO_ENTITY: EntityRef = Object.freeze({ id: null, key: '' });
+
+function refOf(entity: { readonly id: string; readonly key: string } | null | undefined): EntityRef {
+  if (!entity) return NO_ENTITY;
+  let ref = entityRefs.get(entity);
+  if (ref === undefined || ref.id !== entity.id || ref.key !== entity.key) {
+    ref = Object.freeze({ id: entity.id, key: entity.key });
+    entityRefs.set(entity, ref);
+  }
+  return ref;
 }
 
 /** Builds the impression for a decision (or the legacy `activate`). */
@@ -110,10 +205,10 @@ export function buildImpressionEvent(
     uuid: uuidV4(),
     timestamp: Date.now(),
     context: contextFor(config, client),
-    user: { id: userId, attributes: buildVisitorAttributes(config, attributes, logger) },
+    user: { id: userId, attributes: visitorAttributesFor(config, attributes, logger) },
     layer: { id: layerId },
-    experiment: { id: experiment?.id ?? null, key: experiment?.key ?? '' },
-    variation: { id: variation?.id ?? null, key: variation?.key ?? '' },
+    experiment: refOf(experiment),
+    variation: refOf(variation),
     ruleKey: experiment?.key ?? '',
     flagKey,
     ruleType: decision.source,
@@ -156,7 +251,7 @@ export function buildConversionEvent(
     uuid: uuidV4(),
     timestamp: Date.now(),
     context: contextFor(config, client),
-    user: { id: userId, attributes: buildVisitorAttributes(config, attributes, logger) },
+    user: { id: userId, attributes: visitorAttributesFor(config, attributes, logger) },
     event: { id: config.eventsByKey.get(eventKey)?.id ?? null, key: eventKey },
     revenue: tags ? revenueOf(tags) : null,
     value: tags ? numericValueOf(tags) : null,

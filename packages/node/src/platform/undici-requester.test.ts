@@ -104,6 +104,35 @@ describe('given the undici requester', () => {
     await requester.close();
   });
 
+  it('rejects when the body stalls past the timeout', async () => {
+    handler = (_req, _body, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('partial');
+    };
+    const requester = createUndiciRequester();
+    const started = performance.now();
+    await expect(
+      requester.request({ url: origin, method: 'GET', headers: {}, timeoutMs: 150 }),
+    ).rejects.toThrow(/timed out/);
+    expect(performance.now() - started).toBeLessThan(900);
+    await requester.close();
+  });
+
+  it('rejects a request still waiting for a socket once its timeout passes', async () => {
+    const held: ServerResponse[] = [];
+    handler = (_req, _body, res) => held.push(res);
+    const requester = createUndiciRequester({ connectionsPerOrigin: 1 });
+    const first = requester.request({ url: origin, method: 'GET', headers: {}, timeoutMs: 2_000 });
+    const started = performance.now();
+    await expect(
+      requester.request({ url: origin, method: 'GET', headers: {}, timeoutMs: 100 }),
+    ).rejects.toThrow(/timed out/);
+    expect(performance.now() - started).toBeLessThan(900);
+    for (const res of held) res.end('late');
+    expect((await first).status).toBe(200);
+    await requester.close();
+  });
+
   it('rejects when the connection is reset', async () => {
     handler = (req) => {
       req.socket.destroy();

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import type { HttpRequest, HttpResponse, Requester } from '@flagkit/core';
@@ -31,55 +32,151 @@ export interface NodeRequester extends Requester {
   close(): Promise<void>;
 }
 
+/** A request URL split the way `Dispatcher.dispatch` takes it. */
+interface Target {
+  readonly url: string;
+  readonly origin: string;
+  readonly path: string;
+}
+
 /**
  * The Node HTTP port: undici with a keep-alive pool, `accept-encoding: gzip, deflate, br` and
  * transparent decompression. Every request is bounded by its `timeoutMs`, body included. Like every
  * {@link Requester} it resolves for any HTTP status and rejects only on network errors and timeouts.
+ *
+ * It talks to undici's `dispatch` directly instead of `undici.request`: no response stream and no
+ * AbortSignal per request, which halves the CPU cost of a small request (event batches are many).
  */
 export function createUndiciRequester(options: UndiciRequesterOptions = {}): NodeRequester {
   let ownAgent: Agent | undefined;
-  let closed: Promise<void> | undefined;
-  const dispatcherFor = (module: typeof import('undici')): Dispatcher => {
-    if (options.dispatcher) return options.dispatcher;
-    ownAgent ??= new module.Agent({
-      connections: options.connectionsPerOrigin ?? 16,
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-      keepAliveMaxTimeout: Math.max(options.keepAliveTimeoutMs ?? 30_000, 30_000),
+  // Set once undici is loaded; until then requests wait for the import.
+  let dispatcher: Dispatcher | undefined = options.dispatcher;
+  let loading: Promise<Dispatcher> | undefined;
+  const loadDispatcher = (): Promise<Dispatcher> => {
+    loading ??= loadUndici().then((module) => {
+      ownAgent = new module.Agent({
+        connections: options.connectionsPerOrigin ?? 16,
+        keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
+        keepAliveMaxTimeout: Math.max(options.keepAliveTimeoutMs ?? 30_000, 30_000),
+      });
+      dispatcher = ownAgent;
+      return ownAgent;
     });
-    return ownAgent;
+    return loading;
+  };
+  let closed: Promise<void> | undefined;
+  // Callers post to one or two URLs over and over; parse each once.
+  let lastTarget: Target | undefined;
+
+  const targetOf = (url: string): Target => {
+    if (lastTarget?.url === url) return lastTarget;
+    const parsed = new URL(url);
+    lastTarget = { url, origin: parsed.origin, path: parsed.pathname + parsed.search };
+    return lastTarget;
   };
 
-  return {
-    async request(req: HttpRequest): Promise<HttpResponse> {
-      const signal = AbortSignal.timeout(req.timeoutMs);
-      const headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br', ...req.headers };
-      if (closed) throw new Error('The requester is closed');
-      const module = await loadUndici();
-      const dispatcher = dispatcherFor(module);
-      const response = await module.request(req.url, {
-        method: req.method,
-        headers,
-        body: req.body,
-        signal,
-        dispatcher,
-        headersTimeout: req.timeoutMs,
-        bodyTimeout: req.timeoutMs,
+  const requester: NodeRequester = {
+    request(req: HttpRequest): Promise<HttpResponse> {
+      if (closed) return Promise.reject(new Error('The requester is closed'));
+      if (!dispatcher) return loadDispatcher().then(() => requester.request(req));
+      const ready = dispatcher;
+      return new Promise((resolve, reject) => {
+        const target = targetOf(req.url);
+        const collector = new ResponseCollector(resolve, reject, req.timeoutMs);
+        try {
+          ready.dispatch(
+            {
+              origin: target.origin,
+              path: target.path,
+              method: req.method,
+              headers: { 'accept-encoding': 'gzip, deflate, br', ...req.headers },
+              body: req.body,
+              headersTimeout: req.timeoutMs,
+              bodyTimeout: req.timeoutMs,
+            },
+            collector,
+          );
+        } catch (error) {
+          collector.onResponseError(undefined, error as Error);
+        }
       });
-      // Read the body now, inside the timeout: callers see a settled response.
-      const raw = Buffer.from(await response.body.arrayBuffer());
-      const encoding = headerValue(response.headers['content-encoding'])?.trim().toLowerCase();
-      const body = await decode(raw, encoding);
-      return {
-        status: response.statusCode,
-        headers: { get: (name) => headerValue(response.headers[name.toLowerCase()]) },
-        text: () => Promise.resolve(body),
-      };
     },
     close() {
-      closed ??= ownAgent ? ownAgent.close() : Promise.resolve();
+      closed ??= (loading ?? Promise.resolve()).then(() => ownAgent?.close());
       return closed;
     },
   };
+  return requester;
+}
+
+/**
+ * Receives one response from undici: buffers the body, then settles with the decoded text. A
+ * timer bounds the whole exchange; when it fires first the request is aborted and the promise
+ * rejects at once, even if undici has not started the request yet.
+ */
+class ResponseCollector implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private status = 0;
+  private headers: IncomingHttpHeaders = {};
+  private readonly chunks: Buffer[] = [];
+  private settled = false;
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly resolve: (response: HttpResponse) => void,
+    private readonly reject: (error: Error) => void,
+    timeoutMs: number,
+  ) {
+    this.timer = setTimeout(() => this.timeOut(timeoutMs), timeoutMs);
+    // Like AbortSignal.timeout: the socket keeps Node alive while it matters, the timer does not.
+    this.timer.unref?.();
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.settled) controller.abort(new Error('request timed out'));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders) {
+    this.status = status;
+    this.headers = headers;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    const raw = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    const headers = this.headers;
+    const encoding = headerValue(headers['content-encoding'])?.trim().toLowerCase();
+    const respond = (body: string) =>
+      this.resolve({
+        status: this.status,
+        headers: { get: (name) => headerValue(headers[name.toLowerCase()]) },
+        text: () => Promise.resolve(body),
+      });
+    if (raw.length === 0 || !encoding || encoding === 'identity') respond(raw.toString('utf8'));
+    else decode(raw, encoding).then(respond, this.reject);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.reject(error);
+  }
+
+  private timeOut(timeoutMs: number): void {
+    if (this.settled) return;
+    this.settled = true;
+    const error = new Error(`request timed out after ${timeoutMs} ms`);
+    this.controller?.abort(error);
+    this.reject(error);
+  }
 }
 
 function headerValue(value: string | string[] | undefined): string | null {
@@ -87,8 +184,7 @@ function headerValue(value: string | string[] | undefined): string | null {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-async function decode(raw: Buffer, encoding: string | undefined): Promise<string> {
-  if (raw.length === 0 || !encoding || encoding === 'identity') return raw.toString('utf8');
+async function decode(raw: Buffer, encoding: string): Promise<string> {
   if (encoding === 'gzip' || encoding === 'x-gzip') return (await gunzipAsync(raw)).toString('utf8');
   if (encoding === 'deflate') return (await inflateAsync(raw)).toString('utf8');
   if (encoding === 'br') return (await brotliAsync(raw)).toString('utf8');

@@ -50,7 +50,12 @@ async function runAll(
   }
   if (isSelected('events-end-to-end')) {
     progress('events: end to end to a loopback sink...');
-    results.push(...(await eventsEndToEnd(events, { count: quick ? 5000 : 20_000, rounds: timing.rounds })));
+    results.push(
+      ...(await eventsEndToEnd((count) => captureUserEvents(fixture, count), {
+        count: quick ? 5000 : 20_000,
+        rounds: timing.rounds,
+      })),
+    );
   }
   // Memory last: its events are structured clones, whose object shapes differ from core's, and
   // feeding them first would leave the processors' code polymorphic for the throughput scenarios.

@@ -12,13 +12,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { UserEvent } from '@flagkit/core';
 import { createBatchEventProcessor, createRequesterDispatcher } from '@flagkit/event-processor';
+import { createUndiciRequester } from '@flagkit/node';
 import {
   DeliveryCounter,
   REFERENCE_NODE_DISPATCHER,
   referenceBatchProcessor,
   yieldToEventLoop,
 } from '../events/event-fixtures';
-import { createNodeRequester } from '../events/node-requester';
 import { collectGarbage, median, type Side } from '../measure';
 import { type ScenarioResult, scenarioResult, type Target } from './scenario-result';
 
@@ -56,8 +56,9 @@ async function retainedBytes(side: Side, events: readonly UserEvent[], count: nu
   let dropped = 0;
   let held = 0;
   if (side === 'flagkit') {
+    const requester = createUndiciRequester();
     const processor = createBatchEventProcessor({
-      eventDispatcher: createRequesterDispatcher(createNodeRequester()),
+      eventDispatcher: createRequesterDispatcher(requester),
       endpoint: url,
       closeTimeout: 200,
     });
@@ -69,6 +70,7 @@ async function retainedBytes(side: Side, events: readonly UserEvent[], count: nu
     held = metrics.queueSize;
     dropped = metrics.dropped.queue_full;
     await processor.stop();
+    await requester.close();
     return { bytes: after - before, held, dropped };
   }
   const processor = referenceBatchProcessor({

@@ -1,0 +1,77 @@
+import type { LogEvent, UserEvent } from '@flagkit/core';
+import { buildLogxBatch, endpointForRegion, type LogxBatch } from './log-event-builder';
+import { serializeLogxBatch } from './log-event-serializer';
+
+// `params` is an own enumerable accessor, so `{ ...logEvent }` and JSON.stringify(logEvent) see it
+// as before; one shared descriptor, no closure per request.
+const PARAMS: PropertyDescriptor = {
+  enumerable: true,
+  get(this: BatchLogEvent) {
+    return this.takeParams();
+  },
+};
+
+/**
+ * A logx request for a batch of events. `params` (the batch object) is built only when someone
+ * reads it: a custom dispatcher or a LOG_EVENT listener. FlagKit's requester dispatcher sends
+ * {@link BatchLogEvent.serializedBody} instead, the same JSON text written from cached fragments.
+ */
+export class BatchLogEvent implements LogEvent {
+  readonly url: string;
+  readonly httpVerb = 'POST' as const;
+  declare readonly params: LogxBatch;
+  readonly #events: readonly UserEvent[];
+  #params: LogxBatch | undefined;
+  /** Whether `params` was handed out: whoever holds it may change it, so only it is the truth. */
+  #paramsShared = false;
+  #body: string | undefined;
+  #bodyFailed = false;
+
+  constructor(events: readonly UserEvent[], url: string) {
+    this.url = url;
+    this.#events = events;
+    Object.defineProperty(this, 'params', PARAMS);
+  }
+
+  /** @internal The batch object; from now on it is the request's content. */
+  takeParams(): LogxBatch {
+    this.#paramsShared = true;
+    this.#params ??= buildLogxBatch(this.#events);
+    return this.#params;
+  }
+
+  /**
+   * `JSON.stringify(params)`, written without building `params`; undefined once `params` was read
+   * (it may have been changed since) or when the events cannot be written that way (a BigInt in
+   * the tags): then the dispatcher stringifies `params` itself.
+   */
+  get serializedBody(): string | undefined {
+    if (this.#paramsShared || this.#bodyFailed) return undefined;
+    if (this.#body === undefined) {
+      try {
+        this.#body = serializeLogxBatch(this.#events);
+      } catch {
+        this.#bodyFailed = true;
+      }
+    }
+    return this.#body;
+  }
+
+  /**
+   * @internal Writes what the dispatcher will send: the body when it sends `serializedBody` (when that
+   * fails, or for other dispatchers, `params`). Events that cannot make a request at all (a
+   * malformed custom event) throw here, where the processor drops them.
+   */
+  prepare(sendsBody: boolean): void {
+    if (sendsBody && this.serializedBody !== undefined) return;
+    this.#params ??= buildLogxBatch(this.#events);
+  }
+}
+
+/**
+ * Builds the request for `events`: the batch body, POSTed to `endpoint` when given, else to the
+ * logx host of the first event's region. `params` is built when first read.
+ */
+export function buildLogEvent(events: readonly UserEvent[], endpoint?: string): LogEvent {
+  return new BatchLogEvent(events, endpoint ?? endpointForRegion(events[0]?.context.region));
+}
