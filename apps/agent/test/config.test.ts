@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { AgentConfigError, loadConfig } from '../src/config/load-config';
+import { parseDuration } from '../src/config/parse-duration';
+
+describe('loadConfig', () => {
+  it('reads YAML with Go durations and case-insensitive keys', () => {
+    const config = loadConfig({
+      env: {},
+      yaml: 'sdkkeys: [a, b]\nclient:\n  pollingInterval: 2m\n  flushInterval: 1m30s\napi:\n  port: 9000\n',
+    });
+    expect(config.sdkKeys).toEqual(['a', 'b']);
+    expect(config.client.pollingInterval).toBe(120_000);
+    expect(config.client.flushInterval).toBe(90_000);
+    expect(config.api.port).toBe(9000);
+    expect(config.admin.port).toBe(8088);
+  });
+
+  it('lets OPTIMIZELY_* variables override the file, including JSON objects and lists', () => {
+    const config = loadConfig({
+      yaml: 'api:\n  port: 9000\n',
+      env: {
+        OPTIMIZELY_API_PORT: '9100',
+        OPTIMIZELY_SDKKEYS: 'k1,k2',
+        OPTIMIZELY_SERVER_BATCHREQUESTS_OPERATIONSLIMIT: '3',
+        OPTIMIZELY_API_ENABLENOTIFICATIONS: 'true',
+        OPTIMIZELY_CLIENT_USERPROFILESERVICE:
+          '{"default":"in-memory","services":{"in-memory":{"capacity":5}}}',
+        OPTIMIZELY_CLIENT_ODP_SEGMENTSCACHE_SERVICES: '{"in-memory":{"size":1,"timeout":"5s"}}',
+      },
+    });
+    expect(config.api.port).toBe(9100);
+    expect(config.sdkKeys).toEqual(['k1', 'k2']);
+    expect(config.server.batchRequests.operationsLimit).toBe(3);
+    expect(config.api.enableNotifications).toBe(true);
+    expect(config.client.userProfileService.default).toBe('in-memory');
+    expect(config.client.odp.segmentsCache.services['in-memory']).toEqual({ size: 1, timeout: 5000 });
+  });
+
+  it('refuses values of the wrong type with the path named', () => {
+    expect(() => loadConfig({ env: {}, yaml: 'api:\n  port: soon\n' })).toThrow(AgentConfigError);
+    expect(() => loadConfig({ env: { OPTIMIZELY_API_ENABLEOVERRIDES: 'maybe' } })).toThrow(/enableOverrides/);
+  });
+
+  it('ignores __proto__ keys', () => {
+    const config = loadConfig({
+      env: {},
+      yaml: '__proto__:\n  polluted: true\napi:\n  __proto__:\n    x: 1\n',
+    });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(config.api)).toBe(Object.prototype);
+  });
+});
+
+describe('parseDuration', () => {
+  it('reads Go durations and milliseconds', () => {
+    expect(parseDuration('300ms')).toBe(300);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration(250)).toBe(250);
+    expect(parseDuration('10')).toBe(10);
+    expect(parseDuration('ten')).toBeUndefined();
+    expect(parseDuration('5x')).toBeUndefined();
+  });
+});
