@@ -27,7 +27,10 @@ function sharedPlugins(): AgentPlugins {
     userProfileServices: {
       shared: (sdkKey) => {
         let service = profiles.get(sdkKey);
-        if (!service) profiles.set(sdkKey, (service = createInMemoryUserProfileService()));
+        if (!service) {
+          service = createInMemoryUserProfileService();
+          profiles.set(sdkKey, service);
+        }
         return service;
       },
     },

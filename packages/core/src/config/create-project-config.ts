@@ -4,7 +4,6 @@ import type { TrafficRange } from '../bucketing/find-bucket';
 import type {
   Datafile,
   DatafileExperiment,
-  DatafileFeatureFlag,
   DatafileHoldout,
   DatafileVariableValue,
 } from '../datafile/datafile';
