@@ -4,6 +4,22 @@ import { createLruSegmentsCache } from './lru-segments-cache';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('createLruSegmentsCache', () => {
+  // Runs first in this file, so lru-cache is not loaded yet (each test file gets fresh modules).
+  it('before lru-cache has loaded, waits for it and keeps calls in order', async () => {
+    const cache = createLruSegmentsCache({ size: 2 });
+    const save = cache.save('a', ['1']);
+    const hit = cache.lookup('a');
+    expect(hit).toBeInstanceOf(Promise);
+    const reset = cache.reset();
+    const miss = cache.lookup('a');
+    await Promise.all([save, reset]);
+    expect(await hit).toEqual(['1']);
+    expect(await miss).toBeUndefined();
+    // Loaded now: synchronous from here on.
+    cache.save('b', ['2']);
+    expect(cache.lookup('b')).toEqual(['2']);
+  });
+
   it('evicts the least recently used entry beyond its size', () => {
     const cache = createLruSegmentsCache({ size: 2 });
     cache.save('a', ['1']);

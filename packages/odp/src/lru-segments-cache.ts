@@ -1,5 +1,5 @@
 import type { SegmentsCache } from '@flagkit/core';
-import { LRUCache } from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
 
 import {
   DEFAULT_SEGMENTS_CACHE_SIZE,
@@ -27,20 +27,47 @@ function nonNegative(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
+// lru-cache is loaded when the first cache is made, not when this package is imported: it is a
+// few milliseconds of a Node entry's cold start. Until it arrives (a fetch takes longer anyway),
+// cache calls wait for it, in order, so no save or reset is lost or reordered.
+let lruModule: typeof import('lru-cache') | undefined;
+let loading: Promise<typeof import('lru-cache')> | undefined;
+const loadLru = (): Promise<typeof import('lru-cache')> => {
+  loading ??= import('lru-cache').then((module) => {
+    lruModule = module;
+    return module;
+  });
+  return loading;
+};
+
 /**
  * The default segments cache: in memory, least recently used, each entry expiring `timeoutMs`
- * after it was saved (reads do not extend it). Synchronous, so a hit costs no promise.
+ * after it was saved (reads do not extend it). Synchronous once `lru-cache` has loaded, so a hit
+ * costs no promise.
  */
 export function createLruSegmentsCache(options: LruSegmentsCacheOptions = {}): SegmentsCache {
   const size = Math.floor(nonNegative(options.size, DEFAULT_SEGMENTS_CACHE_SIZE));
   const timeoutMs = nonNegative(options.timeoutMs, DEFAULT_SEGMENTS_CACHE_TIMEOUT_MS);
   if (size === 0 || timeoutMs === 0) return NO_CACHE;
-  const entries = new LRUCache<string, readonly string[]>({ max: size, ttl: timeoutMs });
+  let entries: LRUCache<string, readonly string[]> | undefined;
+  const make = (module: typeof import('lru-cache')) => {
+    entries ??= new module.LRUCache<string, readonly string[]>({ max: size, ttl: timeoutMs });
+    return entries;
+  };
+  if (lruModule) make(lruModule);
+  else void loadLru().then(make, () => {});
   return {
-    lookup: (key) => entries.get(key),
+    lookup: (key) => (entries ? entries.get(key) : loadLru().then((module) => make(module).get(key))),
     save: (key, segments) => {
-      entries.set(key, segments);
+      if (entries) entries.set(key, segments);
+      else
+        return loadLru().then((module) => {
+          make(module).set(key, segments);
+        });
     },
-    reset: () => entries.clear(),
+    reset: () => {
+      if (entries) entries.clear();
+      else return loadLru().then((module) => make(module).clear());
+    },
   };
 }

@@ -1,6 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import type { HttpRequest, HttpResponse, Requester } from '@flagkit/core';
 import type { Agent, Dispatcher } from 'undici';
 
@@ -12,9 +10,20 @@ const loadUndici = () => {
   return undici;
 };
 
-const gunzipAsync = promisify(gunzip);
-const inflateAsync = promisify(inflate);
-const brotliAsync = promisify(brotliDecompress);
+// zlib is loaded with the first compressed response, for the same reason: a cold import.
+let zlib: Promise<typeof import('node:zlib')> | undefined;
+const inflateWith = async (
+  pick: (
+    module: typeof import('node:zlib'),
+  ) => (input: Buffer, callback: (error: Error | null, result: Buffer) => void) => void,
+  raw: Buffer,
+): Promise<string> => {
+  zlib ??= import('node:zlib');
+  const codec = pick(await zlib);
+  return new Promise((resolve, reject) =>
+    codec(raw, (error, result) => (error ? reject(error) : resolve(result.toString('utf8')))),
+  );
+};
 
 /** Options for {@link createUndiciRequester}. */
 export interface UndiciRequesterOptions {
@@ -185,9 +194,9 @@ function headerValue(value: string | string[] | undefined): string | null {
 }
 
 async function decode(raw: Buffer, encoding: string): Promise<string> {
-  if (encoding === 'gzip' || encoding === 'x-gzip') return (await gunzipAsync(raw)).toString('utf8');
-  if (encoding === 'deflate') return (await inflateAsync(raw)).toString('utf8');
-  if (encoding === 'br') return (await brotliAsync(raw)).toString('utf8');
+  if (encoding === 'gzip' || encoding === 'x-gzip') return inflateWith((z) => z.gunzip, raw);
+  if (encoding === 'deflate') return inflateWith((z) => z.inflate, raw);
+  if (encoding === 'br') return inflateWith((z) => z.brotliDecompress, raw);
   // An encoding we did not ask for: hand the bytes over as they are.
   return raw.toString('utf8');
 }
