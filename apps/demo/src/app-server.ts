@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
 import { DatafileEditError, type DatafileStore } from './datafile-store';
 import { type Handler, isRecord, parseJson, readBody, sendJson } from './http';
 import type { PageAssets } from './page-bundle';
-import type { ServerDecisions } from './server-decisions';
+import type { ServerDecider } from './server-decider';
 import type { ActivityEntry, ActivityLog } from './shared/activity';
 import type { DemoConfig, ServerDecideRequest } from './shared/api';
 
@@ -14,7 +14,7 @@ export interface AppServerParts {
   readonly config: DemoConfig;
   readonly store: DatafileStore;
   readonly activity: ActivityLog;
-  readonly server: ServerDecisions;
+  readonly server: ServerDecider;
   /** Open event streams, ended when the demo shuts down. */
   readonly streams: Set<ServerResponse>;
 }
@@ -57,7 +57,7 @@ export function appHandler(parts: AppServerParts): Handler {
         const request = readDecideRequest(parseJson(await readBody(req)));
         if (typeof request === 'string') return sendJson(res, 400, { error: request });
         try {
-          sendJson(res, 200, server.decide(request));
+          sendJson(res, 200, await server.decide(request));
         } catch (error) {
           sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
         }

@@ -2,6 +2,7 @@
 // app, each on its own 127.0.0.1 port (so the page's SDK calls are cross-origin, as in production).
 
 import type { ServerResponse } from 'node:http';
+import { AgentDecisions } from './agent-decisions';
 import { appHandler } from './app-server';
 import { DatafileStore } from './datafile-store';
 import { listen, type RunningServer } from './http';
@@ -14,6 +15,7 @@ import {
   SAMPLE_USERS,
   sampleProject,
 } from './sample-project';
+import type { ServerDecider } from './server-decider';
 import { ServerDecisions } from './server-decisions';
 import { cdnHandler } from './services/cdn-server';
 import { logxHandler } from './services/logx-server';
@@ -33,6 +35,11 @@ export const DEFAULT_PORTS: DemoPorts = { app: 4100, cdn: 4101, logx: 4102, odp:
 
 export interface DemoOptions {
   readonly ports?: Partial<DemoPorts>;
+  /**
+   * A running FlagKit agent (apps/agent) to compute the server column through Agent's HTTP API,
+   * instead of `@flagkit/node` in this process. Point the agent at this demo's stand-ins first.
+   */
+  readonly agentUrl?: string;
   /** How often both SDKs poll the CDN for a new revision; default 1000 ms. */
   readonly pollIntervalMs?: number;
 }
@@ -54,7 +61,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const activity = new ActivityLog();
   const started: RunningServer[] = [];
   const streams = new Set<ServerResponse>();
-  let server: ServerDecisions | undefined;
+  let server: ServerDecider | undefined;
 
   const close = async () => {
     for (const stream of streams) stream.end();
@@ -78,13 +85,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     started.push(logx);
 
     const cdnUrlTemplate = `${cdn.origin}/datafiles/%s.json`;
-    server = new ServerDecisions(SAMPLE_SDK_KEY, cdnUrlTemplate, pollIntervalMs);
+    server = options.agentUrl
+      ? new AgentDecisions(options.agentUrl.replace(/\/+$/, ''), SAMPLE_SDK_KEY)
+      : new ServerDecisions(SAMPLE_SDK_KEY, cdnUrlTemplate, pollIntervalMs);
     const [assets] = await Promise.all([buildPageAssets(), server.ready(10_000)]);
 
     const config: DemoConfig = {
       sdkKey: SAMPLE_SDK_KEY,
       cdnUrlTemplate,
       logxEndpoint: `${logx.origin}/v1/events`,
+      serverLabel: server.label,
       odpHost: odp.origin,
       pollIntervalMs,
       attributes: SAMPLE_ATTRIBUTES,

@@ -18,7 +18,7 @@ function port(flag: string | undefined, env: string | undefined, fallback: numbe
   return value;
 }
 
-function readOptions(): { ports: DemoPorts; check: boolean } {
+function readOptions(): { ports: DemoPorts; check: boolean; agentUrl: string | undefined } {
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
@@ -26,13 +26,16 @@ function readOptions(): { ports: DemoPorts; check: boolean } {
       'logx-port': { type: 'string' },
       'odp-port': { type: 'string' },
       check: { type: 'boolean', default: false },
+      agent: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     console.log(
-      'Usage: pnpm demo [-- --port 4100 --cdn-port 4101 --logx-port 4102 --odp-port 4103 --check]\n' +
-        'Environment: DEMO_PORT, DEMO_CDN_PORT, DEMO_LOGX_PORT, DEMO_ODP_PORT; CI=true implies --check.',
+      'Usage: pnpm demo [-- --port 4100 --cdn-port 4101 --logx-port 4102 --odp-port 4103 --check\n' +
+        '                  --agent http://127.0.0.1:8080]\n' +
+        'Environment: DEMO_PORT, DEMO_CDN_PORT, DEMO_LOGX_PORT, DEMO_ODP_PORT, DEMO_AGENT_URL;\n' +
+        'CI=true implies --check. --agent: the server column is decided by a running FlagKit agent.',
     );
     process.exit(0);
   }
@@ -40,6 +43,7 @@ function readOptions(): { ports: DemoPorts; check: boolean } {
   const ci = env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
   return {
     check: values.check || ci,
+    agentUrl: values.agent ?? (env.DEMO_AGENT_URL || undefined),
     ports: {
       app: port(values.port, env.DEMO_PORT, DEFAULT_PORTS.app, '--port'),
       cdn: port(values['cdn-port'], env.DEMO_CDN_PORT, DEFAULT_PORTS.cdn, '--cdn-port'),
@@ -50,10 +54,10 @@ function readOptions(): { ports: DemoPorts; check: boolean } {
 }
 
 async function main(): Promise<void> {
-  const { ports, check } = readOptions();
+  const { ports, check, agentUrl } = readOptions();
   let demo: RunningDemo;
   try {
-    demo = await startDemo({ ports });
+    demo = await startDemo({ ports, ...(agentUrl ? { agentUrl } : {}) });
   } catch (error) {
     console.error(`The demo could not start: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

@@ -2,9 +2,11 @@
 // page's user so the page can show both decisions side by side.
 
 import { createInstance, type NodeClient, OptimizelyDecideOption } from '@flagkit/node';
+import type { ServerDecider } from './server-decider';
 import type { DecisionView, ServerDecideRequest, ServerDecideResponse } from './shared/api';
 
-export class ServerDecisions {
+export class ServerDecisions implements ServerDecider {
+  readonly label = '@flagkit/node';
   readonly client: NodeClient;
 
   constructor(sdkKey: string, urlTemplate: string, pollIntervalMs: number) {

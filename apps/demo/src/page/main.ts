@@ -48,6 +48,10 @@ const client = createInstance({
   odpManager: createOdpManager({ eventFlushIntervalMs: 1_000 }),
 });
 
+// The server column is @flagkit/node in the demo process, or a FlagKit agent (`--agent`).
+const serverLabel = document.getElementById('server-label');
+if (serverLabel) serverLabel.textContent = config.serverLabel;
+
 const first = config.users[0];
 const state: PageState = {
   userId: first?.id ?? 'user-1',

@@ -6,6 +6,8 @@ export interface DemoConfig {
   /** The CDN's datafile URL, `%s` standing for the sdk key. */
   readonly cdnUrlTemplate: string;
   readonly logxEndpoint: string;
+  /** Who computes the server column: `@flagkit/node`, or `agent at <url>`. */
+  readonly serverLabel: string;
   readonly odpHost: string;
   /** How often both SDKs poll the CDN. */
   readonly pollIntervalMs: number;
