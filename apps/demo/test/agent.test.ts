@@ -2,13 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningDemo, startDemo } from '../src/demo';
 import { ServerDecisions } from '../src/server-decisions';
-import type { ServerDecideResponse } from '../src/shared/api';
-
-// The agent ships no type declarations; this is the part of its API the test uses.
-interface AgentModule {
-  loadConfig(options: { env: Record<string, string>; overrides: unknown }): unknown;
-  createAgent(options: { config: unknown }): { start(): Promise<{ api: string }>; close(): Promise<void> };
-}
+import type { ServerDecideRequest, ServerDecideResponse } from '../src/shared/api';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -25,7 +19,7 @@ let local: ServerDecisions;
 beforeAll(async () => {
   const cdnPort = await freePort();
   const cdnTemplate = `http://127.0.0.1:${cdnPort}/datafiles/%s.json`;
-  const { createAgent, loadConfig } = (await import('@flagkit/agent')) as AgentModule;
+  const { createAgent, loadConfig } = await import('@flagkit/agent');
   const running = createAgent({
     config: loadConfig({
       env: {},
@@ -60,11 +54,12 @@ describe('given the demo pointed at a FlagKit agent (--agent)', () => {
   it('shows the agent as the server and its decisions equal @flagkit/node’s', async () => {
     const config = (await (await fetch(`${demo.url}api/config`)).json()) as { serverLabel: string };
     expect(config.serverLabel).toMatch(/^agent at http:\/\/127\.0\.0\.1:\d+$/);
-    for (const user of [
+    const users: { userId: string; attributes: ServerDecideRequest['attributes'] }[] = [
       { userId: 'alice', attributes: { country: 'US', age: 34, plan: 'pro', beta_tester: true } },
       { userId: 'bob', attributes: { country: 'DE', age: 22, plan: 'free', app_version: '1.9.0' } },
-    ]) {
-      const request = { ...user, forcedDecisions: {}, segments: null };
+    ];
+    for (const user of users) {
+      const request: ServerDecideRequest = { ...user, forcedDecisions: {}, segments: null };
       const response = await fetch(`${demo.url}api/decide`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
