@@ -161,8 +161,7 @@ export function murmurhash3Concat(a: string, b: string, seed: number = DEFAULT_S
     shift = prefixShift;
     byteLength = prefixLength;
   } else {
-    reset(seed);
-    pushRange(a, 0, aLength);
+    hashPrefix(a, seed);
     prefixKey = a;
     prefixSeed = seed;
     prefixH1 = h1;
@@ -198,6 +197,33 @@ export function murmurhash3Concat(a: string, b: string, seed: number = DEFAULT_S
   byteLength += i;
   if (i < bLength) pushRange(b, i, bLength);
   return finish();
+}
+
+/**
+ * Resets the state to `seed` and feeds `a`: whole blocks of four ASCII characters with local
+ * state (the usual id), the rest through the general encoder.
+ */
+function hashPrefix(a: string, seed: number): void {
+  let h = seed | 0;
+  const length = a.length;
+  let i = 0;
+  for (; i + 3 < length; i += 4) {
+    const c0 = a.charCodeAt(i);
+    const c1 = a.charCodeAt(i + 1);
+    const c2 = a.charCodeAt(i + 2);
+    const c3 = a.charCodeAt(i + 3);
+    if ((c0 | c1 | c2 | c3) >= 0x80) break;
+    let k = Math.imul(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), C1);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, C2);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h1 = h;
+  k1 = 0;
+  shift = 0;
+  byteLength = i;
+  if (i < length) pushRange(a, i, length);
 }
 
 // The state after hashing the last prefix `a` of `murmurhash3Concat` (a one-entry cache).

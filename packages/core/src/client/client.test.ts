@@ -439,6 +439,32 @@ describe('Client: decide options', () => {
     expect(notArray.reasons).toEqual([]);
   });
 
+  it('keeps a __proto__ variable key as own data, json value copied per decision', () => {
+    const { client } = setup(
+      fixture({
+        featureFlags: [
+          flag('f1', 'flag', {
+            experimentIds: ['e1'],
+            rolloutId: 'ro1',
+            variables: [
+              variable('var-color', 'color', 'string', 'grey'),
+              variable('var-proto', '__proto__', 'json', '{"polluted":true}', 'json'),
+            ],
+          }),
+        ],
+      }),
+    );
+    const user = client.createUserContext('user-1');
+    const first = user.decide('flag').variables;
+    expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
+    expect(Object.hasOwn(first, '__proto__')).toBe(true);
+    expect(Object.keys(first)).toEqual(['color', '__proto__']);
+    (first.__proto__ as { polluted: boolean }).polluted = false;
+    const second = user.decide('flag').variables;
+    expect(second.__proto__).toEqual({ polluted: true });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('returns fresh variables: mutating one decision does not change the next', () => {
     const { client } = setup();
     const user = client.createUserContext('user-1');

@@ -34,6 +34,7 @@ import {
   eventTagsProblem,
   isNonEmptyString,
   isValidUserId,
+  type ReservedAttributes,
 } from './input-validation';
 import { errorDecision, type OptimizelyDecision, type OptimizelyDecisions } from './optimizely-decision';
 import { copyAttributes, OptimizelyUserContext, type UserContextHost } from './user-context';
@@ -71,6 +72,11 @@ export class Client implements UserContextHost {
   private closeStarted: Promise<void> | null = null;
   private rejectOnClose: ((error: ReadyError) => void)[] = [];
   private warnedNoProcessor = false;
+  /** Filled by each `createUserContext` call's attribute copy and read by the new context at once. */
+  private readonly reservedScratch: ReservedAttributes = {
+    bucketingIdAttribute: undefined,
+    bucketMapAttribute: undefined,
+  };
   private optimizelyConfigCache: { config: ProjectConfig; value: OptimizelyConfig } | null = null;
 
   /** @internal Use `createInstance`. */
@@ -220,12 +226,13 @@ export class Client implements UserContextHost {
       this.log('error', 'Provided user id is in an invalid format.');
       throw new InputError('INVALID_USER_ID', 'Invalid identifier: the user id must be a string.');
     }
-    const copy = copyValidAttributes(attributes);
+    const reserved = this.reservedScratch;
+    const copy = copyValidAttributes(attributes, reserved);
     if (typeof copy === 'string') {
       this.log('error', copy);
       throw new InputError('INVALID_ATTRIBUTES', `Invalid attributes: ${copy}`);
     }
-    const user = new OptimizelyUserContext(this, id, copy);
+    const user = new OptimizelyUserContext(this, id, copy, reserved);
     if (this.odpManager) {
       const odp = this.odpManager;
       this.readyPromise.then(

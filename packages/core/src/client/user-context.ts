@@ -4,6 +4,7 @@ import type { DecisionUser } from '../decision/decision-user';
 import type { EventTags } from '../events/user-event';
 import type { OdpSegmentOption } from '../ports/odp-manager';
 import type { OptimizelyDecideOption } from './decide-options';
+import type { ReservedAttributes } from './input-validation';
 import type { OptimizelyDecision, OptimizelyDecisions } from './optimizely-decision';
 
 /** Identifies a forced decision: a whole flag, or one rule of it. */
@@ -106,12 +107,15 @@ export class OptimizelyUserContext implements DecisionUser {
   /** @internal See {@link OptimizelyUserContext.bucketingIdAttribute}. */
   bucketMapAttribute: unknown;
 
-  /** @internal Use `client.createUserContext`. */
+  /**
+   * @internal Use `client.createUserContext`. `reserved` gives the `$opt_` attribute values of
+   * `attributes` when the caller already knows them (otherwise they are read here).
+   */
   constructor(
     private readonly host: UserContextHost,
     readonly userId: string,
     attributes: Record<string, unknown>,
-    reserved?: OptimizelyUserContext,
+    reserved?: ReservedAttributes,
   ) {
     this.attributes = attributes;
     if (reserved) {

@@ -49,13 +49,13 @@ export function rawVariableValue(variable: FeatureVariable, variation: Variation
 
 /** The variables of a flag for one decided variation, resolved once. */
 interface ResolvedVariables {
-  readonly keys: readonly string[];
-  /** Cast values, in `keys` order; json objects and arrays are copied for each decision. */
-  readonly values: readonly VariableValue[];
-  /** Whether some value is a json object or array (which each decision gets its own copy of). */
-  readonly hasObjects: boolean;
-  /** Whether some key is `__proto__`, which must be defined rather than assigned. */
-  readonly hasProtoKey: boolean;
+  /**
+   * Every variable's cast value by key, in the flag's order; each decision gets a copy (object
+   * spread: one shape clone instead of a shape transition per key).
+   */
+  readonly template: Readonly<Record<string, VariableValue>>;
+  /** Keys of the json objects and arrays, which each decision gets its own deep copy of. */
+  readonly objectKeys: readonly string[];
 }
 
 // Per flag, per decided variation: resolved once, then copied into each decision.
@@ -69,16 +69,14 @@ function resolve(flag: FeatureFlag, variation: Variation | null): ResolvedVariab
   }
   let resolved = byVariation.get(variation);
   if (!resolved) {
-    const keys: string[] = [];
-    const values: VariableValue[] = [];
-    let hasObjects = false;
+    const template: Record<string, VariableValue> = {};
+    const objectKeys: string[] = [];
     for (const variable of flag.variables) {
       const value = castVariableValue(rawVariableValue(variable, variation), variable.type);
-      keys.push(variable.key);
-      values.push(value);
-      hasObjects ||= typeof value === 'object' && value !== null;
+      setOwnValue(template, variable.key, value);
+      if (typeof value === 'object' && value !== null) objectKeys.push(variable.key);
     }
-    resolved = { keys, values, hasObjects, hasProtoKey: keys.includes('__proto__') };
+    resolved = { template, objectKeys };
     byVariation.set(variation, resolved);
   }
   return resolved;
@@ -93,20 +91,18 @@ export function decisionVariables(
   variation: Variation | null,
 ): Record<string, VariableValue> {
   if (flag.variables.length === 0) return {};
-  const { keys, values, hasObjects, hasProtoKey } = resolve(flag, variation);
-  const out: Record<string, VariableValue> = {};
-  if (!hasObjects && !hasProtoKey) {
-    // The common case: plain values, plain keys.
-    for (let i = 0; i < keys.length; i++) out[keys[i]!] = values[i]!;
-    return out;
-  }
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const value = hasObjects ? (copyJson(values[i]) as VariableValue) : values[i]!;
-    // `__proto__` must become an own property, not the object's prototype.
-    if (key === '__proto__')
-      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-    else out[key] = value;
+  const { template, objectKeys } = resolve(flag, variation);
+  const out: Record<string, VariableValue> = { ...template };
+  for (let i = 0; i < objectKeys.length; i++) {
+    const key = objectKeys[i]!;
+    setOwnValue(out, key, copyJson(template[key]) as VariableValue);
   }
   return out;
+}
+
+/** Sets an own data property; `__proto__` must become an own property, not the prototype. */
+function setOwnValue(target: Record<string, VariableValue>, key: string, value: VariableValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
