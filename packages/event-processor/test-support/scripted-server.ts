@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Requester } from '@flagkit/core';
 
 /** What the server does with one request. */
 export type Behaviour =
@@ -110,17 +109,5 @@ function uuidsOf(body: string): string[] {
   return uuids;
 }
 
-/** A {@link Requester} on Node's fetch, as the node entrypoint would provide. */
-export function createFetchRequester(): Requester {
-  return {
-    async request(request) {
-      const response = await fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal: AbortSignal.timeout(request.timeoutMs),
-      });
-      return { status: response.status, headers: response.headers, text: () => response.text() };
-    },
-  };
-}
+// One fetch-based test requester for every package's tests: core's.
+export { createFetchRequester } from '../../core/test-support/fetch-requester';

@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HttpRequest, HttpResponse, Requester } from '@flagkit/core';
 
 /**
  * A stand-in for the Optimizely CDN and ODP on 127.0.0.1. `GET /datafiles/<sdkKey>.json` serves the
@@ -57,17 +56,5 @@ export class FakeBackend {
   }
 }
 
-/** A {@link Requester} over Node's global fetch. */
-export function createFetchRequester(): Requester {
-  return {
-    async request(request: HttpRequest): Promise<HttpResponse> {
-      const response = await fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        signal: AbortSignal.timeout(request.timeoutMs),
-      });
-      return { status: response.status, headers: response.headers, text: () => response.text() };
-    },
-  };
-}
+// One fetch-based test requester for every package's tests: core's.
+export { createFetchRequester } from '../../core/test-support/fetch-requester';
