@@ -4,11 +4,8 @@ import { fileURLToPath } from 'node:url';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 
-/** Agent's OpenAPI document, kept in the workspace's shared reference folder beside the repository. */
-export const OPENAPI_PATH = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../../../shared/reference/agent-openapi.yaml',
-);
+/** Agent's OpenAPI document, kept with the tests so they run on any clone. */
+export const OPENAPI_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/agent-openapi.yaml');
 
 type Json = Record<string, unknown>;
 
