@@ -5,7 +5,10 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 
 /** Agent's OpenAPI document, kept with the tests so they run on any clone. */
-export const OPENAPI_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/agent-openapi.yaml');
+export const OPENAPI_PATH = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../fixtures/agent-openapi.yaml',
+);
 
 type Json = Record<string, unknown>;
 
