@@ -48,35 +48,24 @@ function contextFor(config: ProjectConfig, client: ClientInfo): EventContext {
   return context;
 }
 
-/**
- * The attributes logx accepts: string, boolean or numbers within ±2^53, keyed by datafile
- * attribute id, or by the key itself for `$opt_` attributes. Others are dropped (logged at debug).
- */
-export function buildVisitorAttributes(
-  config: ProjectConfig,
-  attributes: UserAttributes | undefined,
-  logger: Logger,
-): VisitorAttribute[] {
-  const result: VisitorAttribute[] = [];
-  if (!attributes) return result;
-  const keys = Object.keys(attributes);
-  collectVisitorAttributes(config, keys, valuesOf(attributes, keys), logger, result, undefined);
-  return result;
-}
-
 function valuesOf(attributes: UserAttributes, keys: readonly string[]): unknown[] {
   const values: unknown[] = [];
   for (let i = 0; i < keys.length; i++) values.push(attributes[keys[i]!]);
   return values;
 }
 
+/**
+ * The attributes logx accepts: string, boolean or numbers within ±2^53, keyed by datafile
+ * attribute id, or by the key itself for `$opt_` attributes. Others are dropped (logged at debug)
+ * and their keys noted in `pruned`.
+ */
 function collectVisitorAttributes(
   config: ProjectConfig,
   keys: readonly string[],
   values: readonly unknown[],
   logger: Logger,
   result: VisitorAttribute[],
-  pruned: string[] | undefined,
+  pruned: string[],
 ): void {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
@@ -96,7 +85,7 @@ function collectVisitorAttributes(
     } else if (key.startsWith(RESERVED_PREFIX)) {
       result.push({ entityId: key, key, value });
     } else {
-      pruned?.push(key);
+      pruned.push(key);
       logPruned(logger, key);
     }
   }
@@ -124,7 +113,7 @@ const sharedAttributes = new WeakMap<object, SharedVisitorAttributes>();
 const NO_ATTRIBUTES: readonly VisitorAttribute[] = Object.freeze([]);
 
 /**
- * {@link buildVisitorAttributes}, but the events of one user context (a decideAll makes dozens)
+ * The visitor attributes of an event. The events of one user context (a decideAll makes dozens)
  * share one frozen array, so the event processor writes its JSON once. The array is reused only
  * while the attributes object still holds the same keys and values in the same order (contexts
  * and callers may change it in place), and only for the same config.
