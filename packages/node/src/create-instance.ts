@@ -75,42 +75,43 @@ export type NodeClient = Client & AsyncDisposable;
  * the client serves error decisions and `onReady` rejects with the reason.
  */
 export function createInstance(options: NodeClientOptions = {}): NodeClient {
-  const logger = resolveLogger(options.logger);
-  const requester = options.requester ?? sharedUndiciRequester();
-  const projectConfigManager = options.projectConfigManager ?? configManagerFor(options, requester, logger);
-
-  const eventProcessor =
-    options.eventProcessor === false
-      ? undefined
-      : (options.eventProcessor ??
-        createBatchEventProcessor({
-          flushInterval: NODE_EVENT_FLUSH_INTERVAL_MS,
-          logger,
-          ...options.events,
-          eventDispatcher: createRequesterDispatcher(requester, {
-            ...(options.events?.dispatchTimeoutMs === undefined
-              ? {}
-              : { timeoutMs: options.events.dispatchTimeoutMs }),
-          }),
-        }));
-
-  const odpManager =
-    options.odpManager === false
-      ? undefined
-      : (options.odpManager ?? createOdpManager({ logger, ...options.odp, requester }));
-
+  // Node's own options; everything else is core's and passes through.
   const {
     sdkKey: _sdkKey,
     datafileAccessToken: _token,
     polling: _polling,
-    events: _events,
-    odp: _odp,
-    requester: _requester,
-    eventProcessor: _eventProcessor,
-    odpManager: _odpManager,
-    logger: _logger,
+    events,
+    odp,
+    requester: requesterOption,
+    eventProcessor: eventProcessorOption,
+    odpManager: odpManagerOption,
+    logger: loggerOption,
     ...coreOptions
   } = options;
+  const logger = resolveLogger(loggerOption);
+  const requester = requesterOption ?? sharedUndiciRequester();
+  const projectConfigManager = options.projectConfigManager ?? configManagerFor(options, requester, logger);
+
+  let eventProcessor: EventProcessor | undefined;
+  if (eventProcessorOption !== false) {
+    const { dispatchTimeoutMs, ...batchOptions } = events ?? {};
+    eventProcessor =
+      eventProcessorOption ??
+      createBatchEventProcessor({
+        flushInterval: NODE_EVENT_FLUSH_INTERVAL_MS,
+        logger,
+        ...batchOptions,
+        eventDispatcher: createRequesterDispatcher(
+          requester,
+          dispatchTimeoutMs === undefined ? {} : { timeoutMs: dispatchTimeoutMs },
+        ),
+      });
+  }
+  const odpManager =
+    odpManagerOption === false
+      ? undefined
+      : (odpManagerOption ?? createOdpManager({ logger, ...odp, requester }));
+
   const client = createCoreInstance({
     ...coreOptions,
     clientName: options.clientName ?? NODE_CLIENT_NAME,
