@@ -5,7 +5,14 @@
 // Core: the client, decide API, logging, errors, notifications and every port type. Core's index
 // is itself the curated list of its public names; `createInstance` is core's own.
 export * from '@flagkit/core';
-export { createFetchRequester, type FetchRequesterOptions } from '@flagkit/edge';
+// The same fetch-based, fetch-once-by-default manager as the edge entry (Optimizely's browser
+// SDK also defaults to `autoUpdate: false`; pass `autoUpdate: true` to poll).
+export {
+  createFetchRequester,
+  createPollingConfigManager,
+  type EdgePollingConfigManagerOptions as BrowserPollingConfigManagerOptions,
+  type FetchRequesterOptions,
+} from '@flagkit/edge';
 export {
   BatchEventProcessor,
   type BatchEventProcessorOptions,
@@ -40,10 +47,6 @@ export {
   createBatchEventProcessor,
 } from './create-batch-event-processor';
 export { type BrowserOdpManagerOptions, createOdpManager } from './create-odp-manager';
-export {
-  type BrowserPollingConfigManagerOptions,
-  createPollingConfigManager,
-} from './create-polling-config-manager';
 export {
   type CrossTabEventStore,
   type CrossTabEventStoreOptions,
