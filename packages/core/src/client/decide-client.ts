@@ -51,23 +51,23 @@ export class DecideClient implements UserContextHost {
   readonly notificationCenter: NotificationCenter;
 
   protected readonly logger: Logger;
-  private readonly errorHandler: ErrorHandler | undefined;
+  readonly #errorHandler: ErrorHandler | undefined;
   protected readonly configManager: ProjectConfigManager;
-  private readonly eventProcessor: EventProcessor | undefined;
+  readonly #eventProcessor: EventProcessor | undefined;
   private readonly odpManager: OdpManager | undefined;
   private readonly userProfileService: UserProfileService | undefined;
   private readonly userProfileServiceAsync: UserProfileServiceAsync | undefined;
   private readonly defaultDecideBits: number;
-  private readonly clientInfo: ClientInfo;
+  readonly #clientInfo: ClientInfo;
   protected readonly decisionService: DecisionService;
   protected readonly forcedVariations = new ForcedVariations();
   /** Shared by decisions that collect no reasons: logs only. */
   protected readonly quietTrace: DecisionTrace;
   private readonly readyPromise: Promise<void>;
-  private readonly cleanups: (() => void)[] = [];
-  private closeStarted: Promise<void> | null = null;
-  private rejectOnClose: ((error: ReadyError) => void)[] = [];
-  private warnedNoProcessor = false;
+  readonly #cleanups: (() => void)[] = [];
+  #closeStarted: Promise<void> | null = null;
+  #rejectOnClose: ((error: ReadyError) => void)[] = [];
+  #warnedNoProcessor = false;
   /** Filled by each `createUserContext` call's attribute copy and read by the new context at once. */
   private readonly reservedScratch: ReservedAttributes = {
     bucketingIdAttribute: undefined,
@@ -77,38 +77,38 @@ export class DecideClient implements UserContextHost {
   /** @internal Use `createInstance`. */
   constructor(options: ClientOptions & { projectConfigManager: ProjectConfigManager }) {
     this.logger = options.logger ?? noopLogger;
-    this.errorHandler = options.errorHandler;
+    this.#errorHandler = options.errorHandler;
     this.configManager = options.projectConfigManager;
-    this.eventProcessor = options.eventProcessor;
+    this.#eventProcessor = options.eventProcessor;
     this.odpManager = options.odpManager;
     this.userProfileService = validUserProfileService(options.userProfileService, this.logger);
     this.userProfileServiceAsync = options.userProfileServiceAsync;
     this.defaultDecideBits = decideOptionBits(options.defaultDecideOptions ?? [], this.logger);
-    this.clientInfo = {
+    this.#clientInfo = {
       clientName: options.clientName ?? 'javascript-sdk',
       clientVersion: options.clientVersion ?? __PACKAGE_VERSION__,
     };
-    this.notificationCenter = new NotificationCenter(this.logger, this.errorHandler);
+    this.notificationCenter = new NotificationCenter(this.logger, this.#errorHandler);
     this.decisionService = new DecisionService(this.forcedVariations);
     this.quietTrace = new DecisionTrace(this.logger, null);
 
-    this.cleanups.push(
+    this.#cleanups.push(
       this.configManager.onUpdate((config) => {
         this.odpManager?.updateConfig(config.odp);
         this.notificationCenter.send('OPTIMIZELY_CONFIG_UPDATE', undefined);
       }),
     );
-    const unsubscribeDispatch = this.eventProcessor?.onDispatch?.((logEvent) =>
+    const unsubscribeDispatch = this.#eventProcessor?.onDispatch?.((logEvent) =>
       this.notificationCenter.send('LOG_EVENT', logEvent),
     );
-    if (unsubscribeDispatch) this.cleanups.push(unsubscribeDispatch);
+    if (unsubscribeDispatch) this.#cleanups.push(unsubscribeDispatch);
 
     this.safely('start', () => this.configManager.start());
-    this.safely('start', () => this.eventProcessor?.start());
+    this.safely('start', () => this.#eventProcessor?.start());
     this.safely('start', () => this.odpManager?.start());
 
     const parts: Promise<unknown>[] = [this.configManager.onReady()];
-    if (this.eventProcessor) parts.push(Promise.resolve());
+    if (this.#eventProcessor) parts.push(Promise.resolve());
     if (this.odpManager?.onReady) parts.push(this.odpManager.onReady());
     this.readyPromise = Promise.all(parts).then(() => {
       const config = this.configManager.getConfig();
@@ -130,14 +130,14 @@ export class DecideClient implements UserContextHost {
       typeof options.timeout === 'number' && Number.isFinite(options.timeout) && options.timeout >= 0
         ? options.timeout
         : DEFAULT_READY_TIMEOUT_MS;
-    if (this.closeStarted) return Promise.reject(new ReadyError('closed', 'The client is closed.'));
+    if (this.#closeStarted) return Promise.reject(new ReadyError('closed', 'The client is closed.'));
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const settle = (error?: ReadyError) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        this.rejectOnClose = this.rejectOnClose.filter((r) => r !== onClose);
+        this.#rejectOnClose = this.#rejectOnClose.filter((r) => r !== onClose);
         if (error) reject(error);
         else resolve();
       };
@@ -147,7 +147,7 @@ export class DecideClient implements UserContextHost {
         timeout,
       );
       (timer as { unref?: () => void }).unref?.();
-      this.rejectOnClose.push(onClose);
+      this.#rejectOnClose.push(onClose);
       this.readyPromise.then(
         () => settle(),
         (cause: unknown) =>
@@ -161,7 +161,7 @@ export class DecideClient implements UserContextHost {
   /** Sends every queued event (and ODP event) now, without closing. */
   async flush(): Promise<void> {
     await Promise.all(
-      [this.eventProcessor?.flush(), this.odpManager?.flush()].map((p) => p?.catch((e) => this.report(e))),
+      [this.#eventProcessor?.flush(), this.odpManager?.flush()].map((p) => p?.catch((e) => this.report(e))),
     );
   }
 
@@ -170,19 +170,19 @@ export class DecideClient implements UserContextHost {
    * Pending `onReady` calls reject with reason `closed`.
    */
   close(): Promise<void> {
-    if (this.closeStarted) return this.closeStarted;
+    if (this.#closeStarted) return this.#closeStarted;
     const closed = new ReadyError('closed', 'The client was closed before it became ready.');
-    for (const reject of this.rejectOnClose) reject(closed);
-    this.rejectOnClose = [];
-    this.closeStarted = Promise.all(
-      [this.configManager.stop(), this.eventProcessor?.stop(), this.odpManager?.stop()].map((p) =>
+    for (const reject of this.#rejectOnClose) reject(closed);
+    this.#rejectOnClose = [];
+    this.#closeStarted = Promise.all(
+      [this.configManager.stop(), this.#eventProcessor?.stop(), this.odpManager?.stop()].map((p) =>
         p?.catch((e: unknown) => this.report(e)),
       ),
     ).then(() => {
-      for (const cleanup of this.cleanups) cleanup();
+      for (const cleanup of this.#cleanups) cleanup();
       this.notificationCenter.clearAllNotificationListeners();
     });
-    return this.closeStarted;
+    return this.#closeStarted;
   }
 
   /** The current project config, or null before the first one arrives. */
@@ -521,17 +521,17 @@ export class DecideClient implements UserContextHost {
     enabled: boolean,
     attributes: UserAttributes | undefined,
   ): void {
-    const processor = this.eventProcessor;
+    const processor = this.#eventProcessor;
     if (!processor) {
-      if (!this.warnedNoProcessor) {
-        this.warnedNoProcessor = true;
+      if (!this.#warnedNoProcessor) {
+        this.#warnedNoProcessor = true;
         this.log('warn', 'No event processor is provided; decision and conversion events are not sent.');
       }
       return;
     }
     const event = buildImpressionEvent(
       config,
-      this.clientInfo,
+      this.#clientInfo,
       decision,
       flagKey,
       userId,
@@ -583,7 +583,7 @@ export class DecideClient implements UserContextHost {
     eventTags: EventTags | undefined,
   ): void {
     try {
-      const processor = this.eventProcessor;
+      const processor = this.#eventProcessor;
       if (!processor) {
         this.log('error', 'No event processor is provided; the event is not tracked.');
         return;
@@ -605,7 +605,7 @@ export class DecideClient implements UserContextHost {
       const tags = eventTags ? withoutEmptyTags(eventTags) : undefined;
       const event = buildConversionEvent(
         config,
-        this.clientInfo,
+        this.#clientInfo,
         eventKey,
         userId,
         attributes,
@@ -746,7 +746,7 @@ export class DecideClient implements UserContextHost {
   protected report(error: unknown): void {
     this.log('error', errorMessage(error));
     try {
-      this.errorHandler?.handleError(error);
+      this.#errorHandler?.handleError(error);
     } catch {
       // An error handler must not throw; nothing more can be done if it does.
     }
