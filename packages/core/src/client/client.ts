@@ -390,6 +390,11 @@ export class Client extends DecideClient {
     return { decision };
   }
 
+  private notReady<T>(method: string, fallback: T): T {
+    this.log('error', `Optimizely SDK not configured properly yet: ${method} returned a default.`);
+    return fallback;
+  }
+
   private internalUser(userId: string, attributes: UserAttributes | undefined): OptimizelyUserContext {
     return new OptimizelyUserContext(this, userId, copyAttributes(attributes));
   }

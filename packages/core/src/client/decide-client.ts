@@ -725,11 +725,6 @@ export class DecideClient implements UserContextHost {
     return problem === null;
   }
 
-  protected notReady<T>(method: string, fallback: T): T {
-    this.log('error', `Optimizely SDK not configured properly yet: ${method} returned a default.`);
-    return fallback;
-  }
-
   private safely(what: string, action: () => void): void {
     try {
       action();
