@@ -41,10 +41,10 @@ const VUID_PREFIX = 'vuid_';
  * The decide-only FlagKit client: lifecycle, user contexts, `decide*`, conversion events through
  * user contexts, notifications and ODP. Create it with `createDecideClient`. It leaves out
  * Optimizely's pre-decide API (`activate`, `getVariation`, `isFeatureEnabled`,
- * `getFeatureVariable*`, `track`, forced variations) and `getOptimizelyConfig`, which
+ * `getFeatureVariable*`, `track`, `setForcedVariation`) and `getOptimizelyConfig`, which
  * {@link Client} adds, so bundles that only decide stay small. Public methods never throw, except
  * `createUserContext` on invalid input (as Optimizely's does); failures are logged and give safe
- * results.
+ * results. Its protected members are internal: they exist for {@link Client} and may change.
  */
 export class DecideClient implements UserContextHost {
   /** Listeners for ACTIVATE, DECISION, LOG_EVENT, OPTIMIZELY_CONFIG_UPDATE and TRACK. */
