@@ -7,7 +7,9 @@ export { murmurhash3 } from './bucketing/murmurhash3';
 export { Client } from './client/client';
 export type { ClientOptions, OnReadyOptions } from './client/client-options';
 // Client and user context
+export { createDecideClient } from './client/create-decide-client';
 export { createInstance } from './client/create-instance';
+export { DecideClient } from './client/decide-client';
 export { OptimizelyDecideOption } from './client/decide-options';
 export type { OptimizelyDecision, OptimizelyDecisions } from './client/optimizely-decision';
 export {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors/config-error';
+import { ConfigError, type ConfigErrorReason } from '../errors/config-error';
 import { noopLogger } from '../logging/create-logger';
 import type { Logger } from '../ports/logger';
 import type { ProjectConfigManager } from '../ports/project-config-manager';
@@ -34,10 +34,12 @@ export function createStaticConfigManager(options: StaticConfigManagerOptions): 
   // A caller that never asks for onReady() must not see an unhandled rejection.
   ready.catch(() => {});
 
-  const fail = (error: ConfigError): void => {
+  /** Logs (unless stopping) and rejects `onReady` with a ConfigError, once. */
+  const fail = (reason: ConfigErrorReason, message: string, cause?: unknown): void => {
     if (settled) return;
     settled = true;
-    rejectReady(error);
+    if (reason !== 'stopped' && logger.isEnabled('error')) logger.log('error', message);
+    rejectReady(new ConfigError(reason, message, cause === undefined ? undefined : { cause }));
   };
 
   return {
@@ -46,16 +48,14 @@ export function createStaticConfigManager(options: StaticConfigManagerOptions): 
       state = 'started';
       // Plain JS callers may omit the datafile despite the type.
       if (options.datafile === undefined || options.datafile === null) {
-        if (logger.isEnabled('error')) logger.log('error', 'No datafile was provided.');
-        fail(new ConfigError('no-datafile', 'No datafile was provided.'));
+        fail('no-datafile', 'No datafile was provided.');
         return;
       }
       try {
         config = createProjectConfig(options.datafile, { logger });
       } catch (cause) {
         const detail = cause instanceof Error ? cause.message : String(cause);
-        if (logger.isEnabled('error')) logger.log('error', `The provided datafile is invalid: ${detail}`);
-        fail(new ConfigError('invalid-datafile', `The provided datafile is invalid: ${detail}`, { cause }));
+        fail('invalid-datafile', `The provided datafile is invalid: ${detail}`, cause);
         return;
       }
       settled = true;
@@ -81,7 +81,7 @@ export function createStaticConfigManager(options: StaticConfigManagerOptions): 
       if (state === 'stopped') return Promise.resolve();
       state = 'stopped';
       listeners.clear();
-      fail(new ConfigError('stopped', 'The config manager was stopped before a config was available.'));
+      fail('stopped', 'The config manager was stopped before a config was available.');
       return Promise.resolve();
     },
   };
