@@ -1,126 +1,10 @@
 import type { Datafile } from '../datafile/datafile';
 import { DatafileError } from '../errors/datafile-error';
 
-type Json = Record<string, unknown>;
-
-/**
- * How one field is checked. A `?` suffix means the field may also be absent or null (the reference
- * tolerates that); present fields must have the right type.
- * - `strings?`: a list of strings; `audienceTree?`: audience ids in nested lists;
- *   `stringMap?`: an object whose values are strings;
- * - `conditions`: a legacy audience's conditions (a string, list or object);
- *   `anyConditions`: a typed audience's conditions (anything but absent);
- * - `{ list, required }`: a list of records; `{ record }`: an optional nested record.
- */
-type Check =
-  | 'string'
-  | 'string?'
-  | 'boolean?'
-  | 'number'
-  | 'strings?'
-  | 'audienceTree?'
-  | 'stringMap?'
-  | 'conditions'
-  | 'anyConditions'
-  | { readonly list: Schema; readonly required?: true }
-  | { readonly record: Schema };
-
-/** The checked fields of one kind of record, in checking order. */
-type Fields = { readonly [field: string]: Check };
-/** Fields as parallel lists, so a check walks arrays (no property enumeration per record). */
-interface Schema {
-  readonly keys: readonly string[];
-  readonly checks: readonly Check[];
-}
-
-function schema(fields: Fields): Schema {
-  return { keys: Object.keys(fields), checks: Object.values(fields) };
-}
-
-const TRAFFIC_RANGE = schema({ entityId: 'string', endOfRange: 'number' });
-const VARIATION = schema({
-  id: 'string',
-  key: 'string',
-  featureEnabled: 'boolean?',
-  variables: { list: schema({ id: 'string', value: 'string' }) },
-});
-/** The fields experiments, rollout rules and holdouts share. */
-const BUCKETED_ENTITY: Fields = {
-  id: 'string',
-  key: 'string',
-  status: 'string',
-  variations: { list: VARIATION, required: true },
-  trafficAllocation: { list: TRAFFIC_RANGE, required: true },
-  audienceIds: 'strings?',
-  audienceConditions: 'audienceTree?',
-};
-const EXPERIMENT = schema({
-  ...BUCKETED_ENTITY,
-  layerId: 'string?',
-  forcedVariations: 'stringMap?',
-  type: 'string?',
-  cmab: { record: schema({ trafficAllocation: 'number', attributeIds: 'strings?' }) },
-});
-const HOLDOUT = schema({
-  ...BUCKETED_ENTITY,
-  includedRules: 'strings?',
-  excludeTargetedDeliveries: 'boolean?',
-});
-const AUDIENCE: Fields = { id: 'string', name: 'string?' };
-
-const DATAFILE = schema({
-  accountId: 'string',
-  projectId: 'string',
-  revision: 'string',
-  sdkKey: 'string?',
-  environmentKey: 'string?',
-  region: 'string?',
-  anonymizeIP: 'boolean?',
-  botFiltering: 'boolean?',
-  sendFlagDecisions: 'boolean?',
-  experiments: { list: EXPERIMENT },
-  groups: {
-    list: schema({
-      id: 'string',
-      policy: 'string',
-      trafficAllocation: { list: TRAFFIC_RANGE, required: true },
-      experiments: { list: EXPERIMENT },
-    }),
-  },
-  rollouts: { list: schema({ id: 'string', experiments: { list: EXPERIMENT } }) },
-  featureFlags: {
-    list: schema({
-      id: 'string',
-      key: 'string',
-      rolloutId: 'string?',
-      experimentIds: 'strings?',
-      variables: {
-        list: schema({
-          id: 'string',
-          key: 'string',
-          type: 'string',
-          defaultValue: 'string',
-          subType: 'string?',
-        }),
-      },
-    }),
-  },
-  audiences: { list: schema({ ...AUDIENCE, conditions: 'conditions' }) },
-  typedAudiences: { list: schema({ ...AUDIENCE, conditions: 'anyConditions' }) },
-  attributes: { list: schema({ id: 'string', key: 'string' }) },
-  events: { list: schema({ id: 'string', key: 'string', experimentIds: 'strings?' }) },
-  integrations: {
-    list: schema({ key: 'string', host: 'string?', publicKey: 'string?', pixelUrl: 'string?' }),
-  },
-  holdouts: { list: HOLDOUT },
-  localHoldouts: { list: HOLDOUT },
-});
-
 const SUPPORTED_VERSIONS = new Set(['2', '3', '4']);
 
-// The checks are a table walked by one loop, which keeps this file small in browser bundles; its
-// keyed reads cost a little speed over one hand-written function per record kind (about 0.3 ms
-// on a 500 KB datafile, a few percent of a load).
+type Json = Record<string, unknown>;
+
 // Validation runs on every datafile load, right after JSON.parse, while the parsed tree is still
 // in V8's young generation: anything it allocates can trigger a scavenge that copies the whole
 // tree. So checks allocate nothing on success. The path of the field being checked is kept as a
@@ -130,15 +14,28 @@ const SUPPORTED_VERSIONS = new Set(['2', '3', '4']);
 const path: (string | number)[] = [];
 let depth = 0;
 
-/** Throws a DatafileError for the field at the current path, plus `key` when given. */
-function fail(key: string | number | null, problem: string): never {
-  if (key !== null) path[depth++] = key;
+function push(segment: string | number): void {
+  path[depth++] = segment;
+}
+
+function pathText(): string {
   let text = '';
   for (let i = 0; i < depth; i++) {
     const segment = path[i]!;
-    text += typeof segment === 'number' ? `[${segment}]` : text ? `.${segment}` : segment;
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else text += text ? `.${segment}` : segment;
   }
-  throw new DatafileError(text, problem);
+  return text;
+}
+
+/** Throws a DatafileError for the field at the current path, plus `key` when given. */
+function fail(key: string | number | null, problem: string): never {
+  if (key !== null) push(key);
+  throw new DatafileError(pathText(), problem);
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {
@@ -147,105 +44,220 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
-/** Fails for `key`: it should be `expected` (e.g. "a string") but is `value`. */
-function mismatch(key: string | number | null, expected: string, value: unknown): never {
-  return fail(key, `expected ${expected}, got ${describe(value)}`);
+// Each helper below checks one field of `parent` (at the current path) and fails naming it.
+// Optional fields may be absent or null (the reference tolerates that); present ones must have the
+// right type.
+
+function object(value: unknown, key: string | number | null): Json {
+  if (!isObject(value)) fail(key, `expected an object, got ${describe(value)}`);
+  return value;
 }
 
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+// Callers read the field themselves (`string(e.id, 'id')`): a property read with a fixed name
+// at each call site stays monomorphic, where `parent[key]` inside a shared helper would not.
+
+function string(value: unknown, key: string | number): void {
+  if (typeof value !== 'string') fail(key, `expected a string, got ${describe(value)}`);
 }
 
-/** Checks every field of `schema` on the record `value` (already at the current path). */
-function checkRecord(record: unknown, { keys, checks }: Schema): void {
-  if (!isRecord(record)) mismatch(null, 'an object', record);
-  for (let i = 0; i < keys.length; i++) {
-    const value = record[keys[i]!];
-    const check = checks[i]!;
-    // Most fields are strings: settle those without a call.
-    if (check !== 'string' || typeof value !== 'string') checkField(value, keys[i]!, check);
+function optionalString(value: unknown, key: string): void {
+  if (value !== undefined && value !== null && typeof value !== 'string') {
+    fail(key, `expected a string, got ${describe(value)}`);
   }
 }
 
-function checkField(value: unknown, key: string, check: Check): void {
-  const absent = value === undefined || value === null;
-  switch (check) {
-    case 'string':
-      if (typeof value !== 'string') mismatch(key, 'a string', value);
-      return;
-    case 'string?':
-      if (!absent && typeof value !== 'string') mismatch(key, 'a string', value);
-      return;
-    case 'boolean?':
-      if (!absent && typeof value !== 'boolean') mismatch(key, 'a boolean', value);
-      return;
-    case 'number':
-      if (typeof value !== 'number' || Number.isNaN(value)) mismatch(key, 'a number', value);
-      return;
-    case 'strings?':
-      if (absent) return;
-      if (!Array.isArray(value)) mismatch(key, 'an array', value);
-      path[depth++] = key;
-      for (let i = 0; i < value.length; i++) {
-        if (typeof value[i] !== 'string') mismatch(i, 'a string', value[i]);
-      }
-      depth--;
-      return;
-    case 'audienceTree?':
-      if (absent) return;
-      path[depth++] = key;
-      checkAudienceTree(value);
-      depth--;
-      return;
-    case 'stringMap?':
-      if (absent) return;
-      if (!isRecord(value)) mismatch(key, 'an object', value);
-      path[depth++] = key;
-      for (const userId in value) {
-        if (Object.hasOwn(value, userId) && typeof value[userId] !== 'string') {
-          mismatch(userId, 'a string', value[userId]);
-        }
-      }
-      depth--;
-      return;
-    case 'conditions':
-      if (typeof value !== 'string' && !Array.isArray(value) && !isRecord(value)) {
-        mismatch(key, 'conditions', value);
-      }
-      return;
-    case 'anyConditions':
-      if (value === undefined) mismatch(key, 'conditions', value);
-      return;
+function optionalBoolean(value: unknown, key: string): void {
+  if (value !== undefined && value !== null && typeof value !== 'boolean') {
+    fail(key, `expected a boolean, got ${describe(value)}`);
   }
-  if ('record' in check) {
-    if (absent) return;
-    path[depth++] = key;
-    checkRecord(value, check.record);
-    depth--;
-    return;
+}
+
+const NONE: readonly unknown[] = [];
+
+function array(value: unknown, key: string, required: boolean): readonly unknown[] {
+  if (value === undefined || (value === null && !required)) {
+    if (required) fail(key, 'is missing');
+    return NONE;
   }
-  if (value === undefined && check.required) fail(key, 'is missing');
-  if (absent && !(check.required && value === null)) return;
-  if (!Array.isArray(value)) mismatch(key, 'an array', value);
-  path[depth++] = key;
-  const index = depth++;
-  for (let i = 0; i < value.length; i++) {
-    path[index] = i;
-    checkRecord(value[i], check.list);
+  if (!Array.isArray(value)) fail(key, `expected an array, got ${describe(value)}`);
+  return value;
+}
+
+function stringArray(value: unknown, key: string, required: boolean): void {
+  const items = array(value, key, required);
+  for (let i = 0; i < items.length; i++) {
+    if (typeof items[i] !== 'string') {
+      push(key);
+      fail(i, `expected a string, got ${describe(items[i])}`);
+    }
+  }
+}
+
+/**
+ * Checks each element of the list `value` (field `key`) with `check`, which sees the element's
+ * path. `check` is always a top-level function, so passing it allocates nothing.
+ */
+function each(value: unknown, key: string, required: boolean, check: (item: unknown) => void): void {
+  const items = array(value, key, required);
+  if (items.length === 0) return;
+  push(key);
+  const last = depth++;
+  for (let i = 0; i < items.length; i++) {
+    path[last] = i;
+    check(items[i]);
   }
   depth -= 2;
 }
 
-/** Audience-id trees: strings and nested lists only. */
-function checkAudienceTree(value: unknown): void {
-  if (typeof value === 'string') return;
-  if (!Array.isArray(value)) mismatch(null, 'an audience id or a list', value);
-  const index = depth++;
-  for (let i = 0; i < value.length; i++) {
-    path[index] = i;
-    checkAudienceTree(value[i]);
+function trafficRange(item: unknown): void {
+  const range = object(item, null);
+  string(range.entityId, 'entityId');
+  if (typeof range.endOfRange !== 'number' || Number.isNaN(range.endOfRange)) {
+    fail('endOfRange', `expected a number, got ${describe(range.endOfRange)}`);
   }
-  depth--;
+}
+
+function variableUsage(item: unknown): void {
+  const usage = object(item, null);
+  string(usage.id, 'id');
+  string(usage.value, 'value');
+}
+
+function variation(item: unknown): void {
+  const v = object(item, null);
+  string(v.id, 'id');
+  string(v.key, 'key');
+  optionalBoolean(v.featureEnabled, 'featureEnabled');
+  each(v.variables, 'variables', false, variableUsage);
+}
+
+function conditionTree(value: unknown): void {
+  // Audience-id trees: strings and nested arrays only.
+  if (typeof value === 'string') return;
+  if (!Array.isArray(value)) fail(null, `expected an audience id or a list, got ${describe(value)}`);
+  const last = depth++;
+  for (let i = 0; i < value.length; i++) {
+    path[last] = i;
+    conditionTree(value[i]);
+  }
+  depth -= 1;
+}
+
+/** The fields experiments, rollout rules and holdouts share. */
+function bucketedEntity(e: Json, hasLayer: boolean): void {
+  string(e.id, 'id');
+  string(e.key, 'key');
+  string(e.status, 'status');
+  if (hasLayer) optionalString(e.layerId, 'layerId');
+  each(e.variations, 'variations', true, variation);
+  each(e.trafficAllocation, 'trafficAllocation', true, trafficRange);
+  stringArray(e.audienceIds, 'audienceIds', false);
+  if (e.audienceConditions !== undefined && e.audienceConditions !== null) {
+    push('audienceConditions');
+    conditionTree(e.audienceConditions);
+    depth -= 1;
+  }
+}
+
+function experiment(item: unknown): void {
+  const e = object(item, null);
+  bucketedEntity(e, true);
+  if (e.forcedVariations !== undefined && e.forcedVariations !== null) {
+    const forced = object(e.forcedVariations, 'forcedVariations');
+    push('forcedVariations');
+    for (const userId in forced) if (Object.hasOwn(forced, userId)) string(forced[userId], userId);
+    depth -= 1;
+  }
+  optionalString(e.type, 'type');
+  if (e.cmab !== undefined && e.cmab !== null) {
+    const cmab = object(e.cmab, 'cmab');
+    push('cmab');
+    if (typeof cmab.trafficAllocation !== 'number') {
+      fail('trafficAllocation', `expected a number, got ${describe(cmab.trafficAllocation)}`);
+    }
+    stringArray(cmab.attributeIds, 'attributeIds', false);
+    depth -= 1;
+  }
+}
+
+function holdout(item: unknown): void {
+  const h = object(item, null);
+  bucketedEntity(h, false);
+  if (h.includedRules !== undefined && h.includedRules !== null)
+    stringArray(h.includedRules, 'includedRules', false);
+  optionalBoolean(h.excludeTargetedDeliveries, 'excludeTargetedDeliveries');
+}
+
+function group(item: unknown): void {
+  const g = object(item, null);
+  string(g.id, 'id');
+  string(g.policy, 'policy');
+  each(g.trafficAllocation, 'trafficAllocation', true, trafficRange);
+  each(g.experiments, 'experiments', false, experiment);
+}
+
+function rollout(item: unknown): void {
+  const r = object(item, null);
+  string(r.id, 'id');
+  each(r.experiments, 'experiments', false, experiment);
+}
+
+function variable(item: unknown): void {
+  const v = object(item, null);
+  string(v.id, 'id');
+  string(v.key, 'key');
+  string(v.type, 'type');
+  string(v.defaultValue, 'defaultValue');
+  optionalString(v.subType, 'subType');
+}
+
+function featureFlag(item: unknown): void {
+  const f = object(item, null);
+  string(f.id, 'id');
+  string(f.key, 'key');
+  optionalString(f.rolloutId, 'rolloutId');
+  stringArray(f.experimentIds, 'experimentIds', false);
+  each(f.variables, 'variables', false, variable);
+}
+
+function audienceBase(item: unknown): Json {
+  const a = object(item, null);
+  string(a.id, 'id');
+  optionalString(a.name, 'name');
+  return a;
+}
+
+function legacyAudience(item: unknown): void {
+  const conditions = audienceBase(item).conditions;
+  if (typeof conditions !== 'string' && !Array.isArray(conditions) && !isObject(conditions)) {
+    fail('conditions', `expected conditions, got ${describe(conditions)}`);
+  }
+}
+
+function typedAudience(item: unknown): void {
+  const conditions = audienceBase(item).conditions;
+  if (conditions === undefined) fail('conditions', `expected conditions, got ${describe(conditions)}`);
+}
+
+function attribute(item: unknown): void {
+  const a = object(item, null);
+  string(a.id, 'id');
+  string(a.key, 'key');
+}
+
+function event(item: unknown): void {
+  const e = object(item, null);
+  string(e.id, 'id');
+  string(e.key, 'key');
+  stringArray(e.experimentIds, 'experimentIds', false);
+}
+
+function integration(item: unknown): void {
+  const i = object(item, null);
+  string(i.key, 'key');
+  optionalString(i.host, 'host');
+  optionalString(i.publicKey, 'publicKey');
+  optionalString(i.pixelUrl, 'pixelUrl');
 }
 
 /**
@@ -254,10 +266,30 @@ function checkAudienceTree(value: unknown): void {
  */
 export function validateDatafile(input: unknown): Datafile {
   depth = 0;
-  if (!isRecord(input)) mismatch(null, 'an object', input);
-  if (typeof input.version !== 'string' || !SUPPORTED_VERSIONS.has(input.version)) {
-    fail('version', `unsupported datafile version ${describe(input.version)} (expected "2", "3" or "4")`);
+  const df = object(input, null);
+  if (typeof df.version !== 'string' || !SUPPORTED_VERSIONS.has(df.version)) {
+    fail('version', `unsupported datafile version ${describe(df.version)} (expected "2", "3" or "4")`);
   }
-  checkRecord(input, DATAFILE);
-  return input as unknown as Datafile;
+  string(df.accountId, 'accountId');
+  string(df.projectId, 'projectId');
+  string(df.revision, 'revision');
+  optionalString(df.sdkKey, 'sdkKey');
+  optionalString(df.environmentKey, 'environmentKey');
+  optionalString(df.region, 'region');
+  optionalBoolean(df.anonymizeIP, 'anonymizeIP');
+  optionalBoolean(df.botFiltering, 'botFiltering');
+  optionalBoolean(df.sendFlagDecisions, 'sendFlagDecisions');
+
+  each(df.experiments, 'experiments', false, experiment);
+  each(df.groups, 'groups', false, group);
+  each(df.rollouts, 'rollouts', false, rollout);
+  each(df.featureFlags, 'featureFlags', false, featureFlag);
+  each(df.audiences, 'audiences', false, legacyAudience);
+  each(df.typedAudiences, 'typedAudiences', false, typedAudience);
+  each(df.attributes, 'attributes', false, attribute);
+  each(df.events, 'events', false, event);
+  each(df.integrations, 'integrations', false, integration);
+  each(df.holdouts, 'holdouts', false, holdout);
+  each(df.localHoldouts, 'localHoldouts', false, holdout);
+  return df as unknown as Datafile;
 }
