@@ -76,6 +76,10 @@ export function createUndiciRequester(options: UndiciRequesterOptions = {}): Nod
   let closed: Promise<void> | undefined;
   // Callers post to one or two URLs over and over; parse each once.
   let lastTarget: Target | undefined;
+  // And often the same frozen headers object (the event dispatcher's is a constant): merge it once.
+  // Only frozen ones are remembered by identity; another caller may change its object between calls.
+  let lastHeaders: Readonly<Record<string, string>> | undefined;
+  let lastMergedHeaders: Record<string, string> = {};
 
   const targetOf = (url: string): Target => {
     if (lastTarget?.url === url) return lastTarget;
@@ -84,7 +88,19 @@ export function createUndiciRequester(options: UndiciRequesterOptions = {}): Nod
     return lastTarget;
   };
 
+  const headersOf = (headers: Readonly<Record<string, string>>): Record<string, string> => {
+    if (headers === lastHeaders) return lastMergedHeaders;
+    const merged = { 'accept-encoding': 'gzip, deflate, br', ...headers };
+    if (Object.isFrozen(headers)) {
+      lastHeaders = headers;
+      lastMergedHeaders = merged;
+    }
+    return merged;
+  };
+
   const requester: NodeRequester = {
+    // undici writes a Uint8Array body to the socket as it is.
+    acceptsByteBody: true,
     request(req: HttpRequest): Promise<HttpResponse> {
       if (closed) return Promise.reject(new Error('The requester is closed'));
       if (!dispatcher) return loadDispatcher().then(() => requester.request(req));
@@ -98,7 +114,7 @@ export function createUndiciRequester(options: UndiciRequesterOptions = {}): Nod
               origin: target.origin,
               path: target.path,
               method: req.method,
-              headers: { 'accept-encoding': 'gzip, deflate, br', ...req.headers },
+              headers: headersOf(req.headers),
               body: req.body,
               headersTimeout: req.timeoutMs,
               bodyTimeout: req.timeoutMs,
