@@ -51,6 +51,10 @@ export class ByteWriter {
    */
   text(value: string): void {
     this.reserve(value.length * 3);
+    if (value.length > 64) {
+      this.encodeRest(value, 0);
+      return;
+    }
     const buffer = this.buffer;
     let at = this.length;
     for (let i = 0; i < value.length; i++) {

@@ -60,7 +60,11 @@ export function createRequesterDispatcher(
         timeoutMs,
         keepalive,
       });
-      await response.text().catch(() => '');
+      try {
+        await response.text();
+      } catch {
+        // The status is all a dispatch needs; the body is read only so the connection can be reused.
+      }
       return { statusCode: response.status };
     },
   };

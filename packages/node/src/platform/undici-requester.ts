@@ -175,17 +175,22 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
-    const raw = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    const headers = this.headers;
-    const encoding = headerValue(headers['content-encoding'])?.trim().toLowerCase();
-    const respond = (body: string) =>
-      this.resolve({
-        status: this.status,
-        headers: { get: (name) => headerValue(headers[name.toLowerCase()]) },
-        text: () => Promise.resolve(body),
-      });
-    if (raw.length === 0 || !encoding || encoding === 'identity') respond(raw.toString('utf8'));
-    else decode(raw, encoding).then(respond, this.reject);
+    const chunks = this.chunks;
+    const encoding = headerValue(this.headers['content-encoding'])?.trim().toLowerCase();
+    // Most answers (logx's 204s) have no body at all: nothing to join or decode.
+    if (chunks.length === 0) {
+      this.resolve(new BufferedResponse(this.status, this.headers, ''));
+      return;
+    }
+    const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    if (raw.length === 0 || !encoding || encoding === 'identity') {
+      this.resolve(new BufferedResponse(this.status, this.headers, raw.toString('utf8')));
+      return;
+    }
+    decode(raw, encoding).then(
+      (body) => this.resolve(new BufferedResponse(this.status, this.headers, body)),
+      this.reject,
+    );
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
@@ -201,6 +206,27 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     const error = new Error(`request timed out after ${timeoutMs} ms`);
     this.controller?.abort(error);
     this.reject(error);
+  }
+}
+
+/** A response whose body was read in full; also its own `headers` (one object per response). */
+class BufferedResponse implements HttpResponse {
+  constructor(
+    readonly status: number,
+    private readonly rawHeaders: IncomingHttpHeaders,
+    private readonly body: string,
+  ) {}
+
+  get headers(): { get(name: string): string | null } {
+    return this;
+  }
+
+  get(name: string): string | null {
+    return headerValue(this.rawHeaders[name.toLowerCase()]);
+  }
+
+  text(): Promise<string> {
+    return Promise.resolve(this.body);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * `node --expose-gc --enable-source-maps --import tsx src/events/profile-end-to-end.ts [--side flagkit|reference] [--runs n] [--count n] [--out file]`:
+ * `pnpm --filter @flagkit/bench bench:events-profile [-- --side flagkit|reference --runs n --count n --text --out file]`:
  * profiles the events-end-to-end loop of one side with its own HTTP stack (as the target row runs it)
  * and prints the functions with the most self time. Fresh events per run, as in the benchmark.
  */
@@ -8,6 +8,7 @@ import { Session } from 'node:inspector/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { Requester } from '@flagkit/core';
 import { createRequesterDispatcher } from '@flagkit/event-processor';
 import { createUndiciRequester } from '@flagkit/node';
 import { hotSpots } from '../cpu-profile';
@@ -36,7 +37,9 @@ async function main(): Promise<void> {
   const sink = new LoopbackSink();
   await sink.start();
   const requester = createUndiciRequester();
-  const flagkitRequester = values.text ? { request: requester.request.bind(requester) } : requester;
+  const flagkitRequester: Requester = values.text
+    ? { request: (request) => requester.request(request) }
+    : requester;
   const dispatcher =
     side === 'flagkit' ? createRequesterDispatcher(flagkitRequester) : REFERENCE_NODE_DISPATCHER;
   const capture = (count: number) => captureUserEvents(fixture, count);
