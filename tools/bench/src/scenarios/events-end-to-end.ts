@@ -56,6 +56,8 @@ export async function runEndToEnd(
   sink: LoopbackSink,
   capture: CaptureEvents,
   count: number,
+  /** Runs right before the timed region (after the garbage collection), e.g. to start a profiler. */
+  beforeTimed?: () => Promise<void>,
 ): Promise<RunResult> {
   const events = await capture(count);
   // FlagKit posts to the sink through its `endpoint` option and counts acknowledged events itself;
@@ -83,6 +85,7 @@ export async function runEndToEnd(
   const delivered = flagkit ? () => flagkit.getMetrics().dispatched : () => counter.delivered;
   processor.start();
   collectGarbage();
+  if (beforeTimed) await beforeTimed();
   const cpuBefore = process.cpuUsage();
   const start = now();
   for (let sent = 0; sent < count; ) {
