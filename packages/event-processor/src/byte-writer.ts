@@ -46,8 +46,8 @@ export class ByteWriter {
   }
 
   /**
-   * Any text, as UTF-8 (JSON text is always well-formed, so nothing is replaced). ASCII is copied
-   * in a loop: for the short texts written here that beats a call into the encoder.
+   * Any text, as UTF-8 (JSON text is always well-formed, so nothing is replaced). Short ASCII text
+   * is copied in a loop, which beats a call into the encoder; the rest goes through the encoder.
    */
   text(value: string): void {
     this.reserve(value.length * 3);

@@ -279,6 +279,18 @@ describe('serializeLogxBatch', () => {
     expectWrittenAsJson([makeImpression()]);
   });
 
+  it('writes a batch whose tag serializes another batch while it is written', () => {
+    const inner = [makeImpression({ uuid: 'inner' })];
+    const tags = { nested: { toJSON: () => decoder.decode(serializeLogxBatchBytes(inner)) } };
+    const outer = [
+      makeImpression({ uuid: 'before' }),
+      makeConversion({ tags }),
+      makeImpression({ uuid: 'after' }),
+    ];
+    expectWrittenAsJson(outer);
+    expect(serializeLogxBatch(outer)).toContain('inner');
+  });
+
   it('writes bodies larger than the byte writer starts with', () => {
     const attributes = Object.freeze([
       Object.freeze({ entityId: '1', key: 'bio', value: `é${'x'.repeat(40_000)}😀` }),

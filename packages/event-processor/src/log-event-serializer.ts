@@ -218,9 +218,10 @@ const BATCH_CLOSE = utf8(']}');
 const COMMA = 0x2c;
 const CLOSE_BRACE = 0x7d;
 
-const writer = new ByteWriter();
+const sharedWriter = new ByteWriter();
+let writing = false;
 
-function writeVisitor(event: UserEvent): void {
+function writeVisitor(writer: ByteWriter, event: UserEvent): void {
   if (isPlainImpression(event)) {
     writer.bytes(SNAPSHOTS_OPEN);
     writer.bytes(bytesOf(decisionOf(event)));
@@ -247,12 +248,23 @@ function writeVisitor(event: UserEvent): void {
  * an HTTP stack would send for it, so it need not encode the body itself. Throws where that throws.
  */
 export function serializeLogxBatchBytes(events: readonly UserEvent[]): Uint8Array {
+  // A tag's toJSON could call back in here while the shared writer is in use: give it its own.
+  if (writing) return writeBatch(new ByteWriter(), events);
+  writing = true;
+  try {
+    return writeBatch(sharedWriter, events);
+  } finally {
+    writing = false;
+  }
+}
+
+function writeBatch(writer: ByteWriter, events: readonly UserEvent[]): Uint8Array {
   writer.reset();
   try {
     writer.bytes(bytesOf(headOf(events[0]?.context)));
     for (let i = 0; i < events.length; i++) {
       if (i > 0) writer.byte(COMMA);
-      writeVisitor(events[i]!);
+      writeVisitor(writer, events[i]!);
     }
     writer.bytes(BATCH_CLOSE);
     return writer.take();
