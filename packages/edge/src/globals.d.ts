@@ -9,3 +9,7 @@ declare class AbortController {
   readonly signal: unknown;
   abort(reason?: unknown): void;
 }
+
+declare class TextDecoder {
+  decode(input?: Uint8Array): string;
+}

@@ -9,7 +9,7 @@ import {
   type UserEvent,
   uuidV4,
 } from '@flagkit/core';
-import { BatchLogEvent, buildLogEvent } from './batch-log-event';
+import { BatchLogEvent, buildLogEvent, type SerializedBodyKind } from './batch-log-event';
 import { createStoreId, type EventStore, isStoreIdOfRun } from './event-store';
 import { endpointForRegion } from './log-event-builder';
 import {
@@ -19,7 +19,7 @@ import {
   type EventMetricsSnapshot,
 } from './metrics';
 import { InMemoryQueue, type Queue } from './queue';
-import { EVENT_NOT_SERIALIZABLE, sendsSerializedBody } from './requester-dispatcher';
+import { EVENT_NOT_SERIALIZABLE, serializedBodyKind } from './requester-dispatcher';
 import {
   type BackoffOptions,
   backoffDelay,
@@ -101,8 +101,8 @@ const isNonNegative = (value: unknown): value is number =>
  */
 export class BatchEventProcessor implements EventProcessor {
   private readonly dispatcher: EventDispatcher;
-  /** FlagKit's requester dispatcher sends the serialized body; others read `params`. */
-  private readonly sendsBody: boolean;
+  /** FlagKit's requester dispatcher sends the serialized body (text or bytes); others read `params`. */
+  private readonly bodyKind: SerializedBodyKind | undefined;
   private readonly batchSize: number;
   private readonly flushInterval: number;
   private readonly maxQueueSize: number;
@@ -145,7 +145,7 @@ export class BatchEventProcessor implements EventProcessor {
   constructor(options: BatchEventProcessorOptions) {
     this.logger = options.logger ?? noopLogger;
     this.dispatcher = options.eventDispatcher;
-    this.sendsBody = sendsSerializedBody(options.eventDispatcher);
+    this.bodyKind = serializedBodyKind(options.eventDispatcher);
     this.batchSize = this.option('batchSize', options.batchSize, isPositiveInteger, BATCH_DEFAULTS.batchSize);
     this.flushInterval = this.option(
       'flushInterval',
@@ -415,7 +415,7 @@ export class BatchEventProcessor implements EventProcessor {
     let logEvent: BatchLogEvent;
     try {
       logEvent = new BatchLogEvent(batch, this.endpoint ?? endpointForRegion(batch[0]?.context.region));
-      logEvent.prepare(this.sendsBody); // written once, here, and reused by every retry
+      logEvent.prepare(this.bodyKind); // written once, here, and reused by every retry
     } catch (error) {
       this.inFlightCount -= batch.length;
       this.settle(batch);

@@ -1,6 +1,9 @@
 import type { LogEvent, UserEvent } from '@flagkit/core';
 import { buildLogxBatch, endpointForRegion, type LogxBatch } from './log-event-builder';
-import { serializeLogxBatch } from './log-event-serializer';
+import { serializeLogxBatch, serializeLogxBatchBytes } from './log-event-serializer';
+
+/** @internal The form in which a dispatcher sends a batch body it is given ready-made. */
+export type SerializedBodyKind = 'text' | 'bytes';
 
 // `params` is an own enumerable accessor, so `{ ...logEvent }` and JSON.stringify(logEvent) see it
 // as before; one shared descriptor, no closure per request.
@@ -25,6 +28,7 @@ export class BatchLogEvent implements LogEvent {
   /** Whether `params` was handed out: whoever holds it may change it, so only it is the truth. */
   #paramsShared = false;
   #body: string | undefined;
+  #bytes: Uint8Array | undefined;
   #bodyFailed = false;
 
   constructor(events: readonly UserEvent[], url: string) {
@@ -58,12 +62,29 @@ export class BatchLogEvent implements LogEvent {
   }
 
   /**
-   * @internal Writes what the dispatcher will send: the body when it sends `serializedBody` (when that
+   * The UTF-8 bytes of {@link BatchLogEvent.serializedBody}, written straight to bytes (for an HTTP
+   * stack that sends bytes as they are); undefined exactly when `serializedBody` would be.
+   */
+  get serializedBytes(): Uint8Array | undefined {
+    if (this.#paramsShared || this.#bodyFailed) return undefined;
+    if (this.#bytes === undefined) {
+      try {
+        this.#bytes = serializeLogxBatchBytes(this.#events);
+      } catch {
+        this.#bodyFailed = true;
+      }
+    }
+    return this.#bytes;
+  }
+
+  /**
+   * @internal Writes what the dispatcher will send: the body in the form it sends (when that
    * fails, or for other dispatchers, `params`). Events that cannot make a request at all (a
    * malformed custom event) throw here, where the processor drops them.
    */
-  prepare(sendsBody: boolean): void {
-    if (sendsBody && this.serializedBody !== undefined) return;
+  prepare(body: SerializedBodyKind | undefined): void {
+    if (body === 'text' && this.serializedBody !== undefined) return;
+    if (body === 'bytes' && this.serializedBytes !== undefined) return;
     this.#params ??= buildLogxBatch(this.#events);
   }
 }

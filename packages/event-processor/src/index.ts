@@ -27,7 +27,7 @@ export {
   LOGX_ENDPOINTS,
   type LogxBatch,
 } from './log-event-builder';
-export { serializeLogxBatch } from './log-event-serializer';
+export { serializeLogxBatch, serializeLogxBatchBytes } from './log-event-serializer';
 export {
   DROP_REASONS,
   type DropReason,

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { makeConversion, makeImpression } from '../test-support/events';
 import { BatchLogEvent } from './batch-log-event';
 import { buildLogxBatch } from './log-event-builder';
-import { serializeLogxBatch } from './log-event-serializer';
+import { serializeLogxBatch, serializeLogxBatchBytes } from './log-event-serializer';
 
 // The serializer must write exactly JSON.stringify(buildLogxBatch(events)): the conformance test
 // proves the latter against the official SDK, this proves the former equal to it for any input,
@@ -185,14 +185,23 @@ const batches = pools.chain((p) =>
   }),
 );
 
+const encoder = new TextEncoder();
+// Fatal: bytes that are not valid UTF-8 throw, so equal decoded text means equal bytes.
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Both serializers write what JSON.stringify writes for the built batch: as text, and as its UTF-8 bytes. */
+function expectWrittenAsJson(events: readonly UserEvent[]): void {
+  const expected = JSON.stringify(buildLogxBatch(events));
+  expect(serializeLogxBatch(events)).toBe(expected);
+  expect(decoder.decode(serializeLogxBatchBytes(events))).toBe(expected);
+}
+
 describe('serializeLogxBatch', () => {
   it('writes the same text as JSON.stringify(buildLogxBatch(events)), cold and warm', () => {
     fc.assert(
       fc.property(batches, (list) => {
         for (let round = 0; round < 2; round++) {
-          for (const events of list) {
-            expect(serializeLogxBatch(events)).toBe(JSON.stringify(buildLogxBatch(events)));
-          }
+          for (const events of list) expectWrittenAsJson(events);
         }
       }),
       { numRuns: 300 },
@@ -212,9 +221,7 @@ describe('serializeLogxBatch', () => {
     const a = makeImpression({ variation, flagKey: 'a', enabled: true });
     const b = makeImpression({ variation, flagKey: 'b', enabled: false });
     const c = makeImpression({ variation, flagKey: 'a', enabled: false });
-    for (let i = 0; i < 2; i++) {
-      expect(serializeLogxBatch([a, b, c])).toBe(JSON.stringify(buildLogxBatch([a, b, c])));
-    }
+    for (let i = 0; i < 2; i++) expectWrittenAsJson([a, b, c]);
   });
 
   it.each<[string, Partial<ImpressionEvent>]>([
@@ -230,9 +237,7 @@ describe('serializeLogxBatch', () => {
     const variation = Object.freeze({ id: '555', key: 'v1' });
     const base = makeImpression({ variation });
     const other = makeImpression({ variation, ...change });
-    for (let i = 0; i < 2; i++) {
-      expect(serializeLogxBatch([base, other])).toBe(JSON.stringify(buildLogxBatch([base, other])));
-    }
+    for (let i = 0; i < 2; i++) expectWrittenAsJson([base, other]);
   });
 
   it('writes the head of an unfrozen context as it is now', () => {
@@ -260,16 +265,41 @@ describe('serializeLogxBatch', () => {
       }
     };
     for (const event of odd) {
-      expect(outcome(() => serializeLogxBatch([event]))).toBe(
-        outcome(() => JSON.stringify(buildLogxBatch([event]))),
-      );
+      const expected = outcome(() => JSON.stringify(buildLogxBatch([event])));
+      expect(outcome(() => serializeLogxBatch([event]))).toBe(expected);
+      expect(outcome(() => decoder.decode(serializeLogxBatchBytes([event])))).toBe(expected);
     }
-    expect(serializeLogxBatch([])).toBe(JSON.stringify(buildLogxBatch([])));
+    expectWrittenAsJson([]);
   });
 
-  it('throws where JSON.stringify throws', () => {
+  it('throws where JSON.stringify throws, and the byte writer starts clean afterwards', () => {
     const event = makeConversion({ tags: { big: 1n as unknown as number } });
     expect(() => serializeLogxBatch([event])).toThrow();
+    expect(() => serializeLogxBatchBytes([makeImpression(), event])).toThrow();
+    expectWrittenAsJson([makeImpression()]);
+  });
+
+  it('writes a batch whose tag serializes another batch while it is written', () => {
+    const inner = [makeImpression({ uuid: 'inner' })];
+    const tags = { nested: { toJSON: () => decoder.decode(serializeLogxBatchBytes(inner)) } };
+    const outer = [
+      makeImpression({ uuid: 'before' }),
+      makeConversion({ tags }),
+      makeImpression({ uuid: 'after' }),
+    ];
+    expectWrittenAsJson(outer);
+    expect(serializeLogxBatch(outer)).toContain('inner');
+  });
+
+  it('writes bodies larger than the byte writer starts with', () => {
+    const attributes = Object.freeze([
+      Object.freeze({ entityId: '1', key: 'bio', value: `é${'x'.repeat(40_000)}😀` }),
+    ]);
+    const events = Array.from({ length: 30 }, (_, i) =>
+      makeImpression({ uuid: `u-${i}`, user: { id: `ü${i}`, attributes } }),
+    );
+    expectWrittenAsJson(events);
+    expectWrittenAsJson(events.slice(0, 2));
   });
 });
 
@@ -299,10 +329,21 @@ describe('BatchLogEvent', () => {
     expect(Object.keys(logEvent)).toEqual(['url', 'httpVerb', 'params']);
   });
 
+  it('has the body as bytes too, until params is read', () => {
+    const event = makeImpression();
+    const logEvent = new BatchLogEvent([event], 'https://example.test/v1/events');
+    const bytes = logEvent.serializedBytes;
+    expect(bytes).toEqual(encoder.encode(JSON.stringify(buildLogxBatch([event]))));
+    expect(logEvent.serializedBytes).toBe(bytes); // written once, reused by retries
+    void logEvent.params;
+    expect(logEvent.serializedBytes).toBeUndefined();
+  });
+
   it('has no body for events JSON cannot write, so the dispatcher reports them', () => {
     const event = makeConversion({ tags: { big: 1n as unknown as number } });
     const logEvent = new BatchLogEvent([event], 'https://example.test/v1/events');
     expect(logEvent.serializedBody).toBeUndefined();
+    expect(logEvent.serializedBytes).toBeUndefined();
     expect(() => JSON.stringify(logEvent.params)).toThrow();
   });
 });

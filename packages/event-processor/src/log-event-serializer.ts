@@ -1,4 +1,5 @@
 import type { EventContext, ImpressionEvent, UserEvent, VisitorAttribute } from '@flagkit/core';
+import { ByteWriter, utf8 } from './byte-writer';
 import {
   batchOf,
   conversionSnapshot,
@@ -14,17 +15,28 @@ import {
 // are written per event. Anything unexpected (a custom event of another shape) takes the plain
 // JSON.stringify path for that visitor, so the text is always the same.
 
-/** The head of a batch, up to the opening bracket of its visitors, by (frozen) context. */
-const heads = new WeakMap<EventContext, string>();
+/** A cached piece of JSON text, and its UTF-8 bytes once a byte body needed them. */
+interface Fragment {
+  readonly text: string;
+  bytes: Uint8Array | undefined;
+}
 
-function headOf(context: EventContext | undefined): string {
-  if (context === undefined) return head(undefined);
-  let text = heads.get(context);
-  if (text === undefined) {
-    text = head(context);
-    if (Object.isFrozen(context)) heads.set(context, text);
+function bytesOf(fragment: Fragment): Uint8Array {
+  fragment.bytes ??= utf8(fragment.text);
+  return fragment.bytes;
+}
+
+/** The head of a batch, up to the opening bracket of its visitors, by (frozen) context. */
+const heads = new WeakMap<EventContext, Fragment>();
+
+function headOf(context: EventContext | undefined): Fragment {
+  if (context === undefined) return { text: head(undefined), bytes: undefined };
+  let fragment = heads.get(context);
+  if (fragment === undefined) {
+    fragment = { text: head(context), bytes: undefined };
+    if (Object.isFrozen(context)) heads.set(context, fragment);
   }
-  return text;
+  return fragment;
 }
 
 function head(context: EventContext | undefined): string {
@@ -33,21 +45,24 @@ function head(context: EventContext | undefined): string {
 }
 
 /** An attributes list's JSON with the bot-filtering attribute of one context. */
-interface AttributesText {
+interface AttributesText extends Fragment {
   readonly botFiltering: boolean | undefined;
-  readonly text: string;
 }
 
 const attributeTexts = new WeakMap<readonly VisitorAttribute[], AttributesText>();
 
-function attributesOf(event: UserEvent): string {
+function attributesOf(event: UserEvent): Fragment {
   const list = event.user.attributes;
   const botFiltering = event.context.botFiltering;
   const cached = attributeTexts.get(list);
-  if (cached !== undefined && cached.botFiltering === botFiltering) return cached.text;
-  const text = JSON.stringify(visitorAttributes(event, event.context));
-  if (isImmutable(list)) attributeTexts.set(list, { botFiltering, text });
-  return text;
+  if (cached !== undefined && cached.botFiltering === botFiltering) return cached;
+  const fragment: AttributesText = {
+    botFiltering,
+    text: JSON.stringify(visitorAttributes(event, event.context)),
+    bytes: undefined,
+  };
+  if (isImmutable(list)) attributeTexts.set(list, fragment);
+  return fragment;
 }
 
 /** Only a list that can never change may be cached by identity: frozen, of frozen primitive-valued items. */
@@ -67,7 +82,7 @@ function isImmutable(list: readonly VisitorAttribute[]): boolean {
  * the event's variation object when it is frozen (core shares one per variation), checked field by
  * field on use.
  */
-interface DecisionText {
+interface DecisionText extends Fragment {
   readonly layerId: string | null;
   readonly experimentId: string | null;
   readonly variationId: string | null;
@@ -76,7 +91,6 @@ interface DecisionText {
   readonly ruleKey: string;
   readonly ruleType: string;
   readonly enabled: boolean;
-  readonly text: string;
 }
 
 /** Per variation object, the few decisions seen with it (a holdout's variation serves every flag). */
@@ -96,24 +110,24 @@ function isDecisionOf(entry: DecisionText, event: ImpressionEvent): boolean {
   );
 }
 
-function decisionOf(event: ImpressionEvent): string {
+function decisionOf(event: ImpressionEvent): Fragment {
   const variation = event.variation;
   let entries = decisionTexts.get(variation);
   if (entries !== undefined) {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
-      if (isDecisionOf(entry, event)) return entry.text;
+      if (isDecisionOf(entry, event)) return entry;
     }
   }
   const text = decisionPrefix(event);
   // Only core's shared (frozen) projections are worth a cache entry; a variation object per event
   // (a copy, an event from the store) would only fill the cache.
-  if (!Object.isFrozen(variation)) return text;
+  if (!Object.isFrozen(variation)) return { text, bytes: undefined };
   if (entries === undefined || entries.length >= MAX_DECISIONS_PER_VARIATION) {
     entries = [];
     decisionTexts.set(variation, entries);
   }
-  entries.push({
+  const entry: DecisionText = {
     layerId: event.layer.id,
     experimentId: event.experiment.id,
     variationId: variation.id,
@@ -123,8 +137,10 @@ function decisionOf(event: ImpressionEvent): string {
     ruleType: event.ruleType,
     enabled: event.enabled,
     text,
-  });
-  return text;
+    bytes: undefined,
+  };
+  entries.push(entry);
+  return entry;
 }
 
 /** `{"decisions":[…],"events":[{"entity_id":…,"timestamp":`: the snapshot before the timestamp. */
@@ -159,17 +175,22 @@ function isPlainImpression(event: UserEvent): event is ImpressionEvent {
   );
 }
 
-function visitorText(event: UserEvent): string {
-  if (isPlainImpression(event)) {
-    return `{"snapshots":[${decisionOf(event)}${event.timestamp},"key":"campaign_activated","uuid":${JSON.stringify(event.uuid)}}]}],"visitor_id":${JSON.stringify(event.user.id)},"attributes":${attributesOf(event)}}`;
-  }
-  if (
+/** Whether the fast path writes this conversion exactly as JSON.stringify would. */
+function isPlainConversion(event: UserEvent): boolean {
+  return (
     event.type === 'conversion' &&
     typeof event.user?.id === 'string' &&
     Array.isArray(event.user.attributes) &&
     typeof event.context === 'object'
-  ) {
-    return `{"snapshots":[${JSON.stringify(conversionSnapshot(event))}],"visitor_id":${JSON.stringify(event.user.id)},"attributes":${attributesOf(event)}}`;
+  );
+}
+
+function visitorText(event: UserEvent): string {
+  if (isPlainImpression(event)) {
+    return `{"snapshots":[${decisionOf(event).text}${event.timestamp},"key":"campaign_activated","uuid":${JSON.stringify(event.uuid)}}]}],"visitor_id":${JSON.stringify(event.user.id)},"attributes":${attributesOf(event).text}}`;
+  }
+  if (isPlainConversion(event)) {
+    return `{"snapshots":[${JSON.stringify(conversionSnapshot(event))}],"visitor_id":${JSON.stringify(event.user.id)},"attributes":${attributesOf(event).text}}`;
   }
   return JSON.stringify(visitorOf(event));
 }
@@ -179,10 +200,75 @@ function visitorText(event: UserEvent): string {
  * Throws where that throws (a BigInt or a cycle in the tags).
  */
 export function serializeLogxBatch(events: readonly UserEvent[]): string {
-  let text = headOf(events[0]?.context);
+  let text = headOf(events[0]?.context).text;
   for (let i = 0; i < events.length; i++) {
     if (i > 0) text += ',';
     text += visitorText(events[i]!);
   }
   return `${text}]}`;
+}
+
+// The constant pieces of a visitor, as bytes.
+const SNAPSHOTS_OPEN = utf8('{"snapshots":[');
+const AFTER_TIMESTAMP = utf8(',"key":"campaign_activated","uuid":');
+const AFTER_IMPRESSION_UUID = utf8('}]}],"visitor_id":');
+const AFTER_SNAPSHOTS = utf8('],"visitor_id":');
+const ATTRIBUTES_KEY = utf8(',"attributes":');
+const BATCH_CLOSE = utf8(']}');
+const COMMA = 0x2c;
+const CLOSE_BRACE = 0x7d;
+
+const sharedWriter = new ByteWriter();
+let writing = false;
+
+function writeVisitor(writer: ByteWriter, event: UserEvent): void {
+  if (isPlainImpression(event)) {
+    writer.bytes(SNAPSHOTS_OPEN);
+    writer.bytes(bytesOf(decisionOf(event)));
+    writer.number(event.timestamp);
+    writer.bytes(AFTER_TIMESTAMP);
+    writer.jsonString(event.uuid);
+    writer.bytes(AFTER_IMPRESSION_UUID);
+  } else if (isPlainConversion(event)) {
+    writer.bytes(SNAPSHOTS_OPEN);
+    writer.text(JSON.stringify(conversionSnapshot(event)));
+    writer.bytes(AFTER_SNAPSHOTS);
+  } else {
+    writer.text(JSON.stringify(visitorOf(event)));
+    return;
+  }
+  writer.jsonString(event.user.id);
+  writer.bytes(ATTRIBUTES_KEY);
+  writer.bytes(bytesOf(attributesOf(event)));
+  writer.byte(CLOSE_BRACE);
+}
+
+/**
+ * The UTF-8 bytes of {@link serializeLogxBatch}'s text, written without building that text: what
+ * an HTTP stack would send for it, so it need not encode the body itself. Throws where that throws.
+ */
+export function serializeLogxBatchBytes(events: readonly UserEvent[]): Uint8Array {
+  // A tag's toJSON could call back in here while the shared writer is in use: give it its own.
+  if (writing) return writeBatch(new ByteWriter(), events);
+  writing = true;
+  try {
+    return writeBatch(sharedWriter, events);
+  } finally {
+    writing = false;
+  }
+}
+
+function writeBatch(writer: ByteWriter, events: readonly UserEvent[]): Uint8Array {
+  writer.reset();
+  try {
+    writer.bytes(bytesOf(headOf(events[0]?.context)));
+    for (let i = 0; i < events.length; i++) {
+      if (i > 0) writer.byte(COMMA);
+      writeVisitor(writer, events[i]!);
+    }
+    writer.bytes(BATCH_CLOSE);
+    return writer.take();
+  } finally {
+    writer.reset();
+  }
 }

@@ -2,7 +2,7 @@
  * Delivery against a real HTTP server on 127.0.0.1 that fails in scripted ways: 5xx, 429,
  * responses slower than the client's timeout, connection resets, 400, and being down then up.
  */
-import type { UserEvent } from '@flagkit/core';
+import type { Requester, UserEvent } from '@flagkit/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeContext, makeConversion, makeImpression } from '../test-support/events';
@@ -15,6 +15,8 @@ import { createRequesterDispatcher } from './requester-dispatcher';
 const TIMEOUT_MS = 600;
 const FAST_BACKOFF = { initialMs: 5, maxMs: 20, jitterMs: 3 };
 const requester = createFetchRequester();
+// The same fetch, saying it takes byte bodies: the dispatcher then sends the processor's bytes.
+const byteRequester: Requester = { acceptsByteBody: true, request: (request) => requester.request(request) };
 const CONTEXTS = [makeContext(), makeContext({ revision: '8' }), makeContext({ region: 'EU' })];
 
 const behaviour: fc.Arbitrary<Behaviour> = fc.oneof(
@@ -62,12 +64,15 @@ describe('delivery over HTTP', () => {
         fc.integer({ min: 1, max: 6 }),
         fc.integer({ min: 0, max: 3 }),
         fc.integer({ min: 1, max: 4 }),
-        async (specs, script, batchSize, maxRetries, maxConcurrentRequests) => {
+        fc.boolean(),
+        async (specs, script, batchSize, maxRetries, maxConcurrentRequests, bytes) => {
           server.delivered.clear();
           server.rejected.clear();
           server.setScript(script);
           const processor = createBatchEventProcessor({
-            eventDispatcher: createRequesterDispatcher(requester, { timeoutMs: TIMEOUT_MS }),
+            eventDispatcher: createRequesterDispatcher(bytes ? byteRequester : requester, {
+              timeoutMs: TIMEOUT_MS,
+            }),
             endpoint: server.url(),
             batchSize,
             maxRetries,

@@ -5,7 +5,7 @@ import {
   type LogEvent,
   type Requester,
 } from '@flagkit/core';
-import { BatchLogEvent } from './batch-log-event';
+import { BatchLogEvent, type SerializedBodyKind } from './batch-log-event';
 
 /** The `FlagKitError` code a dispatcher throws for events that cannot be written as JSON; the processor drops them. */
 export const EVENT_NOT_SERIALIZABLE = 'EVENT_NOT_SERIALIZABLE';
@@ -20,12 +20,15 @@ export interface RequesterDispatcherOptions {
 
 const HEADERS = Object.freeze({ 'content-type': 'application/json' });
 
-/** Dispatchers made by {@link createRequesterDispatcher}: they send `BatchLogEvent.serializedBody`. */
-const bodyDispatchers = new WeakSet<EventDispatcher>();
+/**
+ * Dispatchers made by {@link createRequesterDispatcher}, and the serialized body each sends:
+ * `BatchLogEvent.serializedBytes` to a requester that takes bytes, else `serializedBody`.
+ */
+const bodyDispatchers = new WeakMap<EventDispatcher, SerializedBodyKind>();
 
-/** Whether `dispatcher` sends the processor's serialized body (else it reads `params`). */
-export function sendsSerializedBody(dispatcher: EventDispatcher): boolean {
-  return bodyDispatchers.has(dispatcher);
+/** The form of the processor's serialized body `dispatcher` sends; undefined when it reads `params`. */
+export function serializedBodyKind(dispatcher: EventDispatcher): SerializedBodyKind | undefined {
+  return bodyDispatchers.get(dispatcher);
 }
 
 /**
@@ -40,10 +43,14 @@ export function createRequesterDispatcher(
   const timeoutMs =
     typeof options.timeoutMs === 'number' && options.timeoutMs > 0 ? options.timeoutMs : 10_000;
   const keepalive = options.keepalive === true;
+  // Bytes spare the HTTP stack encoding the text again; only a requester that says it takes them gets them.
+  const sendsBytes = requester.acceptsByteBody === true;
   const dispatcher: EventDispatcher = {
     async dispatchEvent(logEvent: LogEvent): Promise<DispatchResponse> {
-      // The processor's requests carry their JSON text already (written from cached fragments).
-      let body = logEvent instanceof BatchLogEvent ? logEvent.serializedBody : undefined;
+      // The processor's requests carry their JSON already (written from cached fragments).
+      let body: string | Uint8Array | undefined;
+      if (logEvent instanceof BatchLogEvent)
+        body = sendsBytes ? logEvent.serializedBytes : logEvent.serializedBody;
       if (body === undefined) body = stringify(logEvent);
       const response = await requester.request({
         url: logEvent.url,
@@ -53,11 +60,15 @@ export function createRequesterDispatcher(
         timeoutMs,
         keepalive,
       });
-      await response.text().catch(() => '');
+      try {
+        await response.text();
+      } catch {
+        // The status is all a dispatch needs; the body is read only so the connection can be reused.
+      }
       return { statusCode: response.status };
     },
   };
-  bodyDispatchers.add(dispatcher);
+  bodyDispatchers.set(dispatcher, sendsBytes ? 'bytes' : 'text');
   return dispatcher;
 }
 

@@ -59,6 +59,8 @@ function capture(into: Captured[]): EventDispatcher & FlagKitDispatcher {
   };
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * FlagKit's side: records `JSON.stringify(params)` into `into` as {@link capture} does, and into
  * `wire` the body FlagKit's own requester dispatcher would send (written from cached fragments
@@ -66,9 +68,13 @@ function capture(into: Captured[]): EventDispatcher & FlagKitDispatcher {
  * which the dispatcher stringifies it instead.
  */
 function captureFlagKit(into: Captured[], wire: Captured[]): FlagKitDispatcher {
+  // It takes bytes, as Node's undici requester does: the bytes FlagKit sends there, decoded
+  // strictly (invalid UTF-8 throws), must be the reference's text.
   const wireDispatcher = createRequesterDispatcher({
+    acceptsByteBody: true,
     request(request) {
-      wire.push(`${request.url} ${request.body}`);
+      const body = request.body instanceof Uint8Array ? strictUtf8.decode(request.body) : request.body;
+      wire.push(`${request.url} ${body}`);
       return Promise.resolve({ status: 204, headers: { get: () => null }, text: () => Promise.resolve('') });
     },
   });

@@ -3,7 +3,11 @@ export interface HttpRequest {
   readonly url: string;
   readonly method: 'GET' | 'POST';
   readonly headers: Readonly<Record<string, string>>;
-  readonly body?: string;
+  /**
+   * The body: text (sent as UTF-8), or bytes sent as they are. Bytes are only given to a requester
+   * whose {@link Requester.acceptsByteBody} is true.
+   */
+  readonly body?: string | Uint8Array;
   /** The whole request, including reading the body, must settle within this many ms. */
   readonly timeoutMs: number;
   /** Browsers: let the request outlive the page (within the keepalive budget). */
@@ -23,4 +27,10 @@ export interface HttpResponse {
  */
 export interface Requester {
   request(request: HttpRequest): Promise<HttpResponse>;
+  /**
+   * True when `request` takes a `Uint8Array` body as well as a string. Callers that hold a body as
+   * bytes (the event processor writes batches as UTF-8) then pass it as it is instead of as text,
+   * which spares encoding it again. Absent or false: every body is a string, as before.
+   */
+  readonly acceptsByteBody?: boolean;
 }

@@ -16,6 +16,15 @@ export type FetchFunction = (
   text(): Promise<string>;
 }>;
 
+// This requester does not set `acceptsByteBody`: a `fetch` passed in may only take text. Bytes given
+// anyway are sent as the text they encode.
+let decoder: { decode(input: Uint8Array): string } | undefined;
+const textOf = (body: string | Uint8Array): string => {
+  if (typeof body === 'string') return body;
+  decoder ??= new TextDecoder();
+  return decoder.decode(body);
+};
+
 /** Options for {@link createFetchRequester}. */
 export interface FetchRequesterOptions {
   /** The fetch to use; default the global one, looked up per request (so polyfills installed later work). */
@@ -40,7 +49,7 @@ export function createFetchRequester(options: FetchRequesterOptions = {}): Reque
         const init = {
           method: request.method,
           headers: { ...request.headers },
-          ...(request.body === undefined ? {} : { body: request.body }),
+          ...(request.body === undefined ? {} : { body: textOf(request.body) }),
           signal: controller.signal,
           ...(request.keepalive ? { keepalive: true } : {}),
         };

@@ -63,6 +63,43 @@ describe('given the undici requester', () => {
     await requester.close();
   });
 
+  it('sends byte bodies as they are, text bodies as UTF-8, and the headers of each request', async () => {
+    const seen: { body: string; length?: string; type?: string; trace?: string }[] = [];
+    handler = (req, body, res) => {
+      seen.push({
+        body,
+        length: req.headers['content-length'],
+        type: req.headers['content-type'],
+        trace: req.headers['x-trace'] as string | undefined,
+      });
+      res.writeHead(204);
+      res.end();
+    };
+    const requester = createUndiciRequester();
+    expect(requester.acceptsByteBody).toBe(true);
+    const text = '{"name":"é😀"}';
+    const bytes = new TextEncoder().encode(`xx${text}yy`).subarray(2, -2); // a view: only its bytes go out
+    const json = Object.freeze({ 'content-type': 'application/json' });
+    const mutable: Record<string, string> = { 'content-type': 'text/plain', 'x-trace': '1' };
+    const send = (body: string | Uint8Array, headers: Readonly<Record<string, string>>) =>
+      requester.request({ url: `${origin}/events`, method: 'POST', headers, body, timeoutMs: 2_000 });
+    await send(bytes, json);
+    await send(text, json);
+    await send(text, mutable);
+    mutable['x-trace'] = '2'; // the same object, changed: the request must carry what it holds now
+    await send(bytes, mutable);
+    await send(bytes, json);
+    const length = String(Buffer.byteLength(text));
+    expect(seen).toEqual([
+      { body: text, length, type: 'application/json', trace: undefined },
+      { body: text, length, type: 'application/json', trace: undefined },
+      { body: text, length, type: 'text/plain', trace: '1' },
+      { body: text, length, type: 'text/plain', trace: '2' },
+      { body: text, length, type: 'application/json', trace: undefined },
+    ]);
+    await requester.close();
+  });
+
   it.each([
     ['gzip', gzipSync],
     ['deflate', deflateSync],

@@ -76,6 +76,10 @@ export function createUndiciRequester(options: UndiciRequesterOptions = {}): Nod
   let closed: Promise<void> | undefined;
   // Callers post to one or two URLs over and over; parse each once.
   let lastTarget: Target | undefined;
+  // And often the same frozen headers object (the event dispatcher's is a constant): merge it once.
+  // Only frozen ones are remembered by identity; another caller may change its object between calls.
+  let lastHeaders: Readonly<Record<string, string>> | undefined;
+  let lastMergedHeaders: Record<string, string> = {};
 
   const targetOf = (url: string): Target => {
     if (lastTarget?.url === url) return lastTarget;
@@ -84,7 +88,19 @@ export function createUndiciRequester(options: UndiciRequesterOptions = {}): Nod
     return lastTarget;
   };
 
+  const headersOf = (headers: Readonly<Record<string, string>>): Record<string, string> => {
+    if (headers === lastHeaders) return lastMergedHeaders;
+    const merged = { 'accept-encoding': 'gzip, deflate, br', ...headers };
+    if (Object.isFrozen(headers)) {
+      lastHeaders = headers;
+      lastMergedHeaders = merged;
+    }
+    return merged;
+  };
+
   const requester: NodeRequester = {
+    // undici writes a Uint8Array body to the socket as it is.
+    acceptsByteBody: true,
     request(req: HttpRequest): Promise<HttpResponse> {
       if (closed) return Promise.reject(new Error('The requester is closed'));
       if (!dispatcher) return loadDispatcher().then(() => requester.request(req));
@@ -98,7 +114,7 @@ export function createUndiciRequester(options: UndiciRequesterOptions = {}): Nod
               origin: target.origin,
               path: target.path,
               method: req.method,
-              headers: { 'accept-encoding': 'gzip, deflate, br', ...req.headers },
+              headers: headersOf(req.headers),
               body: req.body,
               headersTimeout: req.timeoutMs,
               bodyTimeout: req.timeoutMs,
@@ -159,17 +175,22 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.timer);
-    const raw = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    const headers = this.headers;
-    const encoding = headerValue(headers['content-encoding'])?.trim().toLowerCase();
-    const respond = (body: string) =>
-      this.resolve({
-        status: this.status,
-        headers: { get: (name) => headerValue(headers[name.toLowerCase()]) },
-        text: () => Promise.resolve(body),
-      });
-    if (raw.length === 0 || !encoding || encoding === 'identity') respond(raw.toString('utf8'));
-    else decode(raw, encoding).then(respond, this.reject);
+    const chunks = this.chunks;
+    const encoding = headerValue(this.headers['content-encoding'])?.trim().toLowerCase();
+    // Most answers (logx's 204s) have no body at all: nothing to join or decode.
+    if (chunks.length === 0) {
+      this.resolve(new BufferedResponse(this.status, this.headers, ''));
+      return;
+    }
+    const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    if (raw.length === 0 || !encoding || encoding === 'identity') {
+      this.resolve(new BufferedResponse(this.status, this.headers, raw.toString('utf8')));
+      return;
+    }
+    decode(raw, encoding).then(
+      (body) => this.resolve(new BufferedResponse(this.status, this.headers, body)),
+      this.reject,
+    );
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
@@ -185,6 +206,27 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     const error = new Error(`request timed out after ${timeoutMs} ms`);
     this.controller?.abort(error);
     this.reject(error);
+  }
+}
+
+/** A response whose body was read in full; also its own `headers` (one object per response). */
+class BufferedResponse implements HttpResponse {
+  constructor(
+    readonly status: number,
+    private readonly rawHeaders: IncomingHttpHeaders,
+    private readonly body: string,
+  ) {}
+
+  get headers(): { get(name: string): string | null } {
+    return this;
+  }
+
+  get(name: string): string | null {
+    return headerValue(this.rawHeaders[name.toLowerCase()]);
+  }
+
+  text(): Promise<string> {
+    return Promise.resolve(this.body);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Event scenario 3: memory while the endpoint is dead (connections refused on a loopback port).
  * Each side's batch processor, with its defaults, takes `count` distinct events (fresh uuids);
- * after a GC the retained heap is measured, then the processor is stopped.
+ * after a GC the retained heap (with ArrayBuffer memory) is measured, then the processor is stopped.
  *
  * Rows: FlagKit and the reference at `count` events (informational: the reference stays small
  * because, without an event store, it forgets events whose retries failed), and FlagKit at 3 ×
@@ -41,13 +41,15 @@ async function deadUrl(): Promise<string> {
 }
 
 /**
- * Heap in use after a full GC, once the loop has settled for `settleMs` (the previous run's
- * abandoned retries and sockets finish within about a second).
+ * Memory in use after a full GC, once the loop has settled for `settleMs` (the previous run's
+ * abandoned retries and sockets finish within about a second): the JS heap plus ArrayBuffer
+ * memory, which holds request bodies written as bytes (and Buffers) outside the heap.
  */
 async function heapUsed(settleMs: number): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, settleMs));
   collectGarbage();
-  return process.memoryUsage().heapUsed;
+  const memory = process.memoryUsage();
+  return memory.heapUsed + memory.arrayBuffers;
 }
 
 async function retainedBytes(side: Side, events: readonly UserEvent[], count: number, url: string) {

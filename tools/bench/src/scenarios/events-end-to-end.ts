@@ -42,19 +42,22 @@ const CHUNK = 200;
 
 const sleepMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface RunResult {
+export interface RunResult {
   /** Events acknowledged per second of wall time. */
   readonly perSecond: number;
   /** Events acknowledged per second of this process's CPU time. */
   readonly perCpuSecond: number;
 }
 
-async function run(
+/** One timed run of one side: `count` fresh events enqueued, flushed and acknowledged. */
+export async function runEndToEnd(
   side: Side,
   dispatcher: EventDispatcher,
   sink: LoopbackSink,
   capture: CaptureEvents,
   count: number,
+  /** Runs right before the timed region (after the garbage collection), e.g. to start a profiler. */
+  beforeTimed?: () => Promise<void>,
 ): Promise<RunResult> {
   const events = await capture(count);
   // FlagKit posts to the sink through its `endpoint` option and counts acknowledged events itself;
@@ -82,6 +85,7 @@ async function run(
   const delivered = flagkit ? () => flagkit.getMetrics().dispatched : () => counter.delivered;
   processor.start();
   collectGarbage();
+  if (beforeTimed) await beforeTimed();
   const cpuBefore = process.cpuUsage();
   const start = now();
   for (let sent = 0; sent < count; ) {
@@ -110,14 +114,14 @@ async function compare(
   options: EventsEndToEndOptions,
 ): Promise<{ wall: ScenarioResult; cpu: ScenarioResult }> {
   const warmup = Math.min(options.count, 2000);
-  await run('flagkit', dispatchers.flagkit, sink, capture, warmup);
-  await run('reference', dispatchers.reference, sink, capture, warmup);
+  await runEndToEnd('flagkit', dispatchers.flagkit, sink, capture, warmup);
+  await runEndToEnd('reference', dispatchers.reference, sink, capture, warmup);
   const wall: Record<Side, number[]> = { flagkit: [], reference: [] };
   const cpu: Record<Side, number[]> = { flagkit: [], reference: [] };
   for (let round = 0; round < options.rounds; round++) {
     const order: readonly Side[] = round % 2 === 0 ? ['flagkit', 'reference'] : ['reference', 'flagkit'];
     for (const side of order) {
-      const result = await run(side, dispatchers[side], sink, capture, options.count);
+      const result = await runEndToEnd(side, dispatchers[side], sink, capture, options.count);
       wall[side].push(result.perSecond);
       cpu[side].push(result.perCpuSecond);
     }
