@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LeafCondition } from '../datafile/datafile';
 import type { Logger, LogLevel } from '../ports/logger';
 import { compileCustomAttributeCondition } from './custom-attribute-condition';
-import type { EvaluationUser, UserAttributes } from './evaluation-user';
+import { type EvaluationUser, NO_ATTRIBUTE, type UserAttributes } from './evaluation-user';
 
 const silent: Logger = { isEnabled: () => false, log: () => {} };
 
@@ -18,7 +18,10 @@ function recordingLogger(enabled: readonly LogLevel[] = ['debug', 'info', 'warn'
 }
 
 function userWith(attributes: UserAttributes): EvaluationUser {
-  return { attributes, isQualifiedFor: () => false };
+  return {
+    attribute: (key) => (Object.hasOwn(attributes, key) ? attributes[key] : NO_ATTRIBUTE),
+    isQualifiedFor: () => false,
+  };
 }
 
 function leafOf(match: string | undefined, value: unknown, name = 'attr'): LeafCondition {

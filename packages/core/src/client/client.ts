@@ -29,12 +29,12 @@ import type { UserProfile, UserProfileService, UserProfileServiceAsync } from '.
 import type { ClientOptions, OnReadyOptions } from './client-options';
 import { DecideFlag, decideOptionBits, type OptimizelyDecideOption } from './decide-options';
 import {
+  type AttributeList,
   attributesProblem,
   copyValidAttributes,
   eventTagsProblem,
   isNonEmptyString,
   isValidUserId,
-  type ReservedAttributes,
 } from './input-validation';
 import { errorDecision, type OptimizelyDecision, type OptimizelyDecisions } from './optimizely-decision';
 import { copyAttributes, OptimizelyUserContext, type UserContextHost } from './user-context';
@@ -72,8 +72,10 @@ export class Client implements UserContextHost {
   private closeStarted: Promise<void> | null = null;
   private rejectOnClose: ((error: ReadyError) => void)[] = [];
   private warnedNoProcessor = false;
-  /** Filled by each `createUserContext` call's attribute copy and read by the new context at once. */
-  private readonly reservedScratch: ReservedAttributes = {
+  /** Filled by each `createUserContext` call's attribute copy and taken over by the new context. */
+  private readonly attributeScratch: AttributeList = {
+    attributeKeys: [],
+    attributeValues: [],
     bucketingIdAttribute: undefined,
     bucketMapAttribute: undefined,
   };
@@ -226,13 +228,13 @@ export class Client implements UserContextHost {
       this.log('error', 'Provided user id is in an invalid format.');
       throw new InputError('INVALID_USER_ID', 'Invalid identifier: the user id must be a string.');
     }
-    const reserved = this.reservedScratch;
-    const copy = copyValidAttributes(attributes, reserved);
-    if (typeof copy === 'string') {
-      this.log('error', copy);
-      throw new InputError('INVALID_ATTRIBUTES', `Invalid attributes: ${copy}`);
+    const copy = this.attributeScratch;
+    const problem = copyValidAttributes(attributes, copy);
+    if (problem !== null) {
+      this.log('error', problem);
+      throw new InputError('INVALID_ATTRIBUTES', `Invalid attributes: ${problem}`);
     }
-    const user = new OptimizelyUserContext(this, id, copy, reserved);
+    const user = new OptimizelyUserContext(this, id, copy);
     if (this.odpManager) {
       const odp = this.odpManager;
       this.readyPromise.then(
@@ -444,13 +446,15 @@ export class Client implements UserContextHost {
 
     let eventDispatched = false;
     if (!(bits & DecideFlag.DISABLE_DECISION_EVENT)) {
+      // Only events read the attributes as an object: without a processor, do not build one.
+      const attributes = this.eventProcessor ? user.attributes : undefined;
       const source = decision.source;
       if (
         source === 'feature-test' ||
         source === 'holdout' ||
         (source === 'rollout' && config.sendFlagDecisions)
       ) {
-        this.sendImpression(config, decision, flag.key, user.userId, enabled, user.attributes);
+        this.sendImpression(config, decision, flag.key, user.userId, enabled, attributes);
         eventDispatched = true;
       }
       const applied = decision.appliedHoldout;
@@ -466,7 +470,7 @@ export class Client implements UserContextHost {
           flag.key,
           user.userId,
           applied.variation.featureEnabled,
-          user.attributes,
+          attributes,
         );
         eventDispatched = true;
       }

@@ -14,6 +14,7 @@ import {
   variable,
   variation,
 } from '../../test-support/datafile-builder';
+import { NO_ATTRIBUTE } from '../audience/evaluation-user';
 import { bucketValue } from '../bucketing/bucket-value';
 import type { Client } from '../client/client';
 import type { ClientOptions } from '../client/client-options';
@@ -185,7 +186,7 @@ function decideDirect(
     config.flagsByKey.get('flag')!,
     {
       userId,
-      attributes,
+      attribute: (key) => (Object.hasOwn(attributes, key) ? attributes[key] : NO_ATTRIBUTE),
       bucketingIdAttribute: Object.hasOwn(attributes, '$opt_bucketing_id')
         ? attributes.$opt_bucketing_id
         : undefined,
