@@ -107,23 +107,6 @@ class ConditionReport {
     const which = conditionIsValid ? `the value for user attribute "${this.key}"` : 'the condition value';
     return this.emit('warn', `${which} is not a valid semantic version`);
   }
-
-  failed(error: unknown): null {
-    if (!this.logger.isEnabled('error')) return null;
-    const message = error instanceof Error ? error.message : String(error);
-    return this.emit('error', `reading user attribute "${this.key}" threw: ${message}`);
-  }
-}
-
-/** Reading attributes can only throw for exotic objects (proxies, getters); that is unknown, not a crash. */
-function guard(evaluate: ConditionEvaluator, report: ConditionReport): ConditionEvaluator {
-  return (user) => {
-    try {
-      return evaluate(user);
-    } catch (error) {
-      return report.failed(error);
-    }
-  };
 }
 
 /** The user's number for a numeric match, or NaN (after logging) when the result is unknown. */
@@ -281,7 +264,7 @@ function compileSemver(
  * `exact`; an attribute the user does not have (`user.attribute(key)` is `NO_ATTRIBUTE`) is unknown except for
  * `exists`; numbers must satisfy `|x| <= 2^53` on both sides; `null` or wrongly typed user values
  * are unknown. Reasons are logged (debug for missing/null values, warn otherwise).
- * The evaluator never throws.
+ * The evaluator does not throw (user attributes are plain copies; see {@link EvaluationUser}).
  *
  * @param leaf - A leaf whose `type` is `custom_attribute`.
  * @param logger - Receives the reasons a condition evaluated to unknown.
@@ -294,22 +277,22 @@ export function compileCustomAttributeCondition(leaf: LeafCondition, logger: Log
   switch (match) {
     case undefined:
     case 'exact':
-      return guard(compileExact(leaf.value, key, report), report);
+      return compileExact(leaf.value, key, report);
     case 'exists':
-      return guard(compileExists(key), report);
+      return compileExists(key);
     case 'gt':
     case 'ge':
     case 'lt':
     case 'le':
-      return guard(compileNumeric(match, leaf.value, key, report), report);
+      return compileNumeric(match, leaf.value, key, report);
     case 'substring':
-      return guard(compileSubstring(leaf.value, key, report), report);
+      return compileSubstring(leaf.value, key, report);
     case 'semver_eq':
     case 'semver_gt':
     case 'semver_ge':
     case 'semver_lt':
     case 'semver_le':
-      return guard(compileSemver(match, leaf.value, key, report), report);
+      return compileSemver(match, leaf.value, key, report);
     default:
       return () => report.unknownMatch();
   }

@@ -11,8 +11,8 @@ export const NO_ATTRIBUTE: unique symbol = Symbol('no attribute');
 export interface EvaluationUser {
   /**
    * The value of the user's own attribute `key` (inherited properties never count), or
-   * {@link NO_ATTRIBUTE} when there is none. Only exotic attribute sources (proxies, getters)
-   * can make it throw.
+   * {@link NO_ATTRIBUTE} when there is none. Must not throw: a user context reads its own copy of
+   * the attributes (getters and proxies were read when the context was made).
    */
   attribute(key: string): unknown;
   isQualifiedFor(segment: string): boolean;

@@ -107,6 +107,14 @@ describe('OptimizelyUserContext: identity and attributes', () => {
     expect(decided.userContext.decide('flag').variationKey).toBe('treatment');
   });
 
+  it('reads proxy or getter attributes once, when the context is made', () => {
+    const { proxy, revoke } = Proxy.revocable({ country: 'us' } as Record<string, unknown>, {});
+    const user = newUser(proxy);
+    revoke();
+    expect(user.decide('flag').variationKey).toBe('treatment');
+    expect(user.getAttributes()).toEqual({ country: 'us' });
+  });
+
   it('keeps __proto__ and constructor attributes as plain data', () => {
     const user = newUser(JSON.parse('{"__proto__": {"country": "us"}, "constructor": 1}'));
     user.setAttribute('__proto__', { polluted: true });
