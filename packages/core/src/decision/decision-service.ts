@@ -1,5 +1,5 @@
 import { bucketValue } from '../bucketing/bucket-value';
-import { findBucket, findBucketIndex } from '../bucketing/find-bucket';
+import { constantBucketIndex, findBucketIndex, type TrafficRange } from '../bucketing/find-bucket';
 import type {
   BucketedEntity,
   CompiledBucketedEntity,
@@ -29,6 +29,15 @@ type RuleOutcome = string | FlagDecision | null;
 function byId(config: ProjectConfig, rule: Experiment): Experiment {
   if ((rule as Partial<CompiledExperiment>).ownsId === true) return rule;
   return config.experimentsById.get(rule.id) ?? rule;
+}
+
+/**
+ * The traffic range a bucketing id falls in, or -1; hashes only when the allocation's answer
+ * depends on the bucket (the bucket value itself is not logged here).
+ */
+function quietBucketIndex(ranges: readonly TrafficRange[], bucketingId: string, entityId: string): number {
+  const constant = constantBucketIndex(ranges);
+  return constant === undefined ? findBucketIndex(ranges, bucketValue(bucketingId, entityId)) : constant;
 }
 
 const NO_DECISION_ROLLOUT: FlagDecision = Object.freeze({
@@ -404,7 +413,9 @@ export class DecisionService {
     const bucketingId = this.bucketingId(user, trace);
     const group = entity.group;
     if (group) {
-      const chosen = findBucket(group.trafficAllocation, bucketValue(bucketingId, group.id));
+      const groupRanges = group.trafficAllocation;
+      const groupIndex = quietBucketIndex(groupRanges, bucketingId, group.id);
+      const chosen = groupIndex === -1 ? null : groupRanges[groupIndex]!.entityId;
       if (chosen === null) {
         if (trace.active)
           trace.add('info', `User ${user.userId} is not in any experiment of group ${group.id}.`);
@@ -418,10 +429,14 @@ export class DecisionService {
       if (trace.active)
         trace.add('info', `User ${user.userId} is in experiment ${entity.key} of group ${group.id}.`);
     }
-    const value = bucketValue(bucketingId, entity.id);
-    if (trace.active)
+    let index: number;
+    if (trace.active) {
+      const value = bucketValue(bucketingId, entity.id);
       trace.add('debug', `Assigned bucket ${value} to user with bucketing ID ${user.userId}.`);
-    const index = findBucketIndex(entity.trafficAllocation, value);
+      index = findBucketIndex(entity.trafficAllocation, value);
+    } else {
+      index = quietBucketIndex(entity.trafficAllocation, bucketingId, entity.id);
+    }
     if (index === -1) return null;
     // Compiled entities know each range's variation; others are looked up by id.
     const compiled = (entity as Partial<CompiledBucketedEntity>).rangeVariations;
