@@ -112,6 +112,18 @@ describe('murmurhash3Concat', () => {
     );
   });
 
+  it('agrees on ASCII ids at every block alignment, with a non-ASCII character anywhere', () => {
+    const ascii = fc.string({ unit: fc.constantFrom('0', '7', '9', 'a', '_', '-'), maxLength: 13 });
+    const other = fc.constantFrom('', 'é', '\u20ac', '\u{1f600}', '\ud83d', '\u0080');
+    fc.assert(
+      fc.property(ascii, ascii, other, fc.nat(14), (a, id, odd, at) => {
+        const b = id.slice(0, at) + odd + id.slice(at);
+        expect(murmurhash3Concat(a, b)).toBe(referenceMurmur3(a + b, 1));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('stays correct when one prefix is reused with many suffixes, seeds and interleaved hashes', () => {
     fc.assert(
       fc.property(

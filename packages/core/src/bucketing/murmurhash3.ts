@@ -169,17 +169,19 @@ export function murmurhash3Concat(a: string, b: string, seed: number = DEFAULT_S
     prefixShift = shift;
     prefixLength = byteLength;
   }
-  // Entity ids are short ASCII digit strings: hash them with local state, falling back to the
-  // general encoder at the first non-ASCII character.
+  // Entity ids are short ASCII digit strings: hash them with local state (bytes up to a block
+  // boundary, then whole blocks of four, then the tail), falling back to the general encoder at
+  // the first non-ASCII character.
   let h = h1;
   let k = k1;
   let sh = shift;
   const bLength = b.length;
   let i = 0;
-  for (; i < bLength; i++) {
+  while (sh !== 0 && i < bLength) {
     const c = b.charCodeAt(i);
     if (c >= 0x80) break;
     k |= c << sh;
+    i++;
     sh += 8;
     if (sh === 32) {
       k = Math.imul(k, C1);
@@ -189,6 +191,28 @@ export function murmurhash3Concat(a: string, b: string, seed: number = DEFAULT_S
       h = (Math.imul(h, 5) + 0xe6546b64) | 0;
       k = 0;
       sh = 0;
+    }
+  }
+  if (sh === 0) {
+    for (; i + 3 < bLength; i += 4) {
+      const c0 = b.charCodeAt(i);
+      const c1 = b.charCodeAt(i + 1);
+      const c2 = b.charCodeAt(i + 2);
+      const c3 = b.charCodeAt(i + 3);
+      if ((c0 | c1 | c2 | c3) >= 0x80) break;
+      k = Math.imul(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), C1);
+      k = (k << 15) | (k >>> 17);
+      h ^= Math.imul(k, C2);
+      h = (h << 13) | (h >>> 19);
+      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    }
+    k = 0;
+    // The tail: fewer than four characters, so no block completes.
+    for (; i < bLength; i++) {
+      const c = b.charCodeAt(i);
+      if (c >= 0x80) break;
+      k |= c << sh;
+      sh += 8;
     }
   }
   h1 = h;
