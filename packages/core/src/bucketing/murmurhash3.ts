@@ -224,8 +224,8 @@ export function murmurhash3Concat(a: string, b: string, seed: number = DEFAULT_S
 }
 
 /**
- * Resets the state to `seed` and feeds `a`: whole blocks of four ASCII characters with local
- * state (the usual id), the rest through the general encoder.
+ * Resets the state to `seed` and feeds `a`: ASCII characters with local state (the usual id), the
+ * rest through the general encoder.
  */
 function hashPrefix(a: string, seed: number): void {
   let h = seed | 0;
@@ -243,9 +243,19 @@ function hashPrefix(a: string, seed: number): void {
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
+  // The ASCII tail: at most three characters (a block that stopped the loop has a non-ASCII one),
+  // so no block completes here.
+  let k = 0;
+  let sh = 0;
+  for (; i < length; i++) {
+    const c = a.charCodeAt(i);
+    if (c >= 0x80) break;
+    k |= c << sh;
+    sh += 8;
+  }
   h1 = h;
-  k1 = 0;
-  shift = 0;
+  k1 = k;
+  shift = sh;
   byteLength = i;
   if (i < length) pushRange(a, i, length);
 }
