@@ -1,10 +1,11 @@
 import type { UserAttributes } from '../audience/evaluation-user';
 import { createOptimizelyConfig, type OptimizelyConfig } from '../config/optimizely-config';
-import type { FeatureFlag, Holdout, ProjectConfig, Variation } from '../config/project-config';
+import type { FeatureFlag, ProjectConfig } from '../config/project-config';
 import { DecisionService } from '../decision/decision-service';
 import { DecisionTrace } from '../decision/decision-trace';
 import type { FlagDecision } from '../decision/flag-decision';
 import { ForcedVariations } from '../decision/forced-variations';
+import type { GlobalHoldoutMemo } from '../decision/global-holdout-memo';
 import { UserProfileTracker } from '../decision/user-profile-tracker';
 import {
   castVariableValue,
@@ -389,9 +390,7 @@ export class Client implements UserContextHost {
       // flags (and across calls, when the context keeps a memo) unless reasons are collected.
       const memoize =
         config.globalHoldouts.length > 0 && !(bits & DecideFlag.INCLUDE_REASONS) && !this.quietTrace.active;
-      const holdoutMemo = memoize
-        ? (user.globalHoldoutMemo(config) ?? (flags.length > 1 ? new Map() : null))
-        : null;
+      const holdoutMemo = memoize ? (user.globalHoldoutMemo(config) ?? (flags.length > 1 ? [] : null)) : null;
       for (let i = 0; i < flags.length; i++) {
         const flag = flags[i]!;
         const decision = this.decideOne(config, flag, user, bits, profile, holdoutMemo);
@@ -435,7 +434,7 @@ export class Client implements UserContextHost {
     user: OptimizelyUserContext,
     bits: number,
     profile: UserProfileTracker | null,
-    holdoutMemo: Map<Holdout, Variation | null> | null = null,
+    holdoutMemo: GlobalHoldoutMemo | null = null,
   ): OptimizelyDecision {
     const reasons = bits & DecideFlag.INCLUDE_REASONS ? [] : null;
     const trace = reasons ? new DecisionTrace(this.logger, reasons) : this.quietTrace;

@@ -1,6 +1,7 @@
 import { NO_ATTRIBUTE, type UserAttributes } from '../audience/evaluation-user';
-import type { Holdout, ProjectConfig, Variation } from '../config/project-config';
+import type { Holdout, ProjectConfig } from '../config/project-config';
 import type { DecisionUser } from '../decision/decision-user';
+import type { GlobalHoldoutMemo } from '../decision/global-holdout-memo';
 import type { EventTags } from '../events/user-event';
 import type { OdpSegmentOption } from '../ports/odp-manager';
 import type { OptimizelyDecideOption } from './decide-options';
@@ -57,12 +58,12 @@ export interface UserContextHost {
 
 /**
  * Global holdout outcomes of one user state, shared by a context and the snapshots its decisions
- * take. Keys are the config's own Holdout objects, so a new config never hits old entries; the
- * memo is emptied when it sees another config's holdouts (it keeps only those, not the config).
+ * take. They are kept for one list of the config's holdouts (a new config brings a new list), and
+ * emptied when another list is seen.
  */
 interface HoldoutMemo {
   holdouts: readonly Holdout[] | null;
-  readonly results: Map<Holdout, Variation | null>;
+  readonly results: GlobalHoldoutMemo;
 }
 
 const NULL_RULE_KEY = '$opt_null_rule_key';
@@ -283,7 +284,7 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
     }
     copy.segments = this.segments;
     if (this.decidedBefore) {
-      this.holdoutMemo ??= { holdouts: null, results: new Map() };
+      this.holdoutMemo ??= { holdouts: null, results: [] };
       copy.holdoutMemo = this.holdoutMemo;
     }
     this.decidedBefore = true;
@@ -294,12 +295,12 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
    * @internal The global holdout outcomes remembered for this user state under `config`, or null
    * when this context keeps none. Only for decisions that collect no reasons or log lines.
    */
-  globalHoldoutMemo(config: ProjectConfig): Map<Holdout, Variation | null> | null {
+  globalHoldoutMemo(config: ProjectConfig): GlobalHoldoutMemo | null {
     const memo = this.holdoutMemo;
     if (memo === null) return null;
     if (memo.holdouts !== config.globalHoldouts) {
       memo.holdouts = config.globalHoldouts;
-      memo.results.clear();
+      memo.results.length = 0;
     }
     return memo.results;
   }

@@ -274,6 +274,29 @@ describe('DecisionService: global holdouts', () => {
   });
 });
 
+describe('DecisionService: global holdouts remembered by a context', () => {
+  const df = fixture({
+    holdouts: [
+      holdout('h1', 'empty', { traffic: [['h1-off', 0]] }),
+      holdout('h2', 'us_only', { audienceIds: ['aud-us'] }),
+    ],
+  });
+
+  it('gives the same answers from the second decision on, and forgets them when attributes change', () => {
+    const user = clientFor(df).createUserContext('user-1', { country: 'de' });
+    for (let i = 0; i < 3; i++) {
+      expect(user.decide('flag').ruleKey).toBe('exp');
+      expect(user.decideAll().flag?.ruleKey).toBe('exp');
+    }
+    user.setAttribute('country', 'us');
+    expect(user.decide('flag').ruleKey).toBe('us_only');
+    expect(user.decide('flag').ruleKey).toBe('us_only');
+    expect(user.decideAll().flag?.ruleKey).toBe('us_only');
+    user.setAttribute('country', 'de');
+    expect(user.decide('flag').ruleKey).toBe('exp');
+  });
+});
+
 describe('DecisionService: excludeTargetedDeliveries', () => {
   const df = fixture({
     holdouts: [holdout('h1', 'ho', { excludeTargetedDeliveries: true }), holdout('h2', 'later')],

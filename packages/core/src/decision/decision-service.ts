@@ -14,6 +14,7 @@ import type { DecisionTrace } from './decision-trace';
 import type { DecisionUser } from './decision-user';
 import type { FlagDecision } from './flag-decision';
 import type { ForcedVariations } from './forced-variations';
+import type { GlobalHoldoutMemo } from './global-holdout-memo';
 import type { UserProfileTracker } from './user-profile-tracker';
 
 /**
@@ -61,7 +62,7 @@ export class DecisionService {
     user: DecisionUser,
     profile: UserProfileTracker | null,
     trace: DecisionTrace,
-    holdoutMemo: Map<Holdout, Variation | null> | null = null,
+    holdoutMemo: GlobalHoldoutMemo | null = null,
   ): FlagDecision {
     const userId = user.userId;
 
@@ -91,10 +92,10 @@ export class DecisionService {
       const holdout = holdouts[i]!;
       // Within one decideAll a global holdout answers the same for every flag; the caller passes
       // a memo when no reasons are being collected.
-      let variation = holdoutMemo?.get(holdout);
+      let variation = holdoutMemo === null ? undefined : holdoutMemo[i];
       if (variation === undefined) {
         variation = this.holdoutVariation(config, holdout, user, trace);
-        holdoutMemo?.set(holdout, variation);
+        if (holdoutMemo !== null) holdoutMemo[i] = variation;
       }
       if (variation) {
         if (holdout.excludeTargetedDeliveries) {
