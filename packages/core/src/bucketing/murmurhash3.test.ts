@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import murmurhash from 'murmurhash';
 import { describe, expect, it } from 'vitest';
-import { murmurhash3, murmurhash3Concat } from './murmurhash3';
+import { murmurhash3, murmurhash3Concat, murmurhash3ConcatBucket } from './murmurhash3';
 
 /** A straightforward MurmurHash3 x86_32 over TextEncoder bytes, independent of the code under test. */
 function referenceMurmur3(key: string, seed = 1): number {
@@ -143,6 +143,24 @@ describe('murmurhash3Concat', () => {
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('murmurhash3ConcatBucket', () => {
+  it('is the hash scaled onto [0, buckets), for any strings, seeds and bucket counts', () => {
+    fc.assert(
+      fc.property(
+        nastyString,
+        nastyString,
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.oneof(fc.constantFrom(1, 2, 10000, 2 ** 30), fc.integer({ min: 1, max: 2 ** 30 })),
+        (a, b, seed, buckets) => {
+          const expected = Math.floor((referenceMurmur3(a + b, seed) * buckets) / 2 ** 32);
+          expect(murmurhash3ConcatBucket(a, b, buckets, seed)).toBe(expected);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

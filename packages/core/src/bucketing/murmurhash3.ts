@@ -11,6 +11,8 @@ const C2 = 0x1b873593;
 
 const DEFAULT_SEED = 1;
 
+const HASH_SPACE = 4294967296; // 2^32
+
 // Hash state lives at module level so the byte feeder needs no per-call object or closure.
 // Hashing is synchronous and never calls out, so it cannot be re-entered mid-hash.
 let h1 = 0;
@@ -104,20 +106,28 @@ function pushRange(s: string, start: number, end: number): void {
   }
 }
 
-function finish(): number {
-  if (shift !== 0) {
-    // The tail is mixed like a block, minus the rotate-multiply-add of h1.
-    let k = Math.imul(k1, C1);
-    k = (k << 15) | (k >>> 17);
-    h1 ^= Math.imul(k, C2);
+function finish(buckets = 0): number {
+  return finalize(h1, k1, shift, byteLength, buckets);
+}
+
+/**
+ * The end of MurmurHash3 on state passed in (not the module's): the pending tail bytes are mixed
+ * like a block minus the rotate-multiply-add of h, then the length, then the avalanche. Working
+ * on locals matters: every store of a large int32 to module state allocates a heap number.
+ */
+function finalize(h: number, k: number, pendingShift: number, length: number, buckets: number): number {
+  if (pendingShift !== 0) {
+    let tail = Math.imul(k, C1);
+    tail = (tail << 15) | (tail >>> 17);
+    h ^= Math.imul(tail, C2);
   }
-  h1 ^= byteLength;
-  h1 ^= h1 >>> 16;
-  h1 = Math.imul(h1, 0x85ebca6b);
-  h1 ^= h1 >>> 13;
-  h1 = Math.imul(h1, 0xc2b2ae35);
-  h1 ^= h1 >>> 16;
-  return h1 >>> 0;
+  h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return buckets === 0 ? h >>> 0 : Math.floor(((h >>> 0) * buckets) / HASH_SPACE);
 }
 
 /**
@@ -143,6 +153,27 @@ export function murmurhash3(key: string, seed: number = DEFAULT_SEED): number {
  * @param seed - The hash seed; Optimizely buckets with 1.
  */
 export function murmurhash3Concat(a: string, b: string, seed: number = DEFAULT_SEED): number {
+  return hashConcat(a, b, seed, 0);
+}
+
+/**
+ * `floor(murmurhash3Concat(a, b, seed) × buckets / 2^32)`: the hash scaled onto `[0, buckets)`,
+ * computed where the hash is. A hash of 2^30 or more is no small integer to V8, so returning it
+ * from a function too large to inline would allocate a heap number per call; a bucket never is.
+ *
+ * @param buckets - A positive integer of at most 2^30.
+ */
+export function murmurhash3ConcatBucket(
+  a: string,
+  b: string,
+  buckets: number,
+  seed: number = DEFAULT_SEED,
+): number {
+  return hashConcat(a, b, seed, buckets);
+}
+
+/** {@link murmurhash3Concat}, or its bucket when `buckets` is not 0. */
+function hashConcat(a: string, b: string, seed: number, buckets: number): number {
   const aLength = a.length;
   const high = aLength > 0 ? a.charCodeAt(aLength - 1) : 0;
   const low = b.length > 0 ? b.charCodeAt(0) : 0;
@@ -152,15 +183,10 @@ export function murmurhash3Concat(a: string, b: string, seed: number = DEFAULT_S
     pushRange(a, 0, aLength - 1);
     pushCodePoint(0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00));
     pushRange(b, 1, b.length);
-    return finish();
+    return finish(buckets);
   }
-  if (a === prefixKey && seed === prefixSeed) {
-    // One decision hashes the same bucketing id with many entity ids: resume after the prefix.
-    h1 = prefixH1;
-    k1 = prefixK1;
-    shift = prefixShift;
-    byteLength = prefixLength;
-  } else {
+  // One decision hashes the same bucketing id with many entity ids: resume after the prefix.
+  if (a !== prefixKey || seed !== prefixSeed) {
     hashPrefix(a, seed);
     prefixKey = a;
     prefixSeed = seed;
@@ -172,9 +198,9 @@ export function murmurhash3Concat(a: string, b: string, seed: number = DEFAULT_S
   // Entity ids are short ASCII digit strings: hash them with local state (bytes up to a block
   // boundary, then whole blocks of four, then the tail), falling back to the general encoder at
   // the first non-ASCII character.
-  let h = h1;
-  let k = k1;
-  let sh = shift;
+  let h = prefixH1;
+  let k = prefixK1;
+  let sh = prefixShift;
   const bLength = b.length;
   let i = 0;
   while (sh !== 0 && i < bLength) {
@@ -215,12 +241,13 @@ export function murmurhash3Concat(a: string, b: string, seed: number = DEFAULT_S
       sh += 8;
     }
   }
+  if (i === bLength) return finalize(h, k, sh, prefixLength + i, buckets);
   h1 = h;
   k1 = k;
   shift = sh;
-  byteLength += i;
-  if (i < bLength) pushRange(b, i, bLength);
-  return finish();
+  byteLength = prefixLength + i;
+  pushRange(b, i, bLength);
+  return finish(buckets);
 }
 
 /**
