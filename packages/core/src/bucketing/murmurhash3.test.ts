@@ -94,6 +94,13 @@ describe('murmurhash3Concat', () => {
     expect(murmurhash3Concat('\ud83d', '\ude00')).not.toBe(murmurhash3('\ufffd\ufffd'));
   });
 
+  it('joins or not a prefix ending in a high surrogate, whatever the previous suffix was', () => {
+    const prefix = 'user\ud83d';
+    for (const suffix of ['123', '\ude00', '\ude0012', '', '7', '\ude00']) {
+      expect(murmurhash3Concat(prefix, suffix)).toBe(referenceMurmur3(prefix + suffix, 1));
+    }
+  });
+
   it('keeps lone surrogates at the boundary as U+FFFD', () => {
     expect(murmurhash3Concat('a\ude00', '\ud83db')).toBe(murmurhash3('a\ufffd\ufffdb'));
     expect(murmurhash3Concat('\ud83d', 'x')).toBe(murmurhash3('\ufffdx'));

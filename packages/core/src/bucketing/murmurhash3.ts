@@ -174,17 +174,6 @@ export function murmurhash3ConcatBucket(
 
 /** {@link murmurhash3Concat}, or its bucket when `buckets` is not 0. */
 function hashConcat(a: string, b: string, seed: number, buckets: number): number {
-  const aLength = a.length;
-  const high = aLength > 0 ? a.charCodeAt(aLength - 1) : 0;
-  const low = b.length > 0 ? b.charCodeAt(0) : 0;
-  if (isHighSurrogate(high) && isLowSurrogate(low)) {
-    // The pair straddles the boundary: emit it once, between the two ranges.
-    reset(seed);
-    pushRange(a, 0, aLength - 1);
-    pushCodePoint(0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00));
-    pushRange(b, 1, b.length);
-    return finish(buckets);
-  }
   // One decision hashes the same bucketing id with many entity ids: resume after the prefix.
   if (a !== prefixKey || seed !== prefixSeed) {
     hashPrefix(a, seed);
@@ -194,6 +183,17 @@ function hashConcat(a: string, b: string, seed: number, buckets: number): number
     prefixK1 = k1;
     prefixShift = shift;
     prefixLength = byteLength;
+    prefixEndsInHighSurrogate = a.length > 0 && isHighSurrogate(a.charCodeAt(a.length - 1));
+  }
+  if (prefixEndsInHighSurrogate && b.length > 0 && isLowSurrogate(b.charCodeAt(0))) {
+    // The pair straddles the boundary: emit it once, between the two ranges.
+    const high = a.charCodeAt(a.length - 1);
+    const low = b.charCodeAt(0);
+    reset(seed);
+    pushRange(a, 0, a.length - 1);
+    pushCodePoint(0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00));
+    pushRange(b, 1, b.length);
+    return finish(buckets);
   }
   // Entity ids are short ASCII digit strings: hash them with local state (bytes up to a block
   // boundary, then whole blocks of four, then the tail), falling back to the general encoder at
@@ -293,4 +293,6 @@ let prefixSeed = 0;
 let prefixH1 = 0;
 let prefixK1 = 0;
 let prefixShift = 0;
+// Whether the prefix's last unit is a high surrogate, which a low one starting `b` would join.
+let prefixEndsInHighSurrogate = false;
 let prefixLength = 0;
