@@ -30,7 +30,6 @@ import type { UserProfile, UserProfileService, UserProfileServiceAsync } from '.
 import type { ClientOptions, OnReadyOptions } from './client-options';
 import { DecideFlag, decideOptionBits, type OptimizelyDecideOption } from './decide-options';
 import {
-  type AttributeList,
   attributesProblem,
   copyValidAttributes,
   eventTagsProblem,
@@ -38,7 +37,7 @@ import {
   isValidUserId,
 } from './input-validation';
 import { errorDecision, type OptimizelyDecision, type OptimizelyDecisions } from './optimizely-decision';
-import { copyAttributes, OptimizelyUserContext, type UserContextHost } from './user-context';
+import { copyAttributes, NO_ATTRIBUTES, OptimizelyUserContext, type UserContextHost } from './user-context';
 
 const SDK_NOT_READY = 'Optimizely SDK not configured properly yet.';
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
@@ -73,13 +72,6 @@ export class Client implements UserContextHost {
   private closeStarted: Promise<void> | null = null;
   private rejectOnClose: ((error: ReadyError) => void)[] = [];
   private warnedNoProcessor = false;
-  /** Filled by each `createUserContext` call's attribute copy and taken over by the new context. */
-  private readonly attributeScratch: AttributeList = {
-    attributeKeys: [],
-    attributeValues: [],
-    bucketingIdAttribute: undefined,
-    bucketMapAttribute: undefined,
-  };
   private optimizelyConfigCache: { config: ProjectConfig; value: OptimizelyConfig } | null = null;
 
   /** @internal Use `createInstance`. */
@@ -229,13 +221,14 @@ export class Client implements UserContextHost {
       this.log('error', 'Provided user id is in an invalid format.');
       throw new InputError('INVALID_USER_ID', 'Invalid identifier: the user id must be a string.');
     }
-    const copy = this.attributeScratch;
-    const problem = copyValidAttributes(attributes, copy);
+    // The copy goes straight into the new (young) context: no store of fresh arrays into a
+    // long-lived object, which V8 has to record for the garbage collector.
+    const user = new OptimizelyUserContext(this, id, NO_ATTRIBUTES);
+    const problem = copyValidAttributes(attributes, user);
     if (problem !== null) {
       this.log('error', problem);
       throw new InputError('INVALID_ATTRIBUTES', `Invalid attributes: ${problem}`);
     }
-    const user = new OptimizelyUserContext(this, id, copy);
     if (this.odpManager) {
       const odp = this.odpManager;
       this.readyPromise.then(

@@ -70,6 +70,17 @@ const NULL_RULE_KEY = '$opt_null_rule_key';
 const BUCKETING_ID_ATTRIBUTE = '$opt_bucketing_id';
 const BUCKET_MAP_ATTRIBUTE = '$opt_experiment_bucket_map';
 
+/**
+ * @internal An empty attribute list for a context whose attributes are copied in right after it
+ * is made (`copyValidAttributes` always gives it fresh arrays). Its own arrays are never written.
+ */
+export const NO_ATTRIBUTES: Readonly<AttributeList> = Object.freeze({
+  attributeKeys: Object.freeze([]) as unknown as string[],
+  attributeValues: Object.freeze([]) as unknown as unknown[],
+  bucketingIdAttribute: undefined,
+  bucketMapAttribute: undefined,
+});
+
 /** Copies attributes (unvalidated) into a new attribute list. */
 export function copyAttributes(attributes: UserAttributes | null | undefined): AttributeList {
   const list: AttributeList = {
