@@ -289,7 +289,8 @@ export class DecisionService {
       if (holdout) return holdout;
 
       const everyoneElse = index === last;
-      const loggingKey = everyoneElse ? 'Everyone Else' : String(index + 1);
+      // Only logs name the rule; do not build the name for a quiet decision.
+      const loggingKey = !trace.active ? '' : everyoneElse ? 'Everyone Else' : String(index + 1);
       let skipToEveryoneElse = false;
       if (this.inAudience(rule, user, 'rule', loggingKey, trace)) {
         if (trace.active)
