@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { ConditionTree } from '../datafile/datafile';
 import type { Logger, LogLevel } from '../ports/logger';
 import { collectQualifiedSegments, compileAudience, compileRuleAudience } from './compile-audience';
-import type { ConditionEvaluator, EvaluationUser, UserAttributes } from './evaluation-user';
+import {
+  type ConditionEvaluator,
+  type EvaluationUser,
+  NO_ATTRIBUTE,
+  type UserAttributes,
+} from './evaluation-user';
 
 type Tri = boolean | null;
 
@@ -21,7 +26,10 @@ function recordingLogger() {
 }
 
 function userWith(attributes: UserAttributes, segments: readonly string[] = []): EvaluationUser {
-  return { attributes, isQualifiedFor: (segment) => segments.includes(segment) };
+  return {
+    attribute: (key) => (Object.hasOwn(attributes, key) ? attributes[key] : NO_ATTRIBUTE),
+    isQualifiedFor: (segment) => segments.includes(segment),
+  };
 }
 
 const constant =
@@ -206,9 +214,9 @@ function naiveLeaf(leaf: unknown, user: EvaluationUser): Tri {
   }
   if (type !== 'custom_attribute') return null;
   const key = String(name);
-  const attributes = user.attributes;
-  const own = Object.hasOwn(attributes, key);
-  const actual = own ? attributes[key] : ({} as Record<string, unknown>)[key];
+  const read = user.attribute(key);
+  const own = read !== NO_ATTRIBUTE;
+  const actual = own ? read : ({} as Record<string, unknown>)[key];
   const safe = (x: unknown): x is number => typeof x === 'number' && Math.abs(x) <= 2 ** 53;
   const m = match === undefined ? 'exact' : match;
   if (m === 'exists') return actual !== undefined && actual !== null;

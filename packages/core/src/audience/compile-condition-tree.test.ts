@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileConditionTree } from './compile-condition-tree';
-import type { ConditionEvaluator, EvaluationUser } from './evaluation-user';
+import { type ConditionEvaluator, type EvaluationUser, NO_ATTRIBUTE } from './evaluation-user';
 
 type Tri = boolean | null;
 
-const user: EvaluationUser = { attributes: {}, isQualifiedFor: () => false };
+const user: EvaluationUser = { attribute: () => NO_ATTRIBUTE, isQualifiedFor: () => false };
 
 /** Leaves are the literal results they should evaluate to. */
 function constantLeaf(leaf: Tri): ConditionEvaluator {

@@ -1,6 +1,6 @@
 import type { LeafCondition } from '../datafile/datafile';
 import type { Logger, LogLevel } from '../ports/logger';
-import type { ConditionEvaluator, EvaluationUser, UserAttributes } from './evaluation-user';
+import { type ConditionEvaluator, type EvaluationUser, NO_ATTRIBUTE } from './evaluation-user';
 import { compareSemver } from './semver';
 
 /**
@@ -107,34 +107,15 @@ class ConditionReport {
     const which = conditionIsValid ? `the value for user attribute "${this.key}"` : 'the condition value';
     return this.emit('warn', `${which} is not a valid semantic version`);
   }
-
-  failed(error: unknown): null {
-    if (!this.logger.isEnabled('error')) return null;
-    const message = error instanceof Error ? error.message : String(error);
-    return this.emit('error', `reading user attribute "${this.key}" threw: ${message}`);
-  }
-}
-
-/** Reading attributes can only throw for exotic objects (proxies, getters); that is unknown, not a crash. */
-function guard(evaluate: ConditionEvaluator, report: ConditionReport): ConditionEvaluator {
-  return (user) => {
-    try {
-      return evaluate(user);
-    } catch (error) {
-      return report.failed(error);
-    }
-  };
 }
 
 /** The user's number for a numeric match, or NaN (after logging) when the result is unknown. */
-function readNumber(attributes: UserAttributes, key: string, report: ConditionReport): number {
+function readNumber(user: EvaluationUser, key: string, report: ConditionReport): number {
   // NaN is a safe "unknown" marker: a NaN attribute fails the limit check, so it never gets through.
-  if (!Object.hasOwn(attributes, key)) {
+  const value = user.attribute(key);
+  if (value === NO_ATTRIBUTE) {
     report.missing();
-    return Number.NaN;
-  }
-  const value = attributes[key];
-  if (value === null) {
+  } else if (value === null) {
     report.nullValue();
   } else if (typeof value !== 'number') {
     report.wrongType(value, 'numbers');
@@ -147,9 +128,9 @@ function readNumber(attributes: UserAttributes, key: string, report: ConditionRe
 }
 
 /** The user's string for a substring or semver match, or null (after logging) when unknown. */
-function readString(attributes: UserAttributes, key: string, report: ConditionReport): string | null {
-  if (!Object.hasOwn(attributes, key)) return report.missing();
-  const value = attributes[key];
+function readString(user: EvaluationUser, key: string, report: ConditionReport): string | null {
+  const value = user.attribute(key);
+  if (value === NO_ATTRIBUTE) return report.missing();
   if (value === null) return report.nullValue();
   if (typeof value !== 'string') return report.wrongType(value, 'strings');
   return value;
@@ -158,14 +139,14 @@ function readString(attributes: UserAttributes, key: string, report: ConditionRe
 /** A condition whose own value is unusable: unknown, but a missing attribute is reported first. */
 function invalidConditionValue(key: string, report: ConditionReport): ConditionEvaluator {
   return (user) =>
-    Object.hasOwn(user.attributes, key) ? report.unsupportedConditionValue() : report.missing();
+    user.attribute(key) === NO_ATTRIBUTE ? report.missing() : report.unsupportedConditionValue();
 }
 
 function compileExact(expected: unknown, key: string, report: ConditionReport): ConditionEvaluator {
   if (typeof expected === 'number') {
     if (!isWithinLimit(expected)) return invalidConditionValue(key, report);
     return (user) => {
-      const value = readNumber(user.attributes, key, report);
+      const value = readNumber(user, key, report);
       return Number.isNaN(value) ? null : value === expected;
     };
   }
@@ -174,9 +155,8 @@ function compileExact(expected: unknown, key: string, report: ConditionReport): 
   }
   const expectedType = typeof expected;
   return (user) => {
-    const attributes = user.attributes;
-    if (!Object.hasOwn(attributes, key)) return report.missing();
-    const value = attributes[key];
+    const value = user.attribute(key);
+    if (value === NO_ATTRIBUTE) return report.missing();
     if (value === null) return report.nullValue();
     if (typeof value !== expectedType) return report.wrongType(value, `${expectedType}s`);
     return value === expected;
@@ -189,8 +169,8 @@ function compileExists(key: string): ConditionEvaluator {
   // here, from a pristine `{}`: evaluation never reads a user-supplied (or later polluted) prototype.
   const inheritedIsPresent = isPresent(EMPTY_ATTRIBUTES[key]);
   return (user) => {
-    const attributes = user.attributes;
-    return Object.hasOwn(attributes, key) ? isPresent(attributes[key]) : inheritedIsPresent;
+    const value = user.attribute(key);
+    return value === NO_ATTRIBUTE ? inheritedIsPresent : isPresent(value);
   };
 }
 
@@ -204,22 +184,22 @@ function compileNumeric(
   switch (match) {
     case 'gt':
       return (user) => {
-        const value = readNumber(user.attributes, key, report);
+        const value = readNumber(user, key, report);
         return Number.isNaN(value) ? null : value > limit;
       };
     case 'ge':
       return (user) => {
-        const value = readNumber(user.attributes, key, report);
+        const value = readNumber(user, key, report);
         return Number.isNaN(value) ? null : value >= limit;
       };
     case 'lt':
       return (user) => {
-        const value = readNumber(user.attributes, key, report);
+        const value = readNumber(user, key, report);
         return Number.isNaN(value) ? null : value < limit;
       };
     case 'le':
       return (user) => {
-        const value = readNumber(user.attributes, key, report);
+        const value = readNumber(user, key, report);
         return Number.isNaN(value) ? null : value <= limit;
       };
   }
@@ -228,7 +208,7 @@ function compileNumeric(
 function compileSubstring(needle: unknown, key: string, report: ConditionReport): ConditionEvaluator {
   if (typeof needle !== 'string') return invalidConditionValue(key, report);
   return (user) => {
-    const value = readString(user.attributes, key, report);
+    const value = readString(user, key, report);
     return value === null ? null : value.includes(needle);
   };
 }
@@ -243,7 +223,7 @@ function compileSemver(
   // A valid version always equals itself, so this tells the log which side was invalid.
   const versionIsValid = compareSemver(version, version) !== null;
   const compare = (user: EvaluationUser): number | null => {
-    const value = readString(user.attributes, key, report);
+    const value = readString(user, key, report);
     if (value === null) return null;
     return compareSemver(version, value) ?? report.invalidVersion(versionIsValid);
   };
@@ -281,10 +261,10 @@ function compileSemver(
  * type, validity of its value) is settled here, so evaluating is a property read and a comparison.
  *
  * Semantics follow Optimizely: an unknown `match` is unknown (`null`) and a missing one means
- * `exact`; an attribute that is not an own property of `user.attributes` is unknown except for
+ * `exact`; an attribute the user does not have (`user.attribute(key)` is `NO_ATTRIBUTE`) is unknown except for
  * `exists`; numbers must satisfy `|x| <= 2^53` on both sides; `null` or wrongly typed user values
  * are unknown. Reasons are logged (debug for missing/null values, warn otherwise).
- * The evaluator never throws.
+ * The evaluator does not throw (user attributes are plain copies; see {@link EvaluationUser}).
  *
  * @param leaf - A leaf whose `type` is `custom_attribute`.
  * @param logger - Receives the reasons a condition evaluated to unknown.
@@ -297,22 +277,22 @@ export function compileCustomAttributeCondition(leaf: LeafCondition, logger: Log
   switch (match) {
     case undefined:
     case 'exact':
-      return guard(compileExact(leaf.value, key, report), report);
+      return compileExact(leaf.value, key, report);
     case 'exists':
-      return guard(compileExists(key), report);
+      return compileExists(key);
     case 'gt':
     case 'ge':
     case 'lt':
     case 'le':
-      return guard(compileNumeric(match, leaf.value, key, report), report);
+      return compileNumeric(match, leaf.value, key, report);
     case 'substring':
-      return guard(compileSubstring(leaf.value, key, report), report);
+      return compileSubstring(leaf.value, key, report);
     case 'semver_eq':
     case 'semver_gt':
     case 'semver_ge':
     case 'semver_lt':
     case 'semver_le':
-      return guard(compileSemver(match, leaf.value, key, report), report);
+      return compileSemver(match, leaf.value, key, report);
     default:
       return () => report.unknownMatch();
   }

@@ -1,12 +1,20 @@
 /** A user's attribute map, as passed to `createUserContext`. */
 export type UserAttributes = Readonly<Record<string, unknown>>;
 
+/** What {@link EvaluationUser.attribute} returns for a key the user has no own attribute for. */
+export const NO_ATTRIBUTE: unique symbol = Symbol('no attribute');
+
 /**
  * What a compiled audience needs to know about a user. A user context satisfies it directly,
  * so evaluating an audience allocates nothing.
  */
 export interface EvaluationUser {
-  readonly attributes: UserAttributes;
+  /**
+   * The value of the user's own attribute `key` (inherited properties never count), or
+   * {@link NO_ATTRIBUTE} when there is none. Must not throw: a user context reads its own copy of
+   * the attributes (getters and proxies were read when the context was made).
+   */
+  attribute(key: string): unknown;
   isQualifiedFor(segment: string): boolean;
 }
 

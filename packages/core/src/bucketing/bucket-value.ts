@@ -1,9 +1,7 @@
-import { murmurhash3Concat } from './murmurhash3';
+import { murmurhash3ConcatBucket } from './murmurhash3';
 
 /** Bucket values lie in `[0, MAX_TRAFFIC_VALUE)`; traffic allocation ranges end at most here. */
 export const MAX_TRAFFIC_VALUE = 10000;
-
-const HASH_SPACE = 4294967296; // 2^32
 
 /**
  * The bucket of `bucketingId + entityId` (no separator), in `[0, 10000)`.
@@ -16,5 +14,5 @@ const HASH_SPACE = 4294967296; // 2^32
  * @param entityId - The experiment, rule, holdout or group id.
  */
 export function bucketValue(bucketingId: string, entityId: string): number {
-  return Math.floor((murmurhash3Concat(bucketingId, entityId) * MAX_TRAFFIC_VALUE) / HASH_SPACE);
+  return murmurhash3ConcatBucket(bucketingId, entityId, MAX_TRAFFIC_VALUE);
 }

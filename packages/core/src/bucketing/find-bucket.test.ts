@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DatafileTrafficAllocation } from '../datafile/datafile';
-import { findBucket, type TrafficRange } from './find-bucket';
+import { constantBucketIndex, findBucket, findBucketIndex, type TrafficRange } from './find-bucket';
 
 const ranges: readonly TrafficRange[] = [
   { entityId: 'a', endOfRange: 2500 },
@@ -56,6 +56,43 @@ describe('findBucket', () => {
           for (const earlier of list.slice(0, index)) expect(earlier.endOfRange).toBeLessThanOrEqual(value);
         }
       }),
+    );
+  });
+});
+
+describe('constantBucketIndex', () => {
+  it('knows the allocations whose answer needs no bucket value', () => {
+    expect(constantBucketIndex([])).toBe(-1);
+    expect(constantBucketIndex([{ entityId: 'a', endOfRange: 10000 }])).toBe(0);
+    expect(
+      constantBucketIndex([
+        { entityId: 'a', endOfRange: 10000 },
+        { entityId: 'b', endOfRange: 5000 },
+      ]),
+    ).toBe(0);
+    expect(constantBucketIndex([{ entityId: 'a', endOfRange: 0 }])).toBe(-1);
+    expect(constantBucketIndex(ranges)).toBeUndefined();
+    expect(constantBucketIndex([{ entityId: 'a', endOfRange: 9999 }])).toBeUndefined();
+  });
+
+  it('agrees with findBucketIndex for every bucket value whenever it answers', () => {
+    const end = fc.oneof(
+      fc.integer({ min: -2, max: 10002 }),
+      fc.constantFrom(0, 1, 9999, 10000, Number.NaN, Number.POSITIVE_INFINITY, '10000', '9999', null),
+    );
+    const allocation = fc.array(fc.record({ entityId: fc.constantFrom('a', 'b', ''), endOfRange: end }), {
+      maxLength: 4,
+    });
+    fc.assert(
+      fc.property(allocation, fc.integer({ min: 0, max: 9999 }), (raw, value) => {
+        const list = raw as unknown as TrafficRange[];
+        const constant = constantBucketIndex(list);
+        if (constant === undefined) return;
+        expect(findBucketIndex(list, value)).toBe(constant);
+        expect(findBucketIndex(list, 0)).toBe(constant);
+        expect(findBucketIndex(list, 9999)).toBe(constant);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -1,3 +1,6 @@
+// The largest bucket value: bucketValue gives integers in [0, 10000).
+const MAX_BUCKET_VALUE = 9999;
+
 /** One entry of a traffic allocation: values below `endOfRange` (and above the previous entry's) map to `entityId`. */
 export interface TrafficRange {
   /** A variation or experiment id; `""` means "no variation". */
@@ -18,6 +21,23 @@ export function findBucketIndex(ranges: readonly TrafficRange[], value: number):
     if (ranges[i]!.endOfRange > value) return i;
   }
   return -1;
+}
+
+/**
+ * The index {@link findBucketIndex} gives for every bucket value in `[0, 10000)`, or undefined
+ * when it depends on the value. Lets a caller that logs nothing skip hashing for the common
+ * allocations that need no hash: a first range reaching the end (a 100% rule), or no traffic.
+ *
+ * @param ranges - The traffic allocation, in datafile order.
+ */
+export function constantBucketIndex(ranges: readonly TrafficRange[]): number | undefined {
+  const length = ranges.length;
+  if (length === 0) return -1;
+  const end = ranges[0]!.endOfRange;
+  // Written like findBucketIndex's test, so non-number ends coerce the same way.
+  if (end > MAX_BUCKET_VALUE) return 0;
+  if (length === 1 && !(end > 0)) return -1;
+  return undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import murmurhash from 'murmurhash';
 import { describe, expect, it } from 'vitest';
-import { murmurhash3, murmurhash3Concat } from './murmurhash3';
+import { murmurhash3, murmurhash3Concat, murmurhash3ConcatBucket } from './murmurhash3';
 
 /** A straightforward MurmurHash3 x86_32 over TextEncoder bytes, independent of the code under test. */
 function referenceMurmur3(key: string, seed = 1): number {
@@ -94,6 +94,13 @@ describe('murmurhash3Concat', () => {
     expect(murmurhash3Concat('\ud83d', '\ude00')).not.toBe(murmurhash3('\ufffd\ufffd'));
   });
 
+  it('joins or not a prefix ending in a high surrogate, whatever the previous suffix was', () => {
+    const prefix = 'user\ud83d';
+    for (const suffix of ['123', '\ude00', '\ude0012', '', '7', '\ude00']) {
+      expect(murmurhash3Concat(prefix, suffix)).toBe(referenceMurmur3(prefix + suffix, 1));
+    }
+  });
+
   it('keeps lone surrogates at the boundary as U+FFFD', () => {
     expect(murmurhash3Concat('a\ude00', '\ud83db')).toBe(murmurhash3('a\ufffd\ufffdb'));
     expect(murmurhash3Concat('\ud83d', 'x')).toBe(murmurhash3('\ufffdx'));
@@ -109,6 +116,21 @@ describe('murmurhash3Concat', () => {
         expect(murmurhash.v3(a + b, seed)).toBe(expected);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('agrees on ASCII ids at every block alignment, with a non-ASCII character anywhere in either part', () => {
+    const ascii = fc.string({ unit: fc.constantFrom('0', '7', '9', 'a', '_', '-'), maxLength: 13 });
+    const other = fc.constantFrom('', 'é', '\u20ac', '\u{1f600}', '\ud83d', '\u0080');
+    fc.assert(
+      fc.property(ascii, ascii, other, fc.nat(14), fc.boolean(), (ascii1, ascii2, odd, at, inPrefix) => {
+        // The odd character goes into the bucketing id or into the entity id.
+        const a = inPrefix ? ascii1.slice(0, at) + odd + ascii1.slice(at) : ascii1;
+        const b = inPrefix ? ascii2 : ascii2.slice(0, at) + odd + ascii2.slice(at);
+        expect(murmurhash3Concat(a, b)).toBe(referenceMurmur3(a + b, 1));
+        expect(murmurhash3(a + b)).toBe(referenceMurmur3(a + b, 1));
+      }),
+      { numRuns: 3000 },
     );
   });
 
@@ -128,6 +150,24 @@ describe('murmurhash3Concat', () => {
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('murmurhash3ConcatBucket', () => {
+  it('is the hash scaled onto [0, buckets), for any strings, seeds and bucket counts', () => {
+    fc.assert(
+      fc.property(
+        nastyString,
+        nastyString,
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.oneof(fc.constantFrom(1, 2, 10000, 2 ** 30), fc.integer({ min: 1, max: 2 ** 30 })),
+        (a, b, seed, buckets) => {
+          const expected = Math.floor((referenceMurmur3(a + b, seed) * buckets) / 2 ** 32);
+          expect(murmurhash3ConcatBucket(a, b, buckets, seed)).toBe(expected);
+        },
+      ),
+      { numRuns: 2000 },
     );
   });
 });

@@ -1,9 +1,10 @@
 import type { UserAttributes } from '../audience/evaluation-user';
-import type { FeatureFlag, Holdout, ProjectConfig, Variation } from '../config/project-config';
+import type { FeatureFlag, ProjectConfig } from '../config/project-config';
 import { DecisionService } from '../decision/decision-service';
 import { DecisionTrace } from '../decision/decision-trace';
 import type { FlagDecision } from '../decision/flag-decision';
 import { ForcedVariations } from '../decision/forced-variations';
+import type { GlobalHoldoutMemo } from '../decision/global-holdout-memo';
 import { UserProfileTracker } from '../decision/user-profile-tracker';
 import { decisionVariables } from '../decision/variable-values';
 import { FlagKitError } from '../errors/flagkit-error';
@@ -28,10 +29,9 @@ import {
   eventTagsProblem,
   isNonEmptyString,
   isValidUserId,
-  type ReservedAttributes,
 } from './input-validation';
 import { errorDecision, type OptimizelyDecision, type OptimizelyDecisions } from './optimizely-decision';
-import { OptimizelyUserContext, type UserContextHost } from './user-context';
+import { NO_ATTRIBUTES, OptimizelyUserContext, type UserContextHost } from './user-context';
 
 const SDK_NOT_READY = 'Optimizely SDK not configured properly yet.';
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
@@ -68,11 +68,6 @@ export class DecideClient implements UserContextHost {
   #closeStarted: Promise<void> | null = null;
   #rejectOnClose: ((error: ReadyError) => void)[] = [];
   #warnedNoProcessor = false;
-  /** Filled by each `createUserContext` call's attribute copy and read by the new context at once. */
-  private readonly reservedScratch: ReservedAttributes = {
-    bucketingIdAttribute: undefined,
-    bucketMapAttribute: undefined,
-  };
 
   /** @internal Use `createInstance`. */
   constructor(options: ClientOptions & { projectConfigManager: ProjectConfigManager }) {
@@ -202,13 +197,14 @@ export class DecideClient implements UserContextHost {
       this.log('error', 'Provided user id is in an invalid format.');
       throw new InputError('INVALID_USER_ID', 'Invalid identifier: the user id must be a string.');
     }
-    const reserved = this.reservedScratch;
-    const copy = copyValidAttributes(attributes, reserved);
-    if (typeof copy === 'string') {
-      this.log('error', copy);
-      throw new InputError('INVALID_ATTRIBUTES', `Invalid attributes: ${copy}`);
+    // The copy goes straight into the new (young) context: no store of fresh arrays into a
+    // long-lived object, which V8 has to record for the garbage collector.
+    const user = new OptimizelyUserContext(this, id, NO_ATTRIBUTES);
+    const problem = copyValidAttributes(attributes, user);
+    if (problem !== null) {
+      this.log('error', problem);
+      throw new InputError('INVALID_ATTRIBUTES', `Invalid attributes: ${problem}`);
     }
-    const user = new OptimizelyUserContext(this, id, copy, reserved);
     if (this.odpManager) {
       const odp = this.odpManager;
       this.readyPromise.then(
@@ -363,9 +359,7 @@ export class DecideClient implements UserContextHost {
       // flags (and across calls, when the context keeps a memo) unless reasons are collected.
       const memoize =
         config.globalHoldouts.length > 0 && !(bits & DecideFlag.INCLUDE_REASONS) && !this.quietTrace.active;
-      const holdoutMemo = memoize
-        ? (user.globalHoldoutMemo(config) ?? (flags.length > 1 ? new Map() : null))
-        : null;
+      const holdoutMemo = memoize ? (user.globalHoldoutMemo(config) ?? (flags.length > 1 ? [] : null)) : null;
       for (let i = 0; i < flags.length; i++) {
         const flag = flags[i]!;
         const decision = this.decideOne(config, flag, user, bits, profile, holdoutMemo);
@@ -409,7 +403,7 @@ export class DecideClient implements UserContextHost {
     user: OptimizelyUserContext,
     bits: number,
     profile: UserProfileTracker | null,
-    holdoutMemo: Map<Holdout, Variation | null> | null = null,
+    holdoutMemo: GlobalHoldoutMemo | null = null,
   ): OptimizelyDecision {
     const reasons = bits & DecideFlag.INCLUDE_REASONS ? [] : null;
     const trace = reasons ? new DecisionTrace(this.logger, reasons) : this.quietTrace;
@@ -420,13 +414,15 @@ export class DecideClient implements UserContextHost {
 
     let eventDispatched = false;
     if (!(bits & DecideFlag.DISABLE_DECISION_EVENT)) {
+      // Only events read the attributes as an object: without a processor, do not build one.
+      const attributes = this.#eventProcessor ? user.attributes : undefined;
       const source = decision.source;
       if (
         source === 'feature-test' ||
         source === 'holdout' ||
         (source === 'rollout' && config.sendFlagDecisions)
       ) {
-        this.sendImpression(config, decision, flag.key, user.userId, enabled, user.attributes);
+        this.sendImpression(config, decision, flag.key, user.userId, enabled, attributes);
         eventDispatched = true;
       }
       const applied = decision.appliedHoldout;
@@ -442,7 +438,7 @@ export class DecideClient implements UserContextHost {
           flag.key,
           user.userId,
           applied.variation.featureEnabled,
-          user.attributes,
+          attributes,
         );
         eventDispatched = true;
       }

@@ -32,8 +32,17 @@ export function eventTagsProblem(tags: unknown): string | null {
     : 'Provided event tags are in an invalid format.';
 }
 
-/** The reserved `$opt_` attribute values a user context reads once (undefined when absent). */
-export interface ReservedAttributes {
+/**
+ * A user's attributes as a user context keeps them: own enumerable string keys and their values
+ * in two parallel arrays, in key order, plus the reserved `$opt_` attribute values read once
+ * (undefined when absent). Arrays instead of an object copy: applications pass attribute objects
+ * of countless shapes, and both copying those (object spread) and reading them by key go through
+ * V8's slow megamorphic paths, where `Object.keys`/`Object.values` and a scan of a dozen keys stay
+ * fast. Keys are plain data here, so a `__proto__` key can never reach a prototype.
+ */
+export interface AttributeList {
+  attributeKeys: string[];
+  attributeValues: unknown[];
   bucketingIdAttribute: unknown;
   bucketMapAttribute: unknown;
 }
@@ -42,37 +51,59 @@ const BUCKETING_ID_ATTRIBUTE = '$opt_bucketing_id';
 const BUCKET_MAP_ATTRIBUTE = '$opt_experiment_bucket_map';
 
 /**
- * Validates and copies attributes: returns the copy, or an error message. The copy is a plain
- * object of the source's own enumerable properties, all data (a `__proto__` key stays data), made
- * by object spread as the reference does: V8 clones a source's shape in one step, where adding
- * keys one by one walks a chain of shape transitions per key.
- *
- * Checking the copy's values (`Object.values`, no key per value) and looking the two reserved
- * `$opt_` keys up directly is cheaper than one `for…in` walk over keys and values; `reserved`
- * receives those values, so a new user context needs no pass of its own over its attributes.
+ * Validates attributes and copies them into `into` (fresh arrays; the source is not kept).
+ * Returns null, or an error message (then `into` holds no attributes).
  */
-export function copyValidAttributes(
-  attributes: unknown,
-  reserved: ReservedAttributes,
-): Record<string, unknown> | string {
-  reserved.bucketingIdAttribute = undefined;
-  reserved.bucketMapAttribute = undefined;
-  if (attributes === undefined || attributes === null) return {};
-  if (typeof attributes !== 'object' || Array.isArray(attributes))
-    return 'Provided attributes are in an invalid format.';
-  const copy: Record<string, unknown> = { ...(attributes as Record<string, unknown>) };
-  const values = Object.values(copy);
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] === undefined) return undefinedAttributeProblem(copy);
+export function copyValidAttributes(attributes: unknown, into: AttributeList): string | null {
+  if (attributes === undefined || attributes === null) {
+    clearAttributes(into);
+    return null;
   }
-  if (Object.hasOwn(copy, BUCKETING_ID_ATTRIBUTE))
-    reserved.bucketingIdAttribute = copy[BUCKETING_ID_ATTRIBUTE];
-  if (Object.hasOwn(copy, BUCKET_MAP_ATTRIBUTE)) reserved.bucketMapAttribute = copy[BUCKET_MAP_ATTRIBUTE];
-  return copy;
+  if (typeof attributes !== 'object' || Array.isArray(attributes)) {
+    clearAttributes(into);
+    return 'Provided attributes are in an invalid format.';
+  }
+  const undefinedAt = copyAttributeList(attributes as Record<string, unknown>, into);
+  if (undefinedAt === -1) return null;
+  const key = into.attributeKeys[undefinedAt];
+  clearAttributes(into);
+  return `Provided attribute: ${key} has an undefined value.`;
 }
 
-/** The message naming the first attribute (in key order) whose value is `undefined`. */
-function undefinedAttributeProblem(copy: Record<string, unknown>): string {
-  const key = Object.keys(copy).find((name) => copy[name] === undefined);
-  return `Provided attribute: ${key} has an undefined value.`;
+/**
+ * Copies the own enumerable string-keyed attributes of `source` into `into`, without validating
+ * them. Returns the index of the first `undefined` value, or -1.
+ */
+export function copyAttributeList(source: Readonly<Record<string, unknown>>, into: AttributeList): number {
+  let keys = Object.keys(source);
+  let values: unknown[] = Object.values(source);
+  if (values.length !== keys.length) {
+    // Only a getter or proxy that adds or deletes properties while being read gets here: read
+    // again as pairs, which keeps keys and values together (at the cost of a second read).
+    const entries = Object.entries(source);
+    keys = entries.map((entry) => entry[0]);
+    values = entries.map((entry) => entry[1]);
+  }
+  let undefinedAt = -1;
+  let bucketingId: unknown;
+  let bucketMap: unknown;
+  for (let i = 0; i < keys.length; i++) {
+    if (values[i] === undefined && undefinedAt === -1) undefinedAt = i;
+    const key = keys[i]!;
+    if (key.charCodeAt(0) !== 36 /* $ */) continue;
+    if (key === BUCKETING_ID_ATTRIBUTE) bucketingId = values[i];
+    else if (key === BUCKET_MAP_ATTRIBUTE) bucketMap = values[i];
+  }
+  into.attributeKeys = keys;
+  into.attributeValues = values;
+  into.bucketingIdAttribute = bucketingId;
+  into.bucketMapAttribute = bucketMap;
+  return undefinedAt;
+}
+
+function clearAttributes(into: AttributeList): void {
+  into.attributeKeys = [];
+  into.attributeValues = [];
+  into.bucketingIdAttribute = undefined;
+  into.bucketMapAttribute = undefined;
 }

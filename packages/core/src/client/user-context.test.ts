@@ -74,6 +74,59 @@ describe('OptimizelyUserContext: identity and attributes', () => {
     expect(user.getAttributes()).toEqual({ country: 'us' });
     expect(user.decide('flag').variationKey).toBe('treatment');
   });
+
+  it("decides on the attributes it was given, not on later changes to the caller's object", () => {
+    const attributes: Record<string, unknown> = { country: 'us' };
+    const user = newUser(attributes);
+    attributes.country = 'de';
+    expect(user.decide('flag').variationKey).toBe('treatment');
+    const other: Record<string, unknown> = {};
+    const late = newUser(other);
+    other.country = 'us';
+    expect(late.decide('flag').variationKey).toBe('off');
+    expect(late.getAttributes()).toEqual({});
+  });
+
+  it('replaces an attribute in place and keeps key order', () => {
+    const user = newUser({ country: 'de', plan: 'pro' });
+    user.setAttribute('country', 'us');
+    user.setAttribute('beta', true);
+    expect(Object.keys(user.getAttributes())).toEqual(['country', 'plan', 'beta']);
+    expect(user.getAttributes()).toEqual({ country: 'us', plan: 'pro', beta: true });
+    expect(user.decide('flag').variationKey).toBe('treatment');
+  });
+
+  it("keeps setAttribute after a decision out of that decision's context", () => {
+    const user = newUser({ country: 'us' });
+    const decided = user.decide('flag');
+    user.setAttribute('country', 'de');
+    user.setAttribute('beta', true);
+    expect(decided.userContext.getAttributes()).toEqual({ country: 'us' });
+    expect(user.getAttributes()).toEqual({ country: 'de', beta: true });
+    expect(user.decide('flag').variationKey).toBe('off');
+    expect(decided.userContext.decide('flag').variationKey).toBe('treatment');
+  });
+
+  it('reads proxy or getter attributes once, when the context is made', () => {
+    const { proxy, revoke } = Proxy.revocable({ country: 'us' } as Record<string, unknown>, {});
+    const user = newUser(proxy);
+    revoke();
+    expect(user.decide('flag').variationKey).toBe('treatment');
+    expect(user.getAttributes()).toEqual({ country: 'us' });
+  });
+
+  it('keeps __proto__ and constructor attributes as plain data', () => {
+    const user = newUser(JSON.parse('{"__proto__": {"country": "us"}, "constructor": 1}'));
+    user.setAttribute('__proto__', { polluted: true });
+    const copy = user.getAttributes();
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toEqual({ polluted: true });
+    expect(copy.constructor).toBe(1);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // An inherited `country` would make the user match the "us" audience.
+    expect(user.decide('flag').variationKey).toBe('off');
+  });
 });
 
 describe('OptimizelyUserContext: forced decisions', () => {

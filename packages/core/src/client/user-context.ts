@@ -1,10 +1,11 @@
-import type { UserAttributes } from '../audience/evaluation-user';
-import type { Holdout, ProjectConfig, Variation } from '../config/project-config';
+import { NO_ATTRIBUTE, type UserAttributes } from '../audience/evaluation-user';
+import type { Holdout, ProjectConfig } from '../config/project-config';
 import type { DecisionUser } from '../decision/decision-user';
+import type { GlobalHoldoutMemo } from '../decision/global-holdout-memo';
 import type { EventTags } from '../events/user-event';
 import type { OdpSegmentOption } from '../ports/odp-manager';
 import type { OptimizelyDecideOption } from './decide-options';
-import type { ReservedAttributes } from './input-validation';
+import { type AttributeList, copyAttributeList } from './input-validation';
 import type { OptimizelyDecision, OptimizelyDecisions } from './optimizely-decision';
 
 /** Identifies a forced decision: a whole flag, or one rule of it. */
@@ -57,12 +58,12 @@ export interface UserContextHost {
 
 /**
  * Global holdout outcomes of one user state, shared by a context and the snapshots its decisions
- * take. Keys are the config's own Holdout objects, so a new config never hits old entries; the
- * memo is emptied when it sees another config's holdouts (it keeps only those, not the config).
+ * take. They are kept for one list of the config's holdouts (a new config brings a new list), and
+ * emptied when another list is seen.
  */
 interface HoldoutMemo {
   holdouts: readonly Holdout[] | null;
-  readonly results: Map<Holdout, Variation | null>;
+  readonly results: GlobalHoldoutMemo;
 }
 
 const NULL_RULE_KEY = '$opt_null_rule_key';
@@ -70,12 +71,26 @@ const BUCKETING_ID_ATTRIBUTE = '$opt_bucketing_id';
 const BUCKET_MAP_ATTRIBUTE = '$opt_experiment_bucket_map';
 
 /**
- * Copies attributes into a fresh plain object. Spreading defines own data properties, so a
- * `__proto__` key stays plain data and never changes the copy's prototype; a plain object (not a
- * prototype-less one) keeps V8's fast property access on the decision path.
+ * @internal An empty attribute list for a context whose attributes are copied in right after it
+ * is made (`copyValidAttributes` always gives it fresh arrays). Its own arrays are never written.
  */
-export function copyAttributes(attributes: UserAttributes | null | undefined): Record<string, unknown> {
-  return attributes ? { ...attributes } : {};
+export const NO_ATTRIBUTES: Readonly<AttributeList> = Object.freeze({
+  attributeKeys: Object.freeze([]) as unknown as string[],
+  attributeValues: Object.freeze([]) as unknown as unknown[],
+  bucketingIdAttribute: undefined,
+  bucketMapAttribute: undefined,
+});
+
+/** Copies attributes (unvalidated) into a new attribute list. */
+export function copyAttributes(attributes: UserAttributes | null | undefined): AttributeList {
+  const list: AttributeList = {
+    attributeKeys: [],
+    attributeValues: [],
+    bucketingIdAttribute: undefined,
+    bucketMapAttribute: undefined,
+  };
+  if (attributes) copyAttributeList(attributes, list);
+  return list;
 }
 
 /**
@@ -85,11 +100,24 @@ export function copyAttributes(attributes: UserAttributes | null | undefined): R
  * Snapshots share state with their origin until either side changes it (copy on write), which
  * makes the snapshot taken by every decide call nearly free.
  */
-export class OptimizelyUserContext implements DecisionUser {
-  /** @internal */ attributes: Record<string, unknown>;
+export class OptimizelyUserContext implements DecisionUser, AttributeList {
+  /** @internal The attribute keys, in order; see {@link AttributeList}. */
+  attributeKeys: string[];
+  /** @internal The attribute values, parallel to `attributeKeys`. */
+  attributeValues: unknown[];
+  /**
+   * @internal The `$opt_bucketing_id` and `$opt_experiment_bucket_map` attribute values (undefined
+   * when absent), read once when the attributes are copied: most users have neither.
+   */
+  bucketingIdAttribute: unknown;
+  /** @internal See {@link OptimizelyUserContext.bucketingIdAttribute}. */
+  bucketMapAttribute: unknown;
+  // The attributes as an object, built when first asked for (events need one, decisions do not).
+  private attributeObject: Record<string, unknown> | null = null;
   private forced: Map<string, Map<string, string>> | null = null;
   private segments: string[] | null = null;
-  // True while `attributes` / `forced` may be shared with a snapshot and must be copied before writing.
+  // True while the attribute arrays / `forced` may be shared with a snapshot and must be copied
+  // before writing.
   private sharedAttributes = false;
   private sharedForced = false;
   // Global holdouts answer the same for every flag while the attributes and segments stay as
@@ -99,42 +127,18 @@ export class OptimizelyUserContext implements DecisionUser {
   private holdoutMemo: HoldoutMemo | null = null;
 
   /**
-   * @internal The `$opt_bucketing_id` and `$opt_experiment_bucket_map` attribute values (undefined
-   * when absent), read once here: looking them up per decision is slow on attribute objects of
-   * many different shapes, and most users have neither.
-   */
-  bucketingIdAttribute: unknown;
-  /** @internal See {@link OptimizelyUserContext.bucketingIdAttribute}. */
-  bucketMapAttribute: unknown;
-
-  /**
-   * @internal Use `client.createUserContext`. `reserved` gives the `$opt_` attribute values of
-   * `attributes` when the caller already knows them (otherwise they are read here).
+   * @internal Use `client.createUserContext`. The context takes over `attributes`' arrays (the
+   * caller must not change them afterwards).
    */
   constructor(
     private readonly host: UserContextHost,
     readonly userId: string,
-    attributes: Record<string, unknown>,
-    reserved?: ReservedAttributes,
+    attributes: AttributeList,
   ) {
-    this.attributes = attributes;
-    if (reserved) {
-      this.bucketingIdAttribute = reserved.bucketingIdAttribute;
-      this.bucketMapAttribute = reserved.bucketMapAttribute;
-    } else {
-      this.readReservedAttributes();
-    }
-  }
-
-  private readReservedAttributes(): void {
-    this.bucketingIdAttribute = undefined;
-    this.bucketMapAttribute = undefined;
-    const attributes = this.attributes;
-    for (const key in attributes) {
-      if (key.charCodeAt(0) !== 36 /* $ */ || !Object.hasOwn(attributes, key)) continue;
-      if (key === BUCKETING_ID_ATTRIBUTE) this.bucketingIdAttribute = attributes[key];
-      else if (key === BUCKET_MAP_ATTRIBUTE) this.bucketMapAttribute = attributes[key];
-    }
+    this.attributeKeys = attributes.attributeKeys;
+    this.attributeValues = attributes.attributeValues;
+    this.bucketingIdAttribute = attributes.bucketingIdAttribute;
+    this.bucketMapAttribute = attributes.bucketMapAttribute;
   }
 
   getUserId(): string {
@@ -143,27 +147,45 @@ export class OptimizelyUserContext implements DecisionUser {
 
   /** A copy of the attributes. */
   getAttributes(): Record<string, unknown> {
-    return { ...this.attributes };
+    return attributeObjectOf(this.attributeKeys, this.attributeValues);
+  }
+
+  /**
+   * @internal The attributes as an object, for events: built once per attribute state and shared
+   * with snapshots. Read only; use {@link OptimizelyUserContext.getAttributes} for a copy.
+   */
+  get attributes(): UserAttributes {
+    this.attributeObject ??= attributeObjectOf(this.attributeKeys, this.attributeValues);
+    return this.attributeObject;
+  }
+
+  /** @internal The value of own attribute `key`, or `NO_ATTRIBUTE`; see {@link DecisionUser}. */
+  attribute(key: string): unknown {
+    const keys = this.attributeKeys;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === key) return this.attributeValues[i];
+    }
+    return NO_ATTRIBUTE;
   }
 
   /** Sets one attribute; `undefined` is not a valid value. */
-  setAttribute(key: string, value: unknown): void {
+  setAttribute(name: string, value: unknown): void {
+    const key = typeof name === 'string' ? name : String(name);
     if (this.sharedAttributes) {
-      this.attributes = copyAttributes(this.attributes);
+      this.attributeKeys = this.attributeKeys.slice();
+      this.attributeValues = this.attributeValues.slice();
       this.sharedAttributes = false;
     }
-    if (key === '__proto__') {
-      Object.defineProperty(this.attributes, key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    const at = this.attributeKeys.indexOf(key);
+    if (at === -1) {
+      this.attributeKeys.push(key);
+      this.attributeValues.push(value);
     } else {
-      this.attributes[key] = value;
+      this.attributeValues[at] = value;
     }
     if (key === BUCKETING_ID_ATTRIBUTE) this.bucketingIdAttribute = value;
     else if (key === BUCKET_MAP_ATTRIBUTE) this.bucketMapAttribute = value;
+    this.attributeObject = null;
     this.holdoutMemo = null;
   }
 
@@ -262,7 +284,8 @@ export class OptimizelyUserContext implements DecisionUser {
 
   /** @internal A copy that later changes to this context do not affect. */
   snapshot(): OptimizelyUserContext {
-    const copy = new OptimizelyUserContext(this.host, this.userId, this.attributes, this);
+    const copy = new OptimizelyUserContext(this.host, this.userId, this);
+    copy.attributeObject = this.attributeObject;
     copy.sharedAttributes = true;
     this.sharedAttributes = true;
     if (this.forced !== null) {
@@ -272,7 +295,7 @@ export class OptimizelyUserContext implements DecisionUser {
     }
     copy.segments = this.segments;
     if (this.decidedBefore) {
-      this.holdoutMemo ??= { holdouts: null, results: new Map() };
+      this.holdoutMemo ??= { holdouts: null, results: [] };
       copy.holdoutMemo = this.holdoutMemo;
     }
     this.decidedBefore = true;
@@ -283,12 +306,12 @@ export class OptimizelyUserContext implements DecisionUser {
    * @internal The global holdout outcomes remembered for this user state under `config`, or null
    * when this context keeps none. Only for decisions that collect no reasons or log lines.
    */
-  globalHoldoutMemo(config: ProjectConfig): Map<Holdout, Variation | null> | null {
+  globalHoldoutMemo(config: ProjectConfig): GlobalHoldoutMemo | null {
     const memo = this.holdoutMemo;
     if (memo === null) return null;
     if (memo.holdouts !== config.globalHoldouts) {
       memo.holdouts = config.globalHoldouts;
-      memo.results.clear();
+      memo.results.length = 0;
     }
     return memo.results;
   }
@@ -302,4 +325,26 @@ export class OptimizelyUserContext implements DecisionUser {
     this.sharedForced = false;
     return this.forced;
   }
+}
+
+/**
+ * A plain object of the attributes, in key order. Every key is defined as an own data property,
+ * so a `__proto__` key stays data and never sets the object's prototype.
+ */
+function attributeObjectOf(keys: readonly string[], values: readonly unknown[]): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key === '__proto__') {
+      Object.defineProperty(object, key, {
+        value: values[i],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      object[key] = values[i];
+    }
+  }
+  return object;
 }

@@ -14,7 +14,7 @@ import {
   variable,
   variation,
 } from '../../test-support/datafile-builder';
-import type { EvaluationUser } from '../audience/evaluation-user';
+import { type EvaluationUser, NO_ATTRIBUTE } from '../audience/evaluation-user';
 import { DatafileError } from '../errors/datafile-error';
 import type { Logger, LogLevel } from '../ports/logger';
 import { createProjectConfig } from './create-project-config';
@@ -29,7 +29,10 @@ function recordingLogger(): Logger & { lines: [LogLevel, string][] } {
 }
 
 function user(attributes: Record<string, unknown>, segments: string[] = []): EvaluationUser {
-  return { attributes, isQualifiedFor: (segment) => segments.includes(segment) };
+  return {
+    attribute: (key) => (Object.hasOwn(attributes, key) ? attributes[key] : NO_ATTRIBUTE),
+    isQualifiedFor: (segment) => segments.includes(segment),
+  };
 }
 
 function datafileError(input: unknown): DatafileError {

@@ -14,6 +14,7 @@ import {
   variable,
   variation,
 } from '../../test-support/datafile-builder';
+import { NO_ATTRIBUTE } from '../audience/evaluation-user';
 import { bucketValue } from '../bucketing/bucket-value';
 import type { Client } from '../client/client';
 import type { ClientOptions } from '../client/client-options';
@@ -185,7 +186,7 @@ function decideDirect(
     config.flagsByKey.get('flag')!,
     {
       userId,
-      attributes,
+      attribute: (key) => (Object.hasOwn(attributes, key) ? attributes[key] : NO_ATTRIBUTE),
       bucketingIdAttribute: Object.hasOwn(attributes, '$opt_bucketing_id')
         ? attributes.$opt_bucketing_id
         : undefined,
@@ -270,6 +271,29 @@ describe('DecisionService: global holdouts', () => {
     );
     expect(missed.reasons).toContain(fmt(REF.USER_DOESNT_MEET_CONDITIONS_FOR_HOLDOUT, 'user-1', 'ho'));
     expect(decide(df, 'user-1', { country: 'us' }).ruleKey).toBe('ho');
+  });
+});
+
+describe('DecisionService: global holdouts remembered by a context', () => {
+  const df = fixture({
+    holdouts: [
+      holdout('h1', 'empty', { traffic: [['h1-off', 0]] }),
+      holdout('h2', 'us_only', { audienceIds: ['aud-us'] }),
+    ],
+  });
+
+  it('gives the same answers from the second decision on, and forgets them when attributes change', () => {
+    const user = clientFor(df).createUserContext('user-1', { country: 'de' });
+    for (let i = 0; i < 3; i++) {
+      expect(user.decide('flag').ruleKey).toBe('exp');
+      expect(user.decideAll().flag?.ruleKey).toBe('exp');
+    }
+    user.setAttribute('country', 'us');
+    expect(user.decide('flag').ruleKey).toBe('us_only');
+    expect(user.decide('flag').ruleKey).toBe('us_only');
+    expect(user.decideAll().flag?.ruleKey).toBe('us_only');
+    user.setAttribute('country', 'de');
+    expect(user.decide('flag').ruleKey).toBe('exp');
   });
 });
 

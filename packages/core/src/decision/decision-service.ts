@@ -1,5 +1,5 @@
 import { bucketValue } from '../bucketing/bucket-value';
-import { findBucket, findBucketIndex } from '../bucketing/find-bucket';
+import { constantBucketIndex, findBucketIndex, type TrafficRange } from '../bucketing/find-bucket';
 import type {
   BucketedEntity,
   CompiledBucketedEntity,
@@ -14,6 +14,7 @@ import type { DecisionTrace } from './decision-trace';
 import type { DecisionUser } from './decision-user';
 import type { FlagDecision } from './flag-decision';
 import type { ForcedVariations } from './forced-variations';
+import type { GlobalHoldoutMemo } from './global-holdout-memo';
 import type { UserProfileTracker } from './user-profile-tracker';
 
 /**
@@ -29,6 +30,15 @@ type RuleOutcome = string | FlagDecision | null;
 function byId(config: ProjectConfig, rule: Experiment): Experiment {
   if ((rule as Partial<CompiledExperiment>).ownsId === true) return rule;
   return config.experimentsById.get(rule.id) ?? rule;
+}
+
+/**
+ * The traffic range a bucketing id falls in, or -1; hashes only when the allocation's answer
+ * depends on the bucket (the bucket value itself is not logged here).
+ */
+function quietBucketIndex(ranges: readonly TrafficRange[], bucketingId: string, entityId: string): number {
+  const constant = constantBucketIndex(ranges);
+  return constant === undefined ? findBucketIndex(ranges, bucketValue(bucketingId, entityId)) : constant;
 }
 
 const NO_DECISION_ROLLOUT: FlagDecision = Object.freeze({
@@ -52,7 +62,7 @@ export class DecisionService {
     user: DecisionUser,
     profile: UserProfileTracker | null,
     trace: DecisionTrace,
-    holdoutMemo: Map<Holdout, Variation | null> | null = null,
+    holdoutMemo: GlobalHoldoutMemo | null = null,
   ): FlagDecision {
     const userId = user.userId;
 
@@ -82,10 +92,10 @@ export class DecisionService {
       const holdout = holdouts[i]!;
       // Within one decideAll a global holdout answers the same for every flag; the caller passes
       // a memo when no reasons are being collected.
-      let variation = holdoutMemo?.get(holdout);
+      let variation = holdoutMemo === null ? undefined : holdoutMemo[i];
       if (variation === undefined) {
         variation = this.holdoutVariation(config, holdout, user, trace);
-        holdoutMemo?.set(holdout, variation);
+        if (holdoutMemo !== null) holdoutMemo[i] = variation;
       }
       if (variation) {
         if (holdout.excludeTargetedDeliveries) {
@@ -279,7 +289,8 @@ export class DecisionService {
       if (holdout) return holdout;
 
       const everyoneElse = index === last;
-      const loggingKey = everyoneElse ? 'Everyone Else' : String(index + 1);
+      // Only logs name the rule; do not build the name for a quiet decision.
+      const loggingKey = !trace.active ? '' : everyoneElse ? 'Everyone Else' : String(index + 1);
       let skipToEveryoneElse = false;
       if (this.inAudience(rule, user, 'rule', loggingKey, trace)) {
         if (trace.active)
@@ -404,7 +415,9 @@ export class DecisionService {
     const bucketingId = this.bucketingId(user, trace);
     const group = entity.group;
     if (group) {
-      const chosen = findBucket(group.trafficAllocation, bucketValue(bucketingId, group.id));
+      const groupRanges = group.trafficAllocation;
+      const groupIndex = quietBucketIndex(groupRanges, bucketingId, group.id);
+      const chosen = groupIndex === -1 ? null : groupRanges[groupIndex]!.entityId;
       if (chosen === null) {
         if (trace.active)
           trace.add('info', `User ${user.userId} is not in any experiment of group ${group.id}.`);
@@ -418,10 +431,14 @@ export class DecisionService {
       if (trace.active)
         trace.add('info', `User ${user.userId} is in experiment ${entity.key} of group ${group.id}.`);
     }
-    const value = bucketValue(bucketingId, entity.id);
-    if (trace.active)
+    let index: number;
+    if (trace.active) {
+      const value = bucketValue(bucketingId, entity.id);
       trace.add('debug', `Assigned bucket ${value} to user with bucketing ID ${user.userId}.`);
-    const index = findBucketIndex(entity.trafficAllocation, value);
+      index = findBucketIndex(entity.trafficAllocation, value);
+    } else {
+      index = quietBucketIndex(entity.trafficAllocation, bucketingId, entity.id);
+    }
     if (index === -1) return null;
     // Compiled entities know each range's variation; others are looked up by id.
     const compiled = (entity as Partial<CompiledBucketedEntity>).rangeVariations;
