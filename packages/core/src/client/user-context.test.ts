@@ -129,6 +129,38 @@ describe('OptimizelyUserContext: identity and attributes', () => {
   });
 });
 
+describe('OptimizelyUserContext: many attributes', () => {
+  // Past a few dozen attributes, reads go through an object built once instead of a scan.
+  function manyAttributes(count: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    const attributes: Record<string, unknown> = {};
+    for (let i = 0; i < count; i++) attributes[`a${i}`] = i;
+    return { ...attributes, ...extra };
+  }
+
+  it('decides on an attribute listed after a hundred others, as with a short list', () => {
+    const few = newUser({ country: 'us' });
+    const many = newUser(manyAttributes(100, { country: 'us' }));
+    expect(many.decide('flag').variationKey).toBe('treatment');
+    expect(many.decide('flag').variationKey).toBe(few.decide('flag').variationKey);
+    expect(newUser(manyAttributes(100)).decide('flag').variationKey).toBe('off');
+  });
+
+  it('reads own keys only, including __proto__, and sees setAttribute at once', () => {
+    const attributes = manyAttributes(50);
+    Object.defineProperty(attributes, '__proto__', { value: 'p', enumerable: true });
+    const user = newUser(attributes);
+    expect(user.attribute('a49')).toBe(49);
+    expect(user.attribute('__proto__')).toBe('p');
+    expect(typeof user.attribute('toString')).toBe('symbol');
+    expect(typeof user.attribute('country')).toBe('symbol');
+    user.setAttribute('country', 'us');
+    user.setAttribute('a7', 'seven');
+    expect(user.attribute('country')).toBe('us');
+    expect(user.attribute('a7')).toBe('seven');
+    expect(user.decide('flag').variationKey).toBe('treatment');
+  });
+});
+
 describe('OptimizelyUserContext: forced decisions', () => {
   it('stores flag-level and rule-level forced decisions separately', () => {
     const user = newUser();

@@ -66,6 +66,9 @@ interface HoldoutMemo {
   readonly results: GlobalHoldoutMemo;
 }
 
+// Up to this many attributes a read scans the key list (cheapest for the usual dozen); beyond it,
+// reads go through the attributes object, built once, so a large profile does not cost O(n) each.
+const SCANNED_ATTRIBUTES_LIMIT = 32;
 const NULL_RULE_KEY = '$opt_null_rule_key';
 const BUCKETING_ID_ATTRIBUTE = '$opt_bucketing_id';
 const BUCKET_MAP_ATTRIBUTE = '$opt_experiment_bucket_map';
@@ -162,6 +165,10 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
   /** @internal The value of own attribute `key`, or `NO_ATTRIBUTE`; see {@link DecisionUser}. */
   attribute(key: string): unknown {
     const keys = this.attributeKeys;
+    if (keys.length > SCANNED_ATTRIBUTES_LIMIT) {
+      const object = this.attributes;
+      return Object.hasOwn(object, key) ? object[key] : NO_ATTRIBUTE;
+    }
     for (let i = 0; i < keys.length; i++) {
       if (keys[i] === key) return this.attributeValues[i];
     }
