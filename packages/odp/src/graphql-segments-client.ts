@@ -20,10 +20,13 @@ function describe(error: unknown): string {
 
 /** Asks ODP's GraphQL API which segments a user qualifies for. */
 export class GraphqlSegmentsClient {
-  constructor(
-    private readonly requester: Requester,
-    private readonly timeoutMs: number = DEFAULT_SEGMENTS_API_TIMEOUT_MS,
-  ) {}
+  readonly #requester: Requester;
+  readonly #timeoutMs: number = DEFAULT_SEGMENTS_API_TIMEOUT_MS;
+
+  constructor(requester: Requester, timeoutMs: number = DEFAULT_SEGMENTS_API_TIMEOUT_MS) {
+    this.#timeoutMs = timeoutMs;
+    this.#requester = requester;
+  }
 
   /**
    * The qualified subset of `segments` for the user. Rejects with a classified
@@ -35,7 +38,7 @@ export class GraphqlSegmentsClient {
     userValue: string,
     segments: readonly string[],
   ): Promise<string[]> {
-    const timeoutMs = this.timeoutMs;
+    const timeoutMs = this.#timeoutMs;
     let timer: unknown;
     const deadline = new Promise<never>((_, reject) => {
       timer = startTimer(
@@ -44,13 +47,13 @@ export class GraphqlSegmentsClient {
       );
     });
     try {
-      return await Promise.race([this.exchange(config, userKey, userValue, segments), deadline]);
+      return await Promise.race([this.#exchange(config, userKey, userValue, segments), deadline]);
     } finally {
       stopTimer(timer);
     }
   }
 
-  private async exchange(
+  async #exchange(
     config: OdpConfig,
     userKey: OdpUserKey,
     userValue: string,
@@ -59,12 +62,12 @@ export class GraphqlSegmentsClient {
     let text: string;
     let status: number;
     try {
-      const response = await this.requester.request({
+      const response = await this.#requester.request({
         url: `${config.apiHost}/v3/graphql`,
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'x-api-key': config.apiKey },
         body: segmentsQueryBody(userKey, userValue, segments),
-        timeoutMs: this.timeoutMs,
+        timeoutMs: this.#timeoutMs,
       });
       status = response.status;
       text = await response.text();
