@@ -122,8 +122,6 @@ export class BatchEventProcessor implements EventProcessor {
 
   /** Retries exhausted; resent with the next flush. */
   #pending: UserEvent[] = [];
-  /** Events inside in-flight requests. */
-  #inFlightCount = 0;
   readonly #inFlight = new Set<Promise<void>>();
   /** Requests being sent now, and the sends waiting for a slot (a FIFO with a moving head). */
   #activeRequests = 0;
@@ -372,7 +370,6 @@ export class BatchEventProcessor implements EventProcessor {
   }
 
   #dispatch(batch: UserEvent[]): void {
-    this.#inFlightCount += batch.length;
     const request = this.#send(batch).finally(() => this.#inFlight.delete(request));
     this.#inFlight.add(request);
   }
@@ -388,7 +385,6 @@ export class BatchEventProcessor implements EventProcessor {
       logEvent = new BatchLogEvent(batch, this.#endpoint ?? endpointForRegion(batch[0]?.context.region));
       logEvent.prepare(this.#bodyKind); // written once, here, and reused by every retry
     } catch (error) {
-      this.#inFlightCount -= batch.length;
       this.#settle(batch);
       this.#drop('invalid_event', batch.length, `the batch could not be built: ${String(error)}`);
       return null;
@@ -431,20 +427,17 @@ export class BatchEventProcessor implements EventProcessor {
         this.#releaseSlot();
       }
       if (outcome === 'success') {
-        this.#inFlightCount -= count;
         this.#settle(batch);
         this.#metrics.count('dispatched', count);
         return;
       }
       if (outcome === 'drop' || outcome === 'invalid') {
-        this.#inFlightCount -= count;
         this.#settle(batch);
         if (outcome === 'drop') this.#drop('rejected', count, `logx rejected the request (${detail})`);
         else this.#drop('invalid_event', count, detail);
         return;
       }
       if (attempt >= this.#maxRetries || this.#abandoned) {
-        this.#inFlightCount -= count;
         this.#metrics.count('failed', count);
         if (this.#abandoned) {
           this.#releaseUndelivered(batch);

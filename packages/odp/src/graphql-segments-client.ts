@@ -1,5 +1,6 @@
 import type { Logger, Requester } from '@flagkit/core';
-import type { OdpConfig } from './odp-config';
+import { errorMessage } from './error-message';
+import { type OdpConfig, odpHeaders } from './odp-config';
 import { SegmentsFetchError } from './segments-fetch-error';
 import { type OdpUserKey, parseSegmentsAnswer, segmentsQueryBody } from './segments-query';
 import { startTimer, stopTimer } from './timers';
@@ -12,10 +13,6 @@ function isTimeoutError(error: unknown): boolean {
   const name = typeof e?.name === 'string' ? e.name : '';
   const code = typeof e?.code === 'string' ? e.code : '';
   return name === 'TimeoutError' || code === 'ETIMEDOUT' || code.endsWith('_TIMEOUT');
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Asks ODP's GraphQL API which segments a user qualifies for. */
@@ -65,7 +62,7 @@ export class GraphqlSegmentsClient {
       const response = await this.#requester.request({
         url: `${config.apiHost}/v3/graphql`,
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'x-api-key': config.apiKey },
+        headers: odpHeaders(config),
         body: segmentsQueryBody(userKey, userValue, segments),
         timeoutMs: this.#timeoutMs,
       });
@@ -74,7 +71,7 @@ export class GraphqlSegmentsClient {
     } catch (cause) {
       if (cause instanceof SegmentsFetchError) throw cause;
       const reason = isTimeoutError(cause) ? 'timeout' : 'network';
-      throw new SegmentsFetchError(reason, describe(cause), { cause });
+      throw new SegmentsFetchError(reason, errorMessage(cause), { cause });
     }
     if (status < 200 || status >= 300) {
       throw new SegmentsFetchError('http', `ODP answered HTTP ${status}`, { status });

@@ -1,5 +1,6 @@
 import type { Logger, Requester } from '@flagkit/core';
-import type { OdpConfig } from './odp-config';
+import { errorMessage } from './error-message';
+import { type OdpConfig, odpHeaders } from './odp-config';
 import { type OdpEvent, serializeOdpEvents } from './odp-event';
 import { sleep, startTimer, stopTimer } from './timers';
 
@@ -172,7 +173,7 @@ export class OdpEventManager {
       const response = await this.#requester.request({
         url: `${config.apiHost}/v3/events`,
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'x-api-key': config.apiKey },
+        headers: odpHeaders(config),
         body,
         timeoutMs: this.#requestTimeoutMs,
       });
@@ -182,7 +183,7 @@ export class OdpEventManager {
       const detail = text ? `: ${text.slice(0, 200)}` : '';
       return { retry: response.status >= 500, message: `HTTP ${response.status}${detail}` };
     } catch (error) {
-      return { retry: true, message: error instanceof Error ? error.message : String(error) };
+      return { retry: true, message: errorMessage(error) };
     }
   }
 

@@ -1,5 +1,7 @@
 import type { Logger, OdpSegmentOption, SegmentsCache } from '@flagkit/core';
+import { errorMessage } from './error-message';
 import { type GraphqlSegmentsClient, logSegmentsFetchError } from './graphql-segments-client';
+import { isPromise } from './is-promise';
 import type { OdpConfig } from './odp-config';
 import { SegmentsFetchError } from './segments-fetch-error';
 import type { OdpUserKey } from './segments-query';
@@ -7,10 +9,6 @@ import type { OdpUserKey } from './segments-query';
 /** The cache key of a user: `fs_user_id-$-<id>` or `vuid-$-<vuid>`, as Optimizely's. */
 export function segmentsCacheKey(userKey: OdpUserKey, userValue: string): string {
   return `${userKey}-$-${userValue}`;
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /**
@@ -137,8 +135,7 @@ export class SegmentManager {
 
   #logCacheFailure(operation: string, error: unknown): void {
     if (this.#logger.isEnabled('error')) {
-      const detail = error instanceof Error ? error.message : String(error);
-      this.#logger.log('error', `ODP segments cache ${operation} failed: ${detail}`);
+      this.#logger.log('error', `ODP segments cache ${operation} failed: ${errorMessage(error)}`);
     }
   }
 }

@@ -1,13 +1,7 @@
 import type { KeyValueStore, Logger } from '@flagkit/core';
+import { errorMessage } from './error-message';
+import { isPromise } from './is-promise';
 import { isVuid, makeVuid, VUID_STORAGE_KEY } from './vuid';
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Keeps the visitor id (VUID) in a {@link KeyValueStore} so it survives restarts (localStorage in
@@ -86,7 +80,7 @@ export class VuidManager {
     if (this.#logger.isEnabled('warn')) {
       this.#logger.log(
         'warn',
-        `VUID ${operation} in the store failed (the VUID is kept in memory): ${describe(error)}`,
+        `VUID ${operation} in the store failed (the VUID is kept in memory): ${errorMessage(error)}`,
       );
     }
   }
