@@ -66,22 +66,26 @@ export class EventMetrics {
     invalid_event: 0,
   };
 
-  constructor(private readonly recorder: EventMetricsRecorder | undefined) {}
+  readonly #recorder: EventMetricsRecorder | undefined;
+
+  constructor(recorder: EventMetricsRecorder | undefined) {
+    this.#recorder = recorder;
+  }
 
   count(counter: 'queued' | 'dispatched' | 'retried' | 'failed', amount: number): void {
     this[counter] += amount;
-    if (this.recorder) this.#safely(() => this.recorder!.increment(counter, amount));
+    if (this.#recorder) this.#safely(() => this.#recorder!.increment(counter, amount));
   }
 
   drop(reason: DropReason, amount: number): void {
     this.#dropped[reason] += amount;
-    if (this.recorder) this.#safely(() => this.recorder!.increment('dropped', amount, reason));
+    if (this.#recorder) this.#safely(() => this.#recorder!.increment('dropped', amount, reason));
   }
 
   setQueueSize(value: number): void {
     if (this.queueSize === value) return;
     this.queueSize = value;
-    if (this.recorder) this.#safely(() => this.recorder!.gauge('queueSize', value));
+    if (this.#recorder) this.#safely(() => this.#recorder!.gauge('queueSize', value));
   }
 
   // A faulty recorder must not cost events.
