@@ -4,7 +4,7 @@ import {
   type BatchEventProcessorOptions,
   createBatchEventProcessor as createCoreBatchEventProcessor,
   createKeyValueEventStore,
-  createRequesterDispatcher,
+  createTextRequesterDispatcher,
   type EventMetricsSnapshot,
   type EventStore,
 } from '@flagkit/event-processor';
@@ -71,7 +71,7 @@ export function createBatchEventProcessor(
 
   // While the page is being hidden, requests go by beacon: fetch may not outlive the page.
   let hiding = false;
-  const fetchDispatcher = createRequesterDispatcher(createFetchRequester(), { keepalive: true });
+  const fetchDispatcher = createTextRequesterDispatcher(createFetchRequester(), { keepalive: true });
   const beacon = createBeaconDispatcher();
   const defaultDispatcher: EventDispatcher = {
     dispatchEvent: (logEvent: LogEvent) =>

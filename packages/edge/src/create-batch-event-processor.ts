@@ -2,7 +2,7 @@ import {
   type BatchEventProcessor,
   type BatchEventProcessorOptions,
   createBatchEventProcessor as createCoreBatchEventProcessor,
-  createRequesterDispatcher,
+  createTextRequesterDispatcher,
 } from '@flagkit/event-processor';
 import { createFetchRequester } from './platform/fetch-requester';
 
@@ -19,6 +19,6 @@ export function createBatchEventProcessor(options: EdgeBatchEventProcessorOption
   return createCoreBatchEventProcessor({
     flushInterval: 1_000,
     ...options,
-    eventDispatcher: options.eventDispatcher ?? createRequesterDispatcher(createFetchRequester()),
+    eventDispatcher: options.eventDispatcher ?? createTextRequesterDispatcher(createFetchRequester()),
   });
 }

@@ -90,6 +90,9 @@ const isPositiveInteger = (value: unknown): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= 1;
 const isNonNegative = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isPositive = (value: unknown): value is number => isNonNegative(value) && value > 0;
+const isNonNegativeInteger = (value: unknown): value is number =>
+  isNonNegative(value) && Number.isInteger(value);
 
 /**
  * Batches events by context, dispatches them with retries and keeps what could not be delivered,
@@ -100,187 +103,153 @@ const isNonNegative = (value: unknown): value is number =>
  * (retries exhausted; resent on the next flush). That is what keeps delivery exactly-once by uuid.
  */
 export class BatchEventProcessor implements EventProcessor {
-  private readonly dispatcher: EventDispatcher;
+  readonly #dispatcher: EventDispatcher;
   /** FlagKit's requester dispatcher sends the serialized body (text or bytes); others read `params`. */
-  private readonly bodyKind: SerializedBodyKind | undefined;
-  private readonly batchSize: number;
-  private readonly flushInterval: number;
-  private readonly maxQueueSize: number;
-  private readonly maxRetries: number;
-  private readonly closeTimeout: number;
-  private readonly maxConcurrentRequests: number;
-  private readonly backoff: BackoffOptions;
-  private readonly endpoint: string | undefined;
-  private readonly queue: Queue<UserEvent>;
-  private readonly store: EventStore | undefined;
-  private readonly logger: Logger;
-  private readonly metrics: EventMetrics;
-  private readonly listeners: Listener[] = [];
+  readonly #bodyKind: SerializedBodyKind | undefined;
+  readonly #batchSize: number;
+  readonly #flushInterval: number;
+  readonly #maxQueueSize: number;
+  readonly #maxRetries: number;
+  readonly #closeTimeout: number;
+  readonly #maxConcurrentRequests: number;
+  readonly #backoff: BackoffOptions;
+  readonly #endpoint: string | undefined;
+  readonly #queue: Queue<UserEvent>;
+  readonly #store: EventStore | undefined;
+  readonly #logger: Logger;
+  readonly #metrics: EventMetrics;
+  readonly #listeners: Listener[] = [];
 
   /** Retries exhausted; resent with the next flush. */
-  private pending: UserEvent[] = [];
-  /** Events inside in-flight requests. */
-  private inFlightCount = 0;
-  private readonly inFlight = new Set<Promise<void>>();
+  #pending: UserEvent[] = [];
+  readonly #inFlight = new Set<Promise<void>>();
   /** Requests being sent now, and the sends waiting for a slot (a FIFO with a moving head). */
-  private activeRequests = 0;
-  private slotWaiters: (() => void)[] = [];
-  private slotHead = 0;
+  #activeRequests = 0;
+  #slotWaiters: (() => void)[] = [];
+  #slotHead = 0;
   /** Queue + pending + in flight: what `maxQueueSize` bounds. */
-  private held = 0;
-  private timer: unknown;
-  private started = false;
-  private stopping = false;
+  #held = 0;
+  #timer: unknown;
+  #started = false;
+  #stopping = false;
   /** `stop()` timed out: retries end, leftovers are counted. */
-  private abandoned = false;
-  private stopPromise: Promise<void> | undefined;
-  private loading: Promise<void> = Promise.resolve();
+  #abandoned = false;
+  #stopPromise: Promise<void> | undefined;
+  #loading: Promise<void> = Promise.resolve();
   /** With a store: each held event's store id. */
-  private readonly storeIds = new Map<UserEvent, string>();
+  readonly #storeIds = new Map<UserEvent, string>();
   /** In this run's store ids, so loading the store never picks up this run's own events. */
-  private readonly runToken = uuidV4().slice(0, 8);
-  private readonly dropLogCounts: Partial<Record<DropReason, number>> = {};
-  private storeFailures = 0;
+  readonly #runToken = uuidV4().slice(0, 8);
+  readonly #dropLogCounts: Partial<Record<DropReason, number>> = {};
+  #storeFailures = 0;
 
   constructor(options: BatchEventProcessorOptions) {
-    this.logger = options.logger ?? noopLogger;
-    this.dispatcher = options.eventDispatcher;
-    this.bodyKind = serializedBodyKind(options.eventDispatcher);
-    this.batchSize = this.option('batchSize', options.batchSize, isPositiveInteger, BATCH_DEFAULTS.batchSize);
-    this.flushInterval = this.option(
-      'flushInterval',
-      options.flushInterval,
-      (v): v is number => isNonNegative(v) && v > 0,
-      BATCH_DEFAULTS.flushInterval,
-    );
-    this.maxQueueSize = this.option(
-      'maxQueueSize',
-      options.maxQueueSize,
-      isPositiveInteger,
-      BATCH_DEFAULTS.maxQueueSize,
-    );
-    this.maxRetries = this.option(
-      'maxRetries',
-      options.maxRetries,
-      (v): v is number => isNonNegative(v) && Number.isInteger(v),
-      BATCH_DEFAULTS.maxRetries,
-    );
-    this.closeTimeout = this.option(
-      'closeTimeout',
-      options.closeTimeout,
-      isNonNegative,
-      BATCH_DEFAULTS.closeTimeout,
-    );
-    this.maxConcurrentRequests = this.option(
-      'maxConcurrentRequests',
-      options.maxConcurrentRequests,
-      isPositiveInteger,
-      BATCH_DEFAULTS.maxConcurrentRequests,
-    );
-    const backoff = options.backoff ?? {};
-    this.backoff = {
-      initialMs: this.option(
-        'backoff.initialMs',
-        backoff.initialMs,
-        isNonNegative,
-        DEFAULT_BACKOFF.initialMs,
-      ),
-      maxMs: this.option('backoff.maxMs', backoff.maxMs, isNonNegative, DEFAULT_BACKOFF.maxMs),
-      jitterMs: this.option('backoff.jitterMs', backoff.jitterMs, isNonNegative, DEFAULT_BACKOFF.jitterMs),
+    this.#logger = options.logger ?? noopLogger;
+    this.#dispatcher = options.eventDispatcher;
+    this.#bodyKind = serializedBodyKind(options.eventDispatcher);
+    const option = <T>(name: string, value: unknown, valid: (v: unknown) => v is T, fallback: T): T => {
+      // An invalid option (only when actually given) is logged and replaced.
+      if (value === undefined || valid(value)) return (value as T | undefined) ?? fallback;
+      this.#logger.log('warn', `Invalid ${name} ${String(value)}; using ${String(fallback)}.`);
+      return fallback;
     };
-    this.endpoint = this.option(
+    const count = (name: keyof typeof BATCH_DEFAULTS, valid: (v: unknown) => v is number) =>
+      option(name, options[name], valid, BATCH_DEFAULTS[name]);
+    const backoff = options.backoff ?? {};
+    const delay = (name: keyof BackoffOptions) =>
+      option(`backoff.${name}`, backoff[name], isNonNegative, DEFAULT_BACKOFF[name]);
+    this.#batchSize = count('batchSize', isPositiveInteger);
+    this.#flushInterval = count('flushInterval', isPositive);
+    this.#maxQueueSize = count('maxQueueSize', isPositiveInteger);
+    this.#maxRetries = count('maxRetries', isNonNegativeInteger);
+    this.#closeTimeout = count('closeTimeout', isNonNegative);
+    this.#maxConcurrentRequests = count('maxConcurrentRequests', isPositiveInteger);
+    this.#backoff = { initialMs: delay('initialMs'), maxMs: delay('maxMs'), jitterMs: delay('jitterMs') };
+    this.#endpoint = option(
       'endpoint',
       options.endpoint,
       (v): v is string => typeof v === 'string' && v.length > 0,
       undefined,
     );
-    this.queue = options.queue ?? new InMemoryQueue<UserEvent>(this.maxQueueSize);
-    this.store = options.eventStore;
-    this.metrics = new EventMetrics(options.metrics);
-  }
-
-  /** An option's value; an invalid one (only when actually given) is logged and replaced. */
-  private option<T>(name: string, value: unknown, valid: (v: unknown) => v is T, fallback: T): T {
-    if (value === undefined) return fallback;
-    if (valid(value)) return value;
-    this.logger.log('warn', `Invalid ${name} ${String(value)}; using ${String(fallback)}.`);
-    return fallback;
+    this.#queue = options.queue ?? new InMemoryQueue<UserEvent>(this.#maxQueueSize);
+    this.#store = options.eventStore;
+    this.#metrics = new EventMetrics(options.metrics);
   }
 
   /** Sends what an earlier run left in the event store. Called once by the client. */
   start(): void {
-    if (this.started || this.stopping) return;
-    this.started = true;
-    if (this.store) this.loading = this.loadStored(this.store);
+    if (this.#started || this.#stopping) return;
+    this.#started = true;
+    if (this.#store) this.#loading = this.#loadStored(this.#store);
   }
 
-  private async loadStored(store: EventStore): Promise<void> {
+  async #loadStored(store: EventStore): Promise<void> {
     let stored: Awaited<ReturnType<EventStore['load']>>;
     try {
       stored = await store.load();
     } catch (error) {
-      this.logger.log('error', `Could not load pending events from the event store: ${String(error)}`);
+      this.#logger.log('error', `Could not load pending events from the event store: ${String(error)}`);
       return;
     }
     let loaded = 0;
     for (const { id, event } of stored) {
-      if (isStoreIdOfRun(id, this.runToken)) continue; // saved by this run: held or settled already
-      if (this.held >= this.maxQueueSize) break; // the rest stay stored for a later run
-      this.storeIds.set(event, id);
-      this.pending.push(event);
-      this.held++;
+      if (isStoreIdOfRun(id, this.#runToken)) continue; // saved by this run: held or settled already
+      if (this.#held >= this.#maxQueueSize) break; // the rest stay stored for a later run
+      this.#storeIds.set(event, id);
+      this.#pending.push(event);
+      this.#held++;
       loaded++;
     }
     if (loaded === 0) return;
-    this.metrics.count('queued', loaded);
-    this.metrics.setQueueSize(this.held);
-    this.logger.log('info', `Sending ${loaded} pending events from the event store.`);
-    if (!this.stopping) this.flushPending();
+    this.#metrics.count('queued', loaded);
+    this.#metrics.setQueueSize(this.#held);
+    this.#logger.log('info', `Sending ${loaded} pending events from the event store.`);
+    if (!this.#stopping) this.#flushPending();
   }
 
   /** Accepts an event. Never throws; refusals are logged and counted as drops. */
   process(event: UserEvent): void {
-    if (this.stopping) {
-      this.drop('closed', 1, 'the event processor is closed');
+    if (this.#stopping) {
+      this.#drop('closed', 1, 'the event processor is closed');
       return;
     }
-    if (this.held >= this.maxQueueSize) {
-      this.drop('queue_full', 1, `${this.maxQueueSize} events are held`);
+    if (this.#held >= this.#maxQueueSize) {
+      this.#drop('queue_full', 1, `${this.#maxQueueSize} events are held`);
       return;
     }
     if (typeof event !== 'object' || event === null || typeof event.context !== 'object' || !event.context) {
-      this.drop('invalid_event', 1, 'process() was given something that is not a user event');
+      this.#drop('invalid_event', 1, 'process() was given something that is not a user event');
       return;
     }
-    const queue = this.queue;
+    const queue = this.#queue;
     const last = queue.last();
     // Contexts are shared per config revision, so the identity check settles almost every call.
     if (last !== undefined && last.context !== event.context && !areEventContextsEqual(last, event)) {
-      this.flushQueue();
+      this.#flushQueue();
     }
     if (!queue.add(event)) {
-      this.drop('queue_full', 1, 'the queue is full');
+      this.#drop('queue_full', 1, 'the queue is full');
       return;
     }
-    this.held++;
-    this.metrics.count('queued', 1);
-    this.metrics.setQueueSize(this.held);
-    if (this.store) this.save(this.store, event);
-    if (queue.size() >= this.batchSize) this.flushQueue();
-    else this.armTimer();
+    this.#held++;
+    this.#metrics.count('queued', 1);
+    this.#metrics.setQueueSize(this.#held);
+    if (this.#store) this.#save(this.#store, event);
+    if (queue.size() >= this.#batchSize) this.#flushQueue();
+    else this.#armTimer();
   }
 
   /** Sends everything queued and pending now; resolves when those requests (and their retries) settle. */
   async flush(options?: FlushOptions): Promise<void> {
-    this.flushQueue();
+    this.#flushQueue();
     if (options?.pending === false) {
-      await Promise.all(this.inFlight);
+      await Promise.all(this.#inFlight);
       return;
     }
-    this.flushPending();
-    await this.loading; // stored events of an earlier run join `pending` when loaded
-    this.flushPending();
-    await Promise.all(this.inFlight);
+    this.#flushPending();
+    await this.#loading; // stored events of an earlier run join `pending` when loaded
+    this.#flushPending();
+    await Promise.all(this.#inFlight);
   }
 
   /**
@@ -288,122 +257,121 @@ export class BatchEventProcessor implements EventProcessor {
    * once every request has settled or `closeTimeout` passed. Idempotent; never rejects.
    */
   stop(): Promise<void> {
-    this.stopPromise ??= this.drain();
-    return this.stopPromise;
+    this.#stopPromise ??= this.#drain();
+    return this.#stopPromise;
   }
 
   /** The counters and the queue-size gauge now. */
   getMetrics(): EventMetricsSnapshot {
-    return this.metrics.snapshot();
+    return this.#metrics.snapshot();
   }
 
   /** Subscribes to every logx request, before it is sent (the LOG_EVENT notification). */
   onDispatch(listener: (logEvent: LogEvent) => void): () => void {
-    this.listeners.push(listener);
+    this.#listeners.push(listener);
     return () => {
-      const index = this.listeners.indexOf(listener);
-      if (index >= 0) this.listeners.splice(index, 1);
+      const index = this.#listeners.indexOf(listener);
+      if (index >= 0) this.#listeners.splice(index, 1);
     };
   }
 
   /** The request these events would make (same endpoint rules as dispatches). */
   buildLogEvent(events: readonly UserEvent[]): LogEvent {
-    return buildLogEvent(events, this.endpoint);
+    return buildLogEvent(events, this.#endpoint);
   }
 
-  private async drain(): Promise<void> {
-    this.stopping = true;
-    this.clearTimer();
+  async #drain(): Promise<void> {
+    this.#stopping = true;
+    this.#clearTimer();
     let timedOut = false;
     // Cancelled once delivery ends: a pending 10 s timer would keep this processor (and whatever
     // it references) alive long after close, which adds up when clients are short-lived.
-    const closeTimer = cancellableSleep(this.closeTimeout);
+    const closeTimer = cancellableSleep(this.#closeTimeout);
     const timeout = closeTimer.done.then(() => {
       timedOut = true;
     });
     const delivery = (async () => {
-      await this.loading;
+      await this.#loading;
       while (!timedOut) {
-        this.flushQueue();
-        this.flushPending();
-        if (this.inFlight.size === 0) return;
-        await Promise.race([Promise.all(this.inFlight), timeout]);
+        this.#flushQueue();
+        this.#flushPending();
+        if (this.#inFlight.size === 0) return;
+        await Promise.race([Promise.all(this.#inFlight), timeout]);
         // Retries exhausted with the endpoint still down: pause before the next round.
-        if (this.pending.length > 0) await Promise.race([sleep(this.backoff.maxMs), timeout]);
+        if (this.#pending.length > 0) await Promise.race([sleep(this.#backoff.maxMs), timeout]);
       }
     })();
     await Promise.race([delivery, timeout]);
     closeTimer.cancel();
-    if (this.held === 0) return;
-    this.abandoned = true;
-    const undelivered = this.held;
-    const leftover = this.queue.remove(Number.MAX_SAFE_INTEGER).concat(this.pending);
-    this.pending = [];
-    this.releaseUndelivered(leftover);
-    this.logger.log(
+    if (this.#held === 0) return;
+    this.#abandoned = true;
+    const undelivered = this.#held;
+    const leftover = this.#queue.remove(Number.MAX_SAFE_INTEGER).concat(this.#pending);
+    this.#pending = [];
+    this.#releaseUndelivered(leftover);
+    this.#logger.log(
       'error',
-      `Event processor closed after ${this.closeTimeout} ms with ${undelivered} events undelivered${this.store ? ' (kept in the event store)' : ''}.`,
+      `Event processor closed after ${this.#closeTimeout} ms with ${undelivered} events undelivered${this.#store ? ' (kept in the event store)' : ''}.`,
     );
   }
 
   /** After a close timeout: stored events wait for the next run; others are counted as dropped. */
-  private releaseUndelivered(events: readonly UserEvent[]): void {
+  #releaseUndelivered(events: readonly UserEvent[]): void {
     if (events.length === 0) return;
-    this.held -= events.length;
-    this.metrics.setQueueSize(this.held);
-    if (!this.store) this.metrics.drop('close_timeout', events.length);
+    this.#held -= events.length;
+    this.#metrics.setQueueSize(this.#held);
+    if (!this.#store) this.#metrics.drop('close_timeout', events.length);
   }
 
-  private armTimer(): void {
-    if (this.timer !== undefined || this.stopping) return;
+  #armTimer(): void {
+    if (this.#timer !== undefined || this.#stopping) return;
     const handle = setTimeout(() => {
-      this.timer = undefined;
-      this.flushPending();
-      this.flushQueue();
-    }, this.flushInterval) as { unref?: () => void };
+      this.#timer = undefined;
+      this.#flushPending();
+      this.#flushQueue();
+    }, this.#flushInterval) as { unref?: () => void };
     handle.unref?.();
-    this.timer = handle;
+    this.#timer = handle;
   }
 
-  private clearTimer(): void {
-    if (this.timer === undefined) return;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+  #clearTimer(): void {
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  private flushQueue(): void {
-    this.clearTimer();
-    while (this.queue.size() > 0) this.dispatchGrouped(this.queue.remove(this.batchSize));
-    if (this.pending.length > 0) this.armTimer();
+  #flushQueue(): void {
+    this.#clearTimer();
+    while (this.#queue.size() > 0) this.#dispatchGrouped(this.#queue.remove(this.#batchSize));
+    if (this.#pending.length > 0) this.#armTimer();
   }
 
-  private flushPending(): void {
-    if (this.pending.length === 0) return;
-    const events = this.pending;
-    this.pending = [];
-    for (let i = 0; i < events.length; i += this.batchSize) {
-      this.dispatchGrouped(events.slice(i, i + this.batchSize));
+  #flushPending(): void {
+    if (this.#pending.length === 0) return;
+    const events = this.#pending;
+    this.#pending = [];
+    for (let i = 0; i < events.length; i += this.#batchSize) {
+      this.#dispatchGrouped(events.slice(i, i + this.#batchSize));
     }
   }
 
   /** Dispatches `events` as one request per run of equal contexts. */
-  private dispatchGrouped(events: UserEvent[]): void {
+  #dispatchGrouped(events: UserEvent[]): void {
     let start = 0;
     for (let i = 1; i < events.length; i++) {
       const a = events[i - 1]!;
       const b = events[i]!;
       if (a.context !== b.context && !areEventContextsEqual(a, b)) {
-        this.dispatch(events.slice(start, i));
+        this.#dispatch(events.slice(start, i));
         start = i;
       }
     }
-    if (events.length > 0) this.dispatch(start === 0 ? events : events.slice(start));
+    if (events.length > 0) this.#dispatch(start === 0 ? events : events.slice(start));
   }
 
-  private dispatch(batch: UserEvent[]): void {
-    this.inFlightCount += batch.length;
-    const request = this.send(batch).finally(() => this.inFlight.delete(request));
-    this.inFlight.add(request);
+  #dispatch(batch: UserEvent[]): void {
+    const request = this.#send(batch).finally(() => this.#inFlight.delete(request));
+    this.#inFlight.add(request);
   }
 
   /**
@@ -411,44 +379,43 @@ export class BatchEventProcessor implements EventProcessor {
    * hold their events but no body. Null (and the batch dropped) when it cannot be written at all:
    * only a malformed custom UserEvent gets there, and resending cannot fix it.
    */
-  private prepare(batch: UserEvent[]): BatchLogEvent | null {
+  #prepare(batch: UserEvent[]): BatchLogEvent | null {
     let logEvent: BatchLogEvent;
     try {
-      logEvent = new BatchLogEvent(batch, this.endpoint ?? endpointForRegion(batch[0]?.context.region));
-      logEvent.prepare(this.bodyKind); // written once, here, and reused by every retry
+      logEvent = new BatchLogEvent(batch, this.#endpoint ?? endpointForRegion(batch[0]?.context.region));
+      logEvent.prepare(this.#bodyKind); // written once, here, and reused by every retry
     } catch (error) {
-      this.inFlightCount -= batch.length;
-      this.settle(batch);
-      this.drop('invalid_event', batch.length, `the batch could not be built: ${String(error)}`);
+      this.#settle(batch);
+      this.#drop('invalid_event', batch.length, `the batch could not be built: ${String(error)}`);
       return null;
     }
-    for (let i = 0; i < this.listeners.length; i++) {
+    for (let i = 0; i < this.#listeners.length; i++) {
       try {
-        this.listeners[i]!(logEvent);
+        this.#listeners[i]!(logEvent);
       } catch (error) {
-        this.logger.log('error', `A LOG_EVENT listener threw: ${String(error)}`);
+        this.#logger.log('error', `A LOG_EVENT listener threw: ${String(error)}`);
       }
     }
     return logEvent;
   }
 
-  private async send(batch: UserEvent[]): Promise<void> {
+  async #send(batch: UserEvent[]): Promise<void> {
     const count = batch.length;
     let logEvent: BatchLogEvent | null = null;
     for (let attempt = 0; ; attempt++) {
       let outcome: 'success' | 'retry' | 'drop' | 'invalid';
       let detail: string;
-      const slot = this.acquireSlot();
+      const slot = this.#acquireSlot();
       if (slot) await slot;
       if (logEvent === null) {
-        logEvent = this.prepare(batch);
+        logEvent = this.#prepare(batch);
         if (logEvent === null) {
-          this.releaseSlot();
+          this.#releaseSlot();
           return;
         }
       }
       try {
-        const response = await this.dispatcher.dispatchEvent(logEvent);
+        const response = await this.#dispatcher.dispatchEvent(logEvent);
         outcome = classifyResponse(response);
         detail = `HTTP ${response?.statusCode ?? 'no status'}`;
       } catch (error) {
@@ -457,95 +424,92 @@ export class BatchEventProcessor implements EventProcessor {
           FlagKitError.isInstance(error) && error.code === EVENT_NOT_SERIALIZABLE ? 'invalid' : 'retry';
         detail = error instanceof Error ? error.message : String(error);
       } finally {
-        this.releaseSlot();
+        this.#releaseSlot();
       }
       if (outcome === 'success') {
-        this.inFlightCount -= count;
-        this.settle(batch);
-        this.metrics.count('dispatched', count);
+        this.#settle(batch);
+        this.#metrics.count('dispatched', count);
         return;
       }
       if (outcome === 'drop' || outcome === 'invalid') {
-        this.inFlightCount -= count;
-        this.settle(batch);
-        if (outcome === 'drop') this.drop('rejected', count, `logx rejected the request (${detail})`);
-        else this.drop('invalid_event', count, detail);
+        this.#settle(batch);
+        if (outcome === 'drop') this.#drop('rejected', count, `logx rejected the request (${detail})`);
+        else this.#drop('invalid_event', count, detail);
         return;
       }
-      if (attempt >= this.maxRetries || this.abandoned) {
-        this.inFlightCount -= count;
-        this.metrics.count('failed', count);
-        if (this.abandoned) {
-          this.releaseUndelivered(batch);
+      if (attempt >= this.#maxRetries || this.#abandoned) {
+        this.#metrics.count('failed', count);
+        if (this.#abandoned) {
+          this.#releaseUndelivered(batch);
           return;
         }
-        if (this.logger.isEnabled('warn')) {
-          this.logger.log(
+        if (this.#logger.isEnabled('warn')) {
+          this.#logger.log(
             'warn',
             `Dispatch of ${count} events failed after ${attempt + 1} attempts (${detail}); they stay pending.`,
           );
         }
-        for (let i = 0; i < count; i++) this.pending.push(batch[i]!);
-        this.armTimer();
+        for (let i = 0; i < count; i++) this.#pending.push(batch[i]!);
+        this.#armTimer();
         return;
       }
-      this.metrics.count('retried', 1);
-      await sleep(backoffDelay(attempt + 1, this.backoff));
+      this.#metrics.count('retried', 1);
+      await sleep(backoffDelay(attempt + 1, this.#backoff));
     }
   }
 
   /** Takes a request slot: at once (undefined) when one is free, else a promise of the next one. */
-  private acquireSlot(): Promise<void> | undefined {
-    if (this.activeRequests < this.maxConcurrentRequests) {
-      this.activeRequests++;
+  #acquireSlot(): Promise<void> | undefined {
+    if (this.#activeRequests < this.#maxConcurrentRequests) {
+      this.#activeRequests++;
       return undefined;
     }
-    return new Promise((resolve) => this.slotWaiters.push(resolve));
+    return new Promise((resolve) => this.#slotWaiters.push(resolve));
   }
 
   /** Hands the slot to the longest waiting send, or frees it. */
-  private releaseSlot(): void {
-    if (this.slotHead < this.slotWaiters.length) {
-      const next = this.slotWaiters[this.slotHead]!;
-      this.slotHead++;
-      if (this.slotHead > 1024 && this.slotHead * 2 > this.slotWaiters.length) {
-        this.slotWaiters = this.slotWaiters.slice(this.slotHead);
-        this.slotHead = 0;
+  #releaseSlot(): void {
+    if (this.#slotHead < this.#slotWaiters.length) {
+      const next = this.#slotWaiters[this.#slotHead]!;
+      this.#slotHead++;
+      if (this.#slotHead > 1024 && this.#slotHead * 2 > this.#slotWaiters.length) {
+        this.#slotWaiters = this.#slotWaiters.slice(this.#slotHead);
+        this.#slotHead = 0;
       }
       next();
       return;
     }
-    this.activeRequests--;
+    this.#activeRequests--;
   }
 
   /** The events left for good (delivered or dropped): release them and their stored copies. */
-  private settle(batch: readonly UserEvent[]): void {
-    this.held -= batch.length;
-    this.metrics.setQueueSize(this.held);
-    const store = this.store;
+  #settle(batch: readonly UserEvent[]): void {
+    this.#held -= batch.length;
+    this.#metrics.setQueueSize(this.#held);
+    const store = this.#store;
     if (!store) return;
     for (const event of batch) {
-      const id = this.storeIds.get(event);
+      const id = this.#storeIds.get(event);
       if (id === undefined) continue;
-      this.storeIds.delete(event);
-      this.callStore(() => store.remove(id), 'remove an event from');
+      this.#storeIds.delete(event);
+      this.#callStore(() => store.remove(id), 'remove an event from');
     }
   }
 
-  private save(store: EventStore, event: UserEvent): void {
-    const id = createStoreId(event, this.runToken);
-    this.storeIds.set(event, id);
-    this.callStore(() => store.save(id, event), 'save an event to');
+  #save(store: EventStore, event: UserEvent): void {
+    const id = createStoreId(event, this.#runToken);
+    this.#storeIds.set(event, id);
+    this.#callStore(() => store.save(id, event), 'save an event to');
   }
 
-  private callStore(operation: () => void | Promise<void>, what: string): void {
+  #callStore(operation: () => void | Promise<void>, what: string): void {
     // Logged on the first failure and every 1000th: a full or broken store must not flood the log.
     const fail = (error: unknown) => {
-      this.storeFailures++;
-      if (this.storeFailures === 1 || this.storeFailures % 1000 === 0) {
-        this.logger.log(
+      this.#storeFailures++;
+      if (this.#storeFailures === 1 || this.#storeFailures % 1000 === 0) {
+        this.#logger.log(
           'error',
-          `Could not ${what} the event store (the event is kept in memory; ${this.storeFailures} store failures so far): ${String(error)}`,
+          `Could not ${what} the event store (the event is kept in memory; ${this.#storeFailures} store failures so far): ${String(error)}`,
         );
       }
     };
@@ -557,13 +521,13 @@ export class BatchEventProcessor implements EventProcessor {
     }
   }
 
-  private drop(reason: DropReason, count: number, why: string): void {
-    this.metrics.drop(reason, count);
+  #drop(reason: DropReason, count: number, why: string): void {
+    this.#metrics.drop(reason, count);
     // The first drop of each reason is logged, then every 1000th, so a dead endpoint can't flood logs.
-    const seen = (this.dropLogCounts[reason] ?? 0) + 1;
-    this.dropLogCounts[reason] = seen;
-    if ((seen === 1 || seen % 1000 === 0) && this.logger.isEnabled('warn')) {
-      this.logger.log('warn', `Dropped ${count} event(s), ${reason}: ${why} (${seen} such drops so far).`);
+    const seen = (this.#dropLogCounts[reason] ?? 0) + 1;
+    this.#dropLogCounts[reason] = seen;
+    if ((seen === 1 || seen % 1000 === 0) && this.#logger.isEnabled('warn')) {
+      this.#logger.log('warn', `Dropped ${count} event(s), ${reason}: ${why} (${seen} such drops so far).`);
     }
   }
 }

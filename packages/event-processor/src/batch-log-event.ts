@@ -1,9 +1,17 @@
 import type { LogEvent, UserEvent } from '@flagkit/core';
 import { buildLogxBatch, endpointForRegion, type LogxBatch } from './log-event-builder';
-import { serializeLogxBatch, serializeLogxBatchBytes } from './log-event-serializer';
+import { serializeLogxBatch } from './log-event-serializer';
 
-/** @internal The form in which a dispatcher sends a batch body it is given ready-made. */
-export type SerializedBodyKind = 'text' | 'bytes';
+/** @internal Writes a batch's body as UTF-8 bytes (see `serializeLogxBatchBytes`). */
+export type ByteBodyWriter = (events: readonly UserEvent[]) => Uint8Array;
+
+/**
+ * @internal The form in which a dispatcher sends a batch body it is given ready-made: text, or
+ * bytes from the writer it names (passed in, so bundles without a byte dispatcher leave it out).
+ */
+export type SerializedBodyKind = 'text' | ByteBodyWriter;
+
+let encoder: TextEncoder | undefined;
 
 // `params` is an own enumerable accessor, so `{ ...logEvent }` and JSON.stringify(logEvent) see it
 // as before; one shared descriptor, no closure per request.
@@ -62,14 +70,28 @@ export class BatchLogEvent implements LogEvent {
   }
 
   /**
-   * The UTF-8 bytes of {@link BatchLogEvent.serializedBody}, written straight to bytes (for an HTTP
-   * stack that sends bytes as they are); undefined exactly when `serializedBody` would be.
+   * The UTF-8 bytes of {@link BatchLogEvent.serializedBody} (for an HTTP stack that sends bytes as
+   * they are); undefined exactly when `serializedBody` would be. Written once, then reused.
    */
   get serializedBytes(): Uint8Array | undefined {
     if (this.#paramsShared || this.#bodyFailed) return undefined;
     if (this.#bytes === undefined) {
+      const text = this.serializedBody;
+      encoder ??= new TextEncoder();
+      if (text !== undefined) this.#bytes = encoder.encode(text);
+    }
+    return this.#bytes;
+  }
+
+  /**
+   * @internal {@link BatchLogEvent.serializedBytes}, written by `write` straight to bytes (without
+   * building the text) when they were not written yet.
+   */
+  serializedBytesBy(write: ByteBodyWriter): Uint8Array | undefined {
+    if (this.#paramsShared || this.#bodyFailed) return undefined;
+    if (this.#bytes === undefined) {
       try {
-        this.#bytes = serializeLogxBatchBytes(this.#events);
+        this.#bytes = write(this.#events);
       } catch {
         this.#bodyFailed = true;
       }
@@ -84,7 +106,7 @@ export class BatchLogEvent implements LogEvent {
    */
   prepare(body: SerializedBodyKind | undefined): void {
     if (body === 'text' && this.serializedBody !== undefined) return;
-    if (body === 'bytes' && this.serializedBytes !== undefined) return;
+    if (typeof body === 'function' && this.serializedBytesBy(body) !== undefined) return;
     this.#params ??= buildLogxBatch(this.#events);
   }
 }

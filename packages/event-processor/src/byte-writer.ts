@@ -3,7 +3,7 @@
 // again by the HTTP stack: cached fragments are copied as bytes, and the few values written per
 // event (a timestamp, a uuid, a user id) go straight to bytes.
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** UTF-8 bytes of `text` (for fragments encoded once and cached). */
 export function utf8(text: string): Uint8Array {

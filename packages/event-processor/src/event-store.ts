@@ -95,78 +95,77 @@ export function createKeyValueEventStore(
 }
 
 class KeyValueEventStore implements EventStore {
-  private readonly prefix: string;
-  private readonly maxSize: number;
-  private readonly ttlMs: number;
-  private readonly logger: Logger;
-  private readonly now: () => number;
+  readonly #prefix: string;
+  readonly #maxSize: number;
+  readonly #store: KeyValueStore;
+  readonly #ttlMs: number;
+  readonly #logger: Logger;
+  readonly #now: () => number;
   /** Our ids currently in the store, read once from `keys()`. */
-  private ids: Promise<Set<string>> | undefined;
+  #ids: Promise<Set<string>> | undefined;
   /** The latest write per id, so a remove never overtakes its save on an async store. */
-  private readonly writes = new Map<string, Promise<unknown>>();
+  readonly #writes = new Map<string, Promise<unknown>>();
 
-  constructor(
-    private readonly store: KeyValueStore,
-    options: KeyValueEventStoreOptions,
-  ) {
-    this.prefix = typeof options.prefix === 'string' ? options.prefix : 'flagkit_event:';
-    this.maxSize =
+  constructor(store: KeyValueStore, options: KeyValueEventStoreOptions) {
+    this.#store = store;
+    this.#prefix = typeof options.prefix === 'string' ? options.prefix : 'flagkit_event:';
+    this.#maxSize =
       typeof options.maxSize === 'number' && options.maxSize >= 1 ? Math.floor(options.maxSize) : 500;
-    this.ttlMs = typeof options.ttlMs === 'number' && options.ttlMs > 0 ? options.ttlMs : TEN_DAYS_MS;
-    this.logger = options.logger ?? noopLogger;
-    this.now = options.now ?? Date.now;
+    this.#ttlMs = typeof options.ttlMs === 'number' && options.ttlMs > 0 ? options.ttlMs : TEN_DAYS_MS;
+    this.#logger = options.logger ?? noopLogger;
+    this.#now = options.now ?? Date.now;
   }
 
-  private knownIds(): Promise<Set<string>> {
-    this.ids ??= Promise.resolve(this.store.keys()).then(
+  #knownIds(): Promise<Set<string>> {
+    this.#ids ??= Promise.resolve(this.#store.keys()).then(
       (keys) => {
         const ids = new Set<string>();
-        for (const key of keys) if (key.startsWith(this.prefix)) ids.add(key.slice(this.prefix.length));
+        for (const key of keys) if (key.startsWith(this.#prefix)) ids.add(key.slice(this.#prefix.length));
         return ids;
       },
       (error: unknown) => {
-        this.logger.log('error', `Event store: could not list keys: ${String(error)}`);
+        this.#logger.log('error', `Event store: could not list keys: ${String(error)}`);
         return new Set<string>();
       },
     );
-    return this.ids;
+    return this.#ids;
   }
 
-  private chain(id: string, operation: () => Promise<void>): Promise<void> {
-    const previous = this.writes.get(id);
+  #chain(id: string, operation: () => Promise<void>): Promise<void> {
+    const previous = this.#writes.get(id);
     const next = (previous ? previous.then(operation, operation) : operation()).finally(() => {
-      if (this.writes.get(id) === next) this.writes.delete(id);
+      if (this.#writes.get(id) === next) this.#writes.delete(id);
     });
-    this.writes.set(id, next);
+    this.#writes.set(id, next);
     return next;
   }
 
   save(id: string, event: UserEvent): Promise<void> {
-    return this.chain(id, async () => {
-      const ids = await this.knownIds();
-      if (!ids.has(id) && ids.size >= this.maxSize) throw new EventStoreFullError(this.maxSize);
+    return this.#chain(id, async () => {
+      const ids = await this.#knownIds();
+      if (!ids.has(id) && ids.size >= this.#maxSize) throw new EventStoreFullError(this.#maxSize);
       ids.add(id);
-      const record: StoredRecord = { storedAt: this.now(), event };
-      await this.store.set(this.prefix + id, JSON.stringify(record));
+      const record: StoredRecord = { storedAt: this.#now(), event };
+      await this.#store.set(this.#prefix + id, JSON.stringify(record));
     });
   }
 
   remove(id: string): Promise<void> {
-    return this.chain(id, async () => {
-      const ids = await this.knownIds();
+    return this.#chain(id, async () => {
+      const ids = await this.#knownIds();
       ids.delete(id);
-      await this.store.remove(this.prefix + id);
+      await this.#store.remove(this.#prefix + id);
     });
   }
 
   async load(): Promise<readonly StoredEvent[]> {
-    const ids = [...(await this.knownIds())].sort();
+    const ids = [...(await this.#knownIds())].sort();
     const events: StoredEvent[] = [];
-    const now = this.now();
+    const now = this.#now();
     for (const id of ids) {
       let record: StoredRecord | undefined;
       try {
-        const text = await this.store.get(this.prefix + id);
+        const text = await this.#store.get(this.#prefix + id);
         const parsed: unknown = typeof text === 'string' ? JSON.parse(text) : undefined;
         const candidate = parsed as Partial<StoredRecord> | undefined;
         if (candidate && isUserEvent(candidate.event)) {
@@ -179,10 +178,10 @@ class KeyValueEventStore implements EventStore {
         record = undefined;
       }
       if (!record) {
-        this.logger.log('warn', `Event store: discarding unreadable entry ${id}.`);
+        this.#logger.log('warn', `Event store: discarding unreadable entry ${id}.`);
         await this.remove(id).catch(() => {});
-      } else if (now - record.storedAt > this.ttlMs) {
-        this.logger.log('warn', `Event store: discarding event ${record.event.uuid}, older than its TTL.`);
+      } else if (now - record.storedAt > this.#ttlMs) {
+        this.#logger.log('warn', `Event store: discarding event ${record.event.uuid}, older than its TTL.`);
         await this.remove(id).catch(() => {});
       } else {
         events.push({ id, event: record.event });

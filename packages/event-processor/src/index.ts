@@ -27,7 +27,8 @@ export {
   LOGX_ENDPOINTS,
   type LogxBatch,
 } from './log-event-builder';
-export { serializeLogxBatch, serializeLogxBatchBytes } from './log-event-serializer';
+export { serializeLogxBatchBytes } from './log-event-byte-serializer';
+export { serializeLogxBatch } from './log-event-serializer';
 export {
   DROP_REASONS,
   type DropReason,
@@ -37,6 +38,7 @@ export {
 export { InMemoryQueue, type Queue } from './queue';
 export {
   createRequesterDispatcher,
+  createTextRequesterDispatcher,
   EVENT_NOT_SERIALIZABLE,
   type RequesterDispatcherOptions,
 } from './requester-dispatcher';

@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { makeConversion, makeImpression } from '../test-support/events';
 import { BatchLogEvent } from './batch-log-event';
 import { buildLogxBatch } from './log-event-builder';
-import { serializeLogxBatch, serializeLogxBatchBytes } from './log-event-serializer';
+import { serializeLogxBatchBytes } from './log-event-byte-serializer';
+import { serializeLogxBatch } from './log-event-serializer';
 
 // The serializer must write exactly JSON.stringify(buildLogxBatch(events)): the conformance test
 // proves the latter against the official SDK, this proves the former equal to it for any input,

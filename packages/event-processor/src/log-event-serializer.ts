@@ -1,5 +1,4 @@
 import type { EventContext, ImpressionEvent, UserEvent, VisitorAttribute } from '@flagkit/core';
-import { ByteWriter, utf8 } from './byte-writer';
 import {
   batchOf,
   conversionSnapshot,
@@ -15,21 +14,17 @@ import {
 // are written per event. Anything unexpected (a custom event of another shape) takes the plain
 // JSON.stringify path for that visitor, so the text is always the same.
 
-/** A cached piece of JSON text, and its UTF-8 bytes once a byte body needed them. */
-interface Fragment {
+/** @internal A cached piece of JSON text, and its UTF-8 bytes once a byte body needed them. */
+export interface Fragment {
   readonly text: string;
   bytes: Uint8Array | undefined;
-}
-
-function bytesOf(fragment: Fragment): Uint8Array {
-  fragment.bytes ??= utf8(fragment.text);
-  return fragment.bytes;
 }
 
 /** The head of a batch, up to the opening bracket of its visitors, by (frozen) context. */
 const heads = new WeakMap<EventContext, Fragment>();
 
-function headOf(context: EventContext | undefined): Fragment {
+/** @internal */
+export function headOf(context: EventContext | undefined): Fragment {
   if (context === undefined) return { text: head(undefined), bytes: undefined };
   let fragment = heads.get(context);
   if (fragment === undefined) {
@@ -51,7 +46,8 @@ interface AttributesText extends Fragment {
 
 const attributeTexts = new WeakMap<readonly VisitorAttribute[], AttributesText>();
 
-function attributesOf(event: UserEvent): Fragment {
+/** @internal */
+export function attributesOf(event: UserEvent): Fragment {
   const list = event.user.attributes;
   const botFiltering = event.context.botFiltering;
   const cached = attributeTexts.get(list);
@@ -110,7 +106,8 @@ function isDecisionOf(entry: DecisionText, event: ImpressionEvent): boolean {
   );
 }
 
-function decisionOf(event: ImpressionEvent): Fragment {
+/** @internal */
+export function decisionOf(event: ImpressionEvent): Fragment {
   const variation = event.variation;
   let entries = decisionTexts.get(variation);
   if (entries !== undefined) {
@@ -151,7 +148,8 @@ function decisionPrefix(event: ImpressionEvent): string {
 }
 
 /** Whether the fast path writes this event exactly as JSON.stringify would; else it takes the plain path. */
-function isPlainImpression(event: UserEvent): event is ImpressionEvent {
+/** @internal */
+export function isPlainImpression(event: UserEvent): event is ImpressionEvent {
   return (
     event.type === 'impression' &&
     event.cmabUuid === undefined &&
@@ -176,7 +174,8 @@ function isPlainImpression(event: UserEvent): event is ImpressionEvent {
 }
 
 /** Whether the fast path writes this conversion exactly as JSON.stringify would. */
-function isPlainConversion(event: UserEvent): boolean {
+/** @internal */
+export function isPlainConversion(event: UserEvent): boolean {
   return (
     event.type === 'conversion' &&
     typeof event.user?.id === 'string' &&
@@ -206,69 +205,4 @@ export function serializeLogxBatch(events: readonly UserEvent[]): string {
     text += visitorText(events[i]!);
   }
   return `${text}]}`;
-}
-
-// The constant pieces of a visitor, as bytes.
-const SNAPSHOTS_OPEN = utf8('{"snapshots":[');
-const AFTER_TIMESTAMP = utf8(',"key":"campaign_activated","uuid":');
-const AFTER_IMPRESSION_UUID = utf8('}]}],"visitor_id":');
-const AFTER_SNAPSHOTS = utf8('],"visitor_id":');
-const ATTRIBUTES_KEY = utf8(',"attributes":');
-const BATCH_CLOSE = utf8(']}');
-const COMMA = 0x2c;
-const CLOSE_BRACE = 0x7d;
-
-const sharedWriter = new ByteWriter();
-let writing = false;
-
-function writeVisitor(writer: ByteWriter, event: UserEvent): void {
-  if (isPlainImpression(event)) {
-    writer.bytes(SNAPSHOTS_OPEN);
-    writer.bytes(bytesOf(decisionOf(event)));
-    writer.number(event.timestamp);
-    writer.bytes(AFTER_TIMESTAMP);
-    writer.jsonString(event.uuid);
-    writer.bytes(AFTER_IMPRESSION_UUID);
-  } else if (isPlainConversion(event)) {
-    writer.bytes(SNAPSHOTS_OPEN);
-    writer.text(JSON.stringify(conversionSnapshot(event)));
-    writer.bytes(AFTER_SNAPSHOTS);
-  } else {
-    writer.text(JSON.stringify(visitorOf(event)));
-    return;
-  }
-  writer.jsonString(event.user.id);
-  writer.bytes(ATTRIBUTES_KEY);
-  writer.bytes(bytesOf(attributesOf(event)));
-  writer.byte(CLOSE_BRACE);
-}
-
-/**
- * The UTF-8 bytes of {@link serializeLogxBatch}'s text, written without building that text: what
- * an HTTP stack would send for it, so it need not encode the body itself. Throws where that throws.
- */
-export function serializeLogxBatchBytes(events: readonly UserEvent[]): Uint8Array {
-  // A tag's toJSON could call back in here while the shared writer is in use: give it its own.
-  if (writing) return writeBatch(new ByteWriter(), events);
-  writing = true;
-  try {
-    return writeBatch(sharedWriter, events);
-  } finally {
-    writing = false;
-  }
-}
-
-function writeBatch(writer: ByteWriter, events: readonly UserEvent[]): Uint8Array {
-  writer.reset();
-  try {
-    writer.bytes(bytesOf(headOf(events[0]?.context)));
-    for (let i = 0; i < events.length; i++) {
-      if (i > 0) writer.byte(COMMA);
-      writeVisitor(writer, events[i]!);
-    }
-    writer.bytes(BATCH_CLOSE);
-    return writer.take();
-  } finally {
-    writer.reset();
-  }
 }

@@ -58,7 +58,7 @@ export class EventMetrics {
   retried = 0;
   failed = 0;
   queueSize = 0;
-  private readonly dropped: Record<DropReason, number> = {
+  readonly #dropped: Record<DropReason, number> = {
     queue_full: 0,
     closed: 0,
     rejected: 0,
@@ -66,26 +66,30 @@ export class EventMetrics {
     invalid_event: 0,
   };
 
-  constructor(private readonly recorder: EventMetricsRecorder | undefined) {}
+  readonly #recorder: EventMetricsRecorder | undefined;
+
+  constructor(recorder: EventMetricsRecorder | undefined) {
+    this.#recorder = recorder;
+  }
 
   count(counter: 'queued' | 'dispatched' | 'retried' | 'failed', amount: number): void {
     this[counter] += amount;
-    if (this.recorder) this.safely(() => this.recorder!.increment(counter, amount));
+    if (this.#recorder) this.#safely(() => this.#recorder!.increment(counter, amount));
   }
 
   drop(reason: DropReason, amount: number): void {
-    this.dropped[reason] += amount;
-    if (this.recorder) this.safely(() => this.recorder!.increment('dropped', amount, reason));
+    this.#dropped[reason] += amount;
+    if (this.#recorder) this.#safely(() => this.#recorder!.increment('dropped', amount, reason));
   }
 
   setQueueSize(value: number): void {
     if (this.queueSize === value) return;
     this.queueSize = value;
-    if (this.recorder) this.safely(() => this.recorder!.gauge('queueSize', value));
+    if (this.#recorder) this.#safely(() => this.#recorder!.gauge('queueSize', value));
   }
 
   // A faulty recorder must not cost events.
-  private safely(update: () => void): void {
+  #safely(update: () => void): void {
     try {
       update();
     } catch {}
@@ -97,7 +101,7 @@ export class EventMetrics {
       dispatched: this.dispatched,
       retried: this.retried,
       failed: this.failed,
-      dropped: { ...this.dropped },
+      dropped: { ...this.#dropped },
       queueSize: this.queueSize,
     };
   }

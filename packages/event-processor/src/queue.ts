@@ -14,31 +14,31 @@ export interface Queue<T> {
 
 /** A bounded FIFO in memory. `remove` of everything hands over the backing array without copying. */
 export class InMemoryQueue<T> implements Queue<T> {
-  private items: T[] = [];
+  #items: T[] = [];
 
   /** @param capacity the most items held at once. */
   constructor(readonly capacity: number) {}
 
   add(item: T): boolean {
-    if (this.items.length >= this.capacity) return false;
-    this.items.push(item);
+    if (this.#items.length >= this.capacity) return false;
+    this.#items.push(item);
     return true;
   }
 
   remove(count: number): T[] {
-    if (count >= this.items.length) {
-      const all = this.items;
-      this.items = [];
+    if (count >= this.#items.length) {
+      const all = this.#items;
+      this.#items = [];
       return all;
     }
-    return this.items.splice(0, Math.max(0, count));
+    return this.#items.splice(0, Math.max(0, count));
   }
 
   last(): T | undefined {
-    return this.items[this.items.length - 1];
+    return this.#items[this.#items.length - 1];
   }
 
   size(): number {
-    return this.items.length;
+    return this.#items.length;
   }
 }

@@ -6,7 +6,12 @@ import { createFetchRequester } from '../../core/test-support/fetch-requester';
 import { makeConversion, makeImpression } from '../test-support/events';
 import { BatchLogEvent } from './batch-log-event';
 import { buildLogxBatch } from './log-event-builder';
-import { createRequesterDispatcher, serializedBodyKind } from './requester-dispatcher';
+import { serializeLogxBatchBytes } from './log-event-byte-serializer';
+import {
+  createRequesterDispatcher,
+  createTextRequesterDispatcher,
+  serializedBodyKind,
+} from './requester-dispatcher';
 
 let server: Server;
 let url: string;
@@ -59,7 +64,7 @@ describe('createRequesterDispatcher', () => {
     for (const accepts of [true, false, undefined]) {
       const { requester, bodyTypes } = recordingRequester(accepts);
       const dispatcher = createRequesterDispatcher(requester);
-      expect(serializedBodyKind(dispatcher)).toBe(accepts ? 'bytes' : 'text');
+      expect(serializedBodyKind(dispatcher)).toBe(accepts ? serializeLogxBatchBytes : 'text');
       received.length = 0;
       const response = await dispatcher.dispatchEvent(new BatchLogEvent(batch, url));
       expect(response.statusCode).toBe(204);
@@ -68,6 +73,19 @@ describe('createRequesterDispatcher', () => {
       forms.push(bodyTypes);
     }
     expect(forms).toEqual([['bytes'], ['string'], ['string']]);
+  });
+
+  it('the text dispatcher sends text even to a requester that takes bytes, the same bytes on the wire', async () => {
+    const batch = events();
+    const expected = Buffer.from(JSON.stringify(buildLogxBatch(batch)));
+    const { requester, bodyTypes } = recordingRequester(true);
+    const dispatcher = createTextRequesterDispatcher(requester);
+    expect(serializedBodyKind(dispatcher)).toBe('text');
+    received.length = 0;
+    await dispatcher.dispatchEvent(new BatchLogEvent(batch, url));
+    expect(received).toHaveLength(1);
+    expect(received[0]!.equals(expected)).toBe(true);
+    expect(bodyTypes).toEqual(['string']);
   });
 
   it('sends what params holds once it was read, and plain LogEvents as JSON text', async () => {

@@ -5,7 +5,8 @@ import {
   type LogEvent,
   type Requester,
 } from '@flagkit/core';
-import { BatchLogEvent, type SerializedBodyKind } from './batch-log-event';
+import { BatchLogEvent, type ByteBodyWriter, type SerializedBodyKind } from './batch-log-event';
+import { serializeLogxBatchBytes } from './log-event-byte-serializer';
 
 /** The `FlagKitError` code a dispatcher throws for events that cannot be written as JSON; the processor drops them. */
 export const EVENT_NOT_SERIALIZABLE = 'EVENT_NOT_SERIALIZABLE';
@@ -22,7 +23,7 @@ const HEADERS = Object.freeze({ 'content-type': 'application/json' });
 
 /**
  * Dispatchers made by {@link createRequesterDispatcher}, and the serialized body each sends:
- * `BatchLogEvent.serializedBytes` to a requester that takes bytes, else `serializedBody`.
+ * bytes (`serializeLogxBatchBytes`) to a requester that takes bytes, else `serializedBody`.
  */
 const bodyDispatchers = new WeakMap<EventDispatcher, SerializedBodyKind>();
 
@@ -34,23 +35,46 @@ export function serializedBodyKind(dispatcher: EventDispatcher): SerializedBodyK
 /**
  * An {@link EventDispatcher} on the HTTP port: POSTs the batch as JSON and resolves with the
  * status. Rejects only when no response arrived (the requester's network error or timeout).
- * The response body is read and discarded so connections can be reused.
+ * The response body is read and discarded so connections can be reused. A requester with
+ * `acceptsByteBody` is given the body as UTF-8 bytes, written without building the text.
  */
 export function createRequesterDispatcher(
   requester: Requester,
   options: RequesterDispatcherOptions = {},
 ): EventDispatcher {
+  // Bytes spare the HTTP stack encoding the text again; only a requester that says it takes them gets them.
+  return requesterDispatcher(
+    requester,
+    options,
+    requester.acceptsByteBody === true ? serializeLogxBatchBytes : undefined,
+  );
+}
+
+/**
+ * {@link createRequesterDispatcher} for a requester that takes text bodies only (`fetch`): the
+ * same requests, always with a text body, and without the byte writer in the bundle.
+ */
+export function createTextRequesterDispatcher(
+  requester: Requester,
+  options: RequesterDispatcherOptions = {},
+): EventDispatcher {
+  return requesterDispatcher(requester, options, undefined);
+}
+
+function requesterDispatcher(
+  requester: Requester,
+  options: RequesterDispatcherOptions,
+  writeBytes: ByteBodyWriter | undefined,
+): EventDispatcher {
   const timeoutMs =
     typeof options.timeoutMs === 'number' && options.timeoutMs > 0 ? options.timeoutMs : 10_000;
   const keepalive = options.keepalive === true;
-  // Bytes spare the HTTP stack encoding the text again; only a requester that says it takes them gets them.
-  const sendsBytes = requester.acceptsByteBody === true;
   const dispatcher: EventDispatcher = {
     async dispatchEvent(logEvent: LogEvent): Promise<DispatchResponse> {
       // The processor's requests carry their JSON already (written from cached fragments).
       let body: string | Uint8Array | undefined;
       if (logEvent instanceof BatchLogEvent)
-        body = sendsBytes ? logEvent.serializedBytes : logEvent.serializedBody;
+        body = writeBytes ? logEvent.serializedBytesBy(writeBytes) : logEvent.serializedBody;
       if (body === undefined) body = stringify(logEvent);
       const response = await requester.request({
         url: logEvent.url,
@@ -68,7 +92,7 @@ export function createRequesterDispatcher(
       return { statusCode: response.status };
     },
   };
-  bodyDispatchers.set(dispatcher, sendsBytes ? 'bytes' : 'text');
+  bodyDispatchers.set(dispatcher, writeBytes ?? 'text');
   return dispatcher;
 }
 

@@ -1,5 +1,6 @@
 import type { Logger, Requester } from '@flagkit/core';
-import type { OdpConfig } from './odp-config';
+import { errorMessage } from './error-message';
+import { type OdpConfig, odpHeaders } from './odp-config';
 import { SegmentsFetchError } from './segments-fetch-error';
 import { type OdpUserKey, parseSegmentsAnswer, segmentsQueryBody } from './segments-query';
 import { startTimer, stopTimer } from './timers';
@@ -14,16 +15,15 @@ function isTimeoutError(error: unknown): boolean {
   return name === 'TimeoutError' || code === 'ETIMEDOUT' || code.endsWith('_TIMEOUT');
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Asks ODP's GraphQL API which segments a user qualifies for. */
 export class GraphqlSegmentsClient {
-  constructor(
-    private readonly requester: Requester,
-    private readonly timeoutMs: number = DEFAULT_SEGMENTS_API_TIMEOUT_MS,
-  ) {}
+  readonly #requester: Requester;
+  readonly #timeoutMs: number = DEFAULT_SEGMENTS_API_TIMEOUT_MS;
+
+  constructor(requester: Requester, timeoutMs: number = DEFAULT_SEGMENTS_API_TIMEOUT_MS) {
+    this.#timeoutMs = timeoutMs;
+    this.#requester = requester;
+  }
 
   /**
    * The qualified subset of `segments` for the user. Rejects with a classified
@@ -35,7 +35,7 @@ export class GraphqlSegmentsClient {
     userValue: string,
     segments: readonly string[],
   ): Promise<string[]> {
-    const timeoutMs = this.timeoutMs;
+    const timeoutMs = this.#timeoutMs;
     let timer: unknown;
     const deadline = new Promise<never>((_, reject) => {
       timer = startTimer(
@@ -44,13 +44,13 @@ export class GraphqlSegmentsClient {
       );
     });
     try {
-      return await Promise.race([this.exchange(config, userKey, userValue, segments), deadline]);
+      return await Promise.race([this.#exchange(config, userKey, userValue, segments), deadline]);
     } finally {
       stopTimer(timer);
     }
   }
 
-  private async exchange(
+  async #exchange(
     config: OdpConfig,
     userKey: OdpUserKey,
     userValue: string,
@@ -59,19 +59,19 @@ export class GraphqlSegmentsClient {
     let text: string;
     let status: number;
     try {
-      const response = await this.requester.request({
+      const response = await this.#requester.request({
         url: `${config.apiHost}/v3/graphql`,
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'x-api-key': config.apiKey },
+        headers: odpHeaders(config),
         body: segmentsQueryBody(userKey, userValue, segments),
-        timeoutMs: this.timeoutMs,
+        timeoutMs: this.#timeoutMs,
       });
       status = response.status;
       text = await response.text();
     } catch (cause) {
       if (cause instanceof SegmentsFetchError) throw cause;
       const reason = isTimeoutError(cause) ? 'timeout' : 'network';
-      throw new SegmentsFetchError(reason, describe(cause), { cause });
+      throw new SegmentsFetchError(reason, errorMessage(cause), { cause });
     }
     if (status < 200 || status >= 300) {
       throw new SegmentsFetchError('http', `ODP answered HTTP ${status}`, { status });

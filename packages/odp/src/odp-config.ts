@@ -10,6 +10,11 @@ export interface OdpConfig {
   readonly segmentsToCheck: readonly string[];
 }
 
+/** The headers of every ODP API request. */
+export function odpHeaders(config: OdpConfig): Record<string, string> {
+  return { 'Content-Type': 'application/json', 'x-api-key': config.apiKey };
+}
+
 /**
  * The usable ODP config of a datafile's integration, or null when ODP is not integrated. An `odp`
  * integration without a host or a public key cannot be called, so it counts as not integrated.

@@ -1,5 +1,6 @@
 import type { Logger, Requester } from '@flagkit/core';
-import type { OdpConfig } from './odp-config';
+import { errorMessage } from './error-message';
+import { type OdpConfig, odpHeaders } from './odp-config';
 import { type OdpEvent, serializeOdpEvents } from './odp-event';
 import { sleep, startTimer, stopTimer } from './timers';
 
@@ -50,131 +51,131 @@ function positive(value: number | undefined, fallback: number, min = 1): number 
  * dropped: ODP will not take them however often they are sent.
  */
 export class OdpEventManager {
-  private readonly batchSize: number;
-  private readonly flushIntervalMs: number;
-  private readonly queueSize: number;
-  private readonly requestTimeoutMs: number;
-  private readonly maxRetries: number;
-  private readonly minBackoffMs: number;
-  private readonly maxBackoffMs: number;
+  readonly #batchSize: number;
+  readonly #flushIntervalMs: number;
+  readonly #queueSize: number;
+  readonly #requestTimeoutMs: number;
+  readonly #maxRetries: number;
+  readonly #minBackoffMs: number;
+  readonly #maxBackoffMs: number;
+  #queue: OdpEvent[] = [];
+  #config: OdpConfig | null = null;
+  #timer: unknown = undefined;
+  readonly #sending = new Set<Promise<void>>();
+  #closing = false;
+  #sent = 0;
+  #dropped = 0;
+  #rejectedQueueFull = 0;
+  #retries = 0;
+  readonly #requester: Requester;
+  readonly #logger: Logger;
 
-  private queue: OdpEvent[] = [];
-  private config: OdpConfig | null = null;
-  private timer: unknown = undefined;
-  private readonly sending = new Set<Promise<void>>();
-  private closing = false;
-  private sent = 0;
-  private dropped = 0;
-  private rejectedQueueFull = 0;
-  private retries = 0;
-
-  constructor(
-    private readonly requester: Requester,
-    private readonly logger: Logger,
-    options: OdpEventManagerOptions = {},
-  ) {
-    this.flushIntervalMs = positive(options.flushIntervalMs, 1_000, 0);
-    this.batchSize = this.flushIntervalMs === 0 ? 1 : positive(options.batchSize, 10);
-    this.queueSize = positive(options.queueSize, 10_000);
-    this.requestTimeoutMs = positive(options.requestTimeoutMs, 10_000);
-    this.maxRetries = positive(options.maxRetries, 2, 0);
-    this.minBackoffMs = positive(options.minBackoffMs, 200, 0);
-    this.maxBackoffMs = Math.max(this.minBackoffMs, positive(options.maxBackoffMs, 1_000, 0));
+  constructor(requester: Requester, logger: Logger, options: OdpEventManagerOptions = {}) {
+    this.#logger = logger;
+    this.#requester = requester;
+    this.#flushIntervalMs = positive(options.flushIntervalMs, 1_000, 0);
+    this.#batchSize = this.#flushIntervalMs === 0 ? 1 : positive(options.batchSize, 10);
+    this.#queueSize = positive(options.queueSize, 10_000);
+    this.#requestTimeoutMs = positive(options.requestTimeoutMs, 10_000);
+    this.#maxRetries = positive(options.maxRetries, 2, 0);
+    this.#minBackoffMs = positive(options.minBackoffMs, 200, 0);
+    this.#maxBackoffMs = Math.max(this.#minBackoffMs, positive(options.maxBackoffMs, 1_000, 0));
   }
 
   /** Switches host or key. Events queued so far are sent first, with the config they were queued under. */
   updateConfig(config: OdpConfig | null): void {
-    if (this.queue.length > 0) void this.flush();
-    this.config = config;
+    if (this.#queue.length > 0) void this.flush();
+    this.#config = config;
   }
 
   /** Queues an event for the current config. */
   enqueue(event: OdpEvent): EnqueueOutcome {
-    if (this.closing) return 'closed';
-    if (this.queue.length >= this.queueSize) {
-      this.rejectedQueueFull++;
+    if (this.#closing) return 'closed';
+    if (this.#queue.length >= this.#queueSize) {
+      this.#rejectedQueueFull++;
       return 'queueFull';
     }
-    this.queue.push(event);
-    if (this.queue.length >= this.batchSize) void this.flush();
-    else if (this.timer === undefined) this.timer = startTimer(() => void this.flush(), this.flushIntervalMs);
+    this.#queue.push(event);
+    if (this.#queue.length >= this.#batchSize) void this.flush();
+    else if (this.#timer === undefined)
+      this.#timer = startTimer(() => void this.flush(), this.#flushIntervalMs);
     return 'queued';
   }
 
   /** Sends every queued event now; resolves when every request in flight has settled. */
   flush(): Promise<void> {
-    stopTimer(this.timer);
-    this.timer = undefined;
-    const config = this.config;
+    stopTimer(this.#timer);
+    this.#timer = undefined;
+    const config = this.#config;
     if (config !== null) {
-      while (this.queue.length > 0) this.track(this.send(config, this.queue.splice(0, this.batchSize)));
+      while (this.#queue.length > 0) this.#track(this.#send(config, this.#queue.splice(0, this.#batchSize)));
     }
-    return this.idle();
+    return this.#idle();
   }
 
   /** Refuses new events, sends the queued ones (retrying, without re-queueing) and waits. */
   async stop(): Promise<void> {
-    this.closing = true;
+    this.#closing = true;
     await this.flush();
-    if (this.queue.length > 0) {
+    if (this.#queue.length > 0) {
       // Left with no config to send them with.
-      this.drop(this.queue.length, 'ODP is not integrated at close');
-      this.queue = [];
+      this.#drop(this.#queue.length, 'ODP is not integrated at close');
+      this.#queue = [];
     }
   }
 
   metrics(): OdpEventMetrics {
     return {
-      queued: this.queue.length,
-      sent: this.sent,
-      dropped: this.dropped,
-      rejectedQueueFull: this.rejectedQueueFull,
-      retries: this.retries,
+      queued: this.#queue.length,
+      sent: this.#sent,
+      dropped: this.#dropped,
+      rejectedQueueFull: this.#rejectedQueueFull,
+      retries: this.#retries,
     };
   }
 
-  private async idle(): Promise<void> {
-    while (this.sending.size > 0) await Promise.all(this.sending);
+  async #idle(): Promise<void> {
+    while (this.#sending.size > 0) await Promise.all(this.#sending);
   }
 
-  private track(sending: Promise<void>): void {
-    this.sending.add(sending);
+  #track(sending: Promise<void>): void {
+    this.#sending.add(sending);
     const forget = () => {
-      this.sending.delete(sending);
+      this.#sending.delete(sending);
     };
     sending.then(forget, forget);
   }
 
-  private async send(config: OdpConfig, batch: OdpEvent[]): Promise<void> {
+  async #send(config: OdpConfig, batch: OdpEvent[]): Promise<void> {
     const body = serializeOdpEvents(batch);
     for (let attempt = 0; ; attempt++) {
-      const failure = await this.post(config, body);
+      const failure = await this.#post(config, body);
       if (failure === null) {
-        this.sent += batch.length;
+        this.#sent += batch.length;
         return;
       }
       if (failure.retry === false) {
-        this.drop(batch.length, failure.message);
+        this.#drop(batch.length, failure.message);
         return;
       }
-      if (attempt >= this.maxRetries) {
-        this.giveBack(batch, failure.message);
+      if (attempt >= this.#maxRetries) {
+        this.#giveBack(batch, failure.message);
         return;
       }
-      this.retries++;
-      await sleep(this.backoff(attempt));
+      this.#retries++;
+      await sleep(this.#backoff(attempt));
     }
   }
 
   /** Null on success, else what went wrong and whether another attempt may help. */
-  private async post(config: OdpConfig, body: string): Promise<{ retry: boolean; message: string } | null> {
+  async #post(config: OdpConfig, body: string): Promise<{ retry: boolean; message: string } | null> {
     try {
-      const response = await this.requester.request({
+      const response = await this.#requester.request({
         url: `${config.apiHost}/v3/events`,
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'x-api-key': config.apiKey },
+        headers: odpHeaders(config),
         body,
-        timeoutMs: this.requestTimeoutMs,
+        timeoutMs: this.#requestTimeoutMs,
       });
       // Read the answer even when it is not needed, so the connection can be reused.
       const text = await response.text().catch(() => '');
@@ -182,39 +183,39 @@ export class OdpEventManager {
       const detail = text ? `: ${text.slice(0, 200)}` : '';
       return { retry: response.status >= 500, message: `HTTP ${response.status}${detail}` };
     } catch (error) {
-      return { retry: true, message: error instanceof Error ? error.message : String(error) };
+      return { retry: true, message: errorMessage(error) };
     }
   }
 
   /** Exponential backoff from `minBackoffMs`, capped, with jitter in the upper half. */
-  private backoff(attempt: number): number {
-    const base = Math.min(this.maxBackoffMs, this.minBackoffMs * 2 ** attempt);
+  #backoff(attempt: number): number {
+    const base = Math.min(this.#maxBackoffMs, this.#minBackoffMs * 2 ** attempt);
     return base / 2 + Math.random() * (base / 2);
   }
 
   /** Puts a batch whose retries ran out back in front of the queue, as far as there is room. */
-  private giveBack(batch: OdpEvent[], reason: string): void {
-    const room = this.closing ? 0 : Math.max(0, this.queueSize - this.queue.length);
+  #giveBack(batch: OdpEvent[], reason: string): void {
+    const room = this.#closing ? 0 : Math.max(0, this.#queueSize - this.#queue.length);
     const kept = batch.slice(0, room);
     if (kept.length > 0) {
-      this.queue = kept.concat(this.queue);
+      this.#queue = kept.concat(this.#queue);
       // Not sooner than 100 ms, so a dead server with flushIntervalMs 0 is not hammered.
-      const wait = Math.max(100, this.flushIntervalMs);
-      if (this.timer === undefined) this.timer = startTimer(() => void this.flush(), wait);
-      if (this.logger.isEnabled('warn')) {
-        this.logger.log(
+      const wait = Math.max(100, this.#flushIntervalMs);
+      if (this.#timer === undefined) this.#timer = startTimer(() => void this.flush(), wait);
+      if (this.#logger.isEnabled('warn')) {
+        this.#logger.log(
           'warn',
           `ODP events send failed (${reason}); ${kept.length} kept for the next flush.`,
         );
       }
     }
-    if (kept.length < batch.length) this.drop(batch.length - kept.length, `${reason}, retries exhausted`);
+    if (kept.length < batch.length) this.#drop(batch.length - kept.length, `${reason}, retries exhausted`);
   }
 
-  private drop(count: number, reason: string): void {
-    this.dropped += count;
-    if (this.logger.isEnabled('error')) {
-      this.logger.log('error', `ODP event send failed (${reason}): ${count} event(s) dropped.`);
+  #drop(count: number, reason: string): void {
+    this.#dropped += count;
+    if (this.#logger.isEnabled('error')) {
+      this.#logger.log('error', `ODP event send failed (${reason}): ${count} event(s) dropped.`);
     }
   }
 }

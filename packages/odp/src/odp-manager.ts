@@ -97,40 +97,44 @@ export function createOdpManagerWithCache(
 }
 
 class DefaultOdpManager implements FlagKitOdpManager {
-  private readonly enabled: boolean;
-  private readonly logger: Logger;
-  private readonly segments: SegmentManager;
-  private readonly events: OdpEventManager;
-  private readonly vuids: VuidManager;
-  private readonly common: CommonEventData;
+  readonly #enabled: boolean;
+  readonly #logger: Logger;
+  readonly #segments: SegmentManager;
+  readonly #events: OdpEventManager;
+  readonly #vuids: VuidManager;
+  readonly #common: CommonEventData;
   /** undefined until the first datafile; null when it does not integrate ODP. */
-  private config: OdpConfig | null | undefined = undefined;
-  private ready: Promise<void> = Promise.resolve();
-  private started = false;
-  private stopped = false;
-  private sentInitialized = false;
+  #config: OdpConfig | null | undefined = undefined;
+  #ready: Promise<void> = Promise.resolve();
+  #started = false;
+  #stopped = false;
+  #sentInitialized = false;
 
   constructor(defaultCache: SegmentsCache, options: OdpManagerOptions) {
-    this.enabled = options.disabled !== true;
-    this.logger = options.logger ?? noopLogger;
+    this.#enabled = options.disabled !== true;
+    this.#logger = options.logger ?? noopLogger;
     const cache = options.segmentsCache ?? defaultCache;
-    this.segments = new SegmentManager(
+    this.#segments = new SegmentManager(
       cache,
       new GraphqlSegmentsClient(
         options.requester,
         options.segmentsApiTimeoutMs ?? DEFAULT_SEGMENTS_API_TIMEOUT_MS,
       ),
-      this.logger,
+      this.#logger,
     );
-    this.events = new OdpEventManager(options.requester, this.logger, {
+    this.#events = new OdpEventManager(options.requester, this.#logger, {
       batchSize: options.eventBatchSize,
       flushIntervalMs: options.eventFlushIntervalMs,
       queueSize: options.eventQueueSize,
       requestTimeoutMs: options.eventApiTimeoutMs,
       maxRetries: options.eventMaxRetries,
     });
-    this.vuids = new VuidManager(this.enabled && options.enableVuid === true, options.vuidStore, this.logger);
-    this.common = {
+    this.#vuids = new VuidManager(
+      this.#enabled && options.enableVuid === true,
+      options.vuidStore,
+      this.#logger,
+    );
+    this.#common = {
       idempotenceId: uuidV4,
       dataSource: options.dataSource ?? 'javascript-sdk',
       dataSourceVersion: options.dataSourceVersion ?? __PACKAGE_VERSION__,
@@ -138,35 +142,35 @@ class DefaultOdpManager implements FlagKitOdpManager {
   }
 
   isEnabled(): boolean {
-    return this.enabled;
+    return this.#enabled;
   }
 
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    const loading = this.vuids.load();
+    if (this.#started) return;
+    this.#started = true;
+    const loading = this.#vuids.load();
     if (loading) {
-      this.ready = loading.then(() => this.maybeSendInitialized());
+      this.#ready = loading.then(() => this.#maybeSendInitialized());
     } else {
-      this.maybeSendInitialized();
+      this.#maybeSendInitialized();
     }
   }
 
   onReady(): Promise<void> {
-    return this.ready;
+    return this.#ready;
   }
 
   updateConfig(integration: OdpIntegration): void {
-    if (!this.enabled || this.stopped) return;
+    if (!this.#enabled || this.#stopped) return;
     const next = toOdpConfig(integration);
-    if (this.config !== undefined && sameOdpConfig(this.config, next)) return;
+    if (this.#config !== undefined && sameOdpConfig(this.#config, next)) return;
     if (integration.integrated && next === null) {
-      this.logger.log('warn', 'The ODP integration has no host or public key: ODP is not integrated.');
+      this.#logger.log('warn', 'The ODP integration has no host or public key: ODP is not integrated.');
     }
-    this.config = next;
-    this.segments.updateConfig(next);
-    this.events.updateConfig(next);
-    this.maybeSendInitialized();
+    this.#config = next;
+    this.#segments.updateConfig(next);
+    this.#events.updateConfig(next);
+    this.#maybeSendInitialized();
   }
 
   fetchQualifiedSegments(
@@ -174,15 +178,15 @@ class DefaultOdpManager implements FlagKitOdpManager {
     userValue: string,
     options?: readonly OdpSegmentOption[],
   ): Promise<string[] | null> {
-    if (!this.enabled) {
-      this.logger.log('error', 'ODP is not enabled: fetchQualifiedSegments failed.');
+    if (!this.#enabled) {
+      this.#logger.log('error', 'ODP is not enabled: fetchQualifiedSegments failed.');
       return Promise.resolve(null);
     }
-    if (this.config === undefined) {
-      this.logger.log('warn', 'ODP config is not available: fetchQualifiedSegments failed.');
+    if (this.#config === undefined) {
+      this.#logger.log('warn', 'ODP config is not available: fetchQualifiedSegments failed.');
       return Promise.resolve(null);
     }
-    return this.segments.fetchQualifiedSegments(userKey, userValue, options);
+    return this.#segments.fetchQualifiedSegments(userKey, userValue, options);
   }
 
   /**
@@ -190,17 +194,17 @@ class DefaultOdpManager implements FlagKitOdpManager {
    * the id and a VUID (given, or this manager's own). One identifier links nothing, so nothing is sent.
    */
   identifyUser(userId: string, vuid?: string): void {
-    if (!this.enabled || !this.config) return;
+    if (!this.#enabled || !this.#config) return;
     let fsUserId: string | undefined = userId;
     let visitor = vuid;
     if (visitor === undefined && isVuid(userId)) {
       visitor = userId;
       fsUserId = undefined;
     }
-    visitor ??= this.vuids.vuid;
+    visitor ??= this.#vuids.vuid;
     if (!fsUserId || !visitor || fsUserId === visitor) {
-      if (this.logger.isEnabled('debug')) {
-        this.logger.log('debug', 'ODP identify event is not dispatched (fewer than 2 valid identifiers).');
+      if (this.#logger.isEnabled('debug')) {
+        this.#logger.log('debug', 'ODP identify event is not dispatched (fewer than 2 valid identifiers).');
       }
       return;
     }
@@ -212,58 +216,58 @@ class DefaultOdpManager implements FlagKitOdpManager {
   }
 
   sendEvent(input: OdpEventInput): OdpSendResult {
-    if (!this.enabled) return this.refuse('odpNotEnabled', 'ODP is not enabled: sendOdpEvent failed.');
-    if (this.stopped) return this.refuse('closed', 'The ODP manager is closed: sendOdpEvent failed.');
-    if (this.config === undefined) {
-      return this.refuse('sdkNotReady', 'ODP has no config yet: sendOdpEvent failed.');
+    if (!this.#enabled) return this.#refuse('odpNotEnabled', 'ODP is not enabled: sendOdpEvent failed.');
+    if (this.#stopped) return this.#refuse('closed', 'The ODP manager is closed: sendOdpEvent failed.');
+    if (this.#config === undefined) {
+      return this.#refuse('sdkNotReady', 'ODP has no config yet: sendOdpEvent failed.');
     }
-    if (this.config === null)
-      return this.refuse('odpNotIntegrated', 'ODP is not integrated: sendOdpEvent failed.');
+    if (this.#config === null)
+      return this.#refuse('odpNotIntegrated', 'ODP is not integrated: sendOdpEvent failed.');
     let event: OdpEvent | OdpEventError;
     try {
-      event = buildOdpEvent(input, this.common, this.vuids.vuid);
+      event = buildOdpEvent(input, this.#common, this.#vuids.vuid);
     } catch (error) {
       event = new OdpEventError('data', `The ODP event could not be read: ${String(error)}`);
     }
     if (event instanceof OdpEventError) {
-      this.logger.log('error', `${event.message} sendOdpEvent failed.`);
+      this.#logger.log('error', `${event.message} sendOdpEvent failed.`);
       return { ok: false, reason: 'invalidInput', message: event.message, error: event };
     }
-    const outcome = this.events.enqueue(event);
+    const outcome = this.#events.enqueue(event);
     if (outcome === 'queued') return ACCEPTED;
     if (outcome === 'queueFull')
-      return this.refuse('queueFull', 'The ODP event queue is full: event dropped.');
-    return this.refuse('closed', 'The ODP manager is closed: sendOdpEvent failed.');
+      return this.#refuse('queueFull', 'The ODP event queue is full: event dropped.');
+    return this.#refuse('closed', 'The ODP manager is closed: sendOdpEvent failed.');
   }
 
   getVuid(): string | undefined {
-    return this.vuids.vuid;
+    return this.#vuids.vuid;
   }
 
   flush(): Promise<void> {
-    return this.events.flush();
+    return this.#events.flush();
   }
 
   async stop(): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    await this.events.stop();
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.#events.stop();
   }
 
   metrics(): OdpEventMetrics {
-    return this.events.metrics();
+    return this.#events.metrics();
   }
 
   /** `client_initialized`, once, when there is a VUID and an integrated config. */
-  private maybeSendInitialized(): void {
-    const vuid = this.vuids.vuid;
-    if (this.sentInitialized || !vuid || !this.config) return;
-    this.sentInitialized = true;
+  #maybeSendInitialized(): void {
+    const vuid = this.#vuids.vuid;
+    if (this.#sentInitialized || !vuid || !this.#config) return;
+    this.#sentInitialized = true;
     this.sendEvent({ action: ODP_ACTION_CLIENT_INITIALIZED, identifiers: { vuid } });
   }
 
-  private refuse(reason: Extract<OdpSendResult, { ok: false }>['reason'], message: string): OdpSendResult {
-    this.logger.log('error', message);
+  #refuse(reason: Extract<OdpSendResult, { ok: false }>['reason'], message: string): OdpSendResult {
+    this.#logger.log('error', message);
     return refusal(reason, message);
   }
 }

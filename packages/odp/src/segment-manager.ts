@@ -1,5 +1,7 @@
 import type { Logger, OdpSegmentOption, SegmentsCache } from '@flagkit/core';
+import { errorMessage } from './error-message';
 import { type GraphqlSegmentsClient, logSegmentsFetchError } from './graphql-segments-client';
+import { isPromise } from './is-promise';
 import type { OdpConfig } from './odp-config';
 import { SegmentsFetchError } from './segments-fetch-error';
 import type { OdpUserKey } from './segments-query';
@@ -9,30 +11,29 @@ export function segmentsCacheKey(userKey: OdpUserKey, userValue: string): string
   return `${userKey}-$-${userValue}`;
 }
 
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
 /**
  * Fetches users' qualified segments through a cache. Concurrent fetches for the same user share
  * one request. A new config resets the cache and forgets requests made under the old one.
  */
 export class SegmentManager {
-  private config: OdpConfig | null = null;
-  private readonly inFlight = new Map<string, Promise<string[] | null>>();
+  #config: OdpConfig | null = null;
+  readonly #inFlight = new Map<string, Promise<string[] | null>>();
   /** Bumped by every reset, so a request started before one cannot fill the cache after it. */
-  private generation = 0;
+  #generation = 0;
+  readonly #cache: SegmentsCache;
+  readonly #client: GraphqlSegmentsClient;
+  readonly #logger: Logger;
 
-  constructor(
-    private readonly cache: SegmentsCache,
-    private readonly client: GraphqlSegmentsClient,
-    private readonly logger: Logger,
-  ) {}
+  constructor(cache: SegmentsCache, client: GraphqlSegmentsClient, logger: Logger) {
+    this.#logger = logger;
+    this.#client = client;
+    this.#cache = cache;
+  }
 
   updateConfig(config: OdpConfig | null): void {
-    this.config = config;
-    this.inFlight.clear();
-    this.resetCache();
+    this.#config = config;
+    this.#inFlight.clear();
+    this.#resetCache();
   }
 
   /**
@@ -44,103 +45,97 @@ export class SegmentManager {
     userValue: string,
     options?: readonly OdpSegmentOption[],
   ): Promise<string[] | null> {
-    const config = this.config;
+    const config = this.#config;
     if (config === null) {
-      this.logger.log('warn', 'ODP is not integrated: fetchQualifiedSegments failed.');
+      this.#logger.log('warn', 'ODP is not integrated: fetchQualifiedSegments failed.');
       return Promise.resolve(null);
     }
     if (config.segmentsToCheck.length === 0) return Promise.resolve([]);
     let ignoreCache = false;
     if (options !== undefined && options.length > 0) {
-      if (options.includes('RESET_CACHE')) this.resetCache();
+      if (options.includes('RESET_CACHE')) this.#resetCache();
       ignoreCache = options.includes('IGNORE_CACHE');
     }
     const key = segmentsCacheKey(userKey, userValue);
-    if (ignoreCache) return this.request(config, userKey, userValue, key, false);
+    if (ignoreCache) return this.#request(config, userKey, userValue, key, false);
 
     let cached: ReturnType<SegmentsCache['lookup']>;
     try {
-      cached = this.cache.lookup(key);
+      cached = this.#cache.lookup(key);
     } catch (error) {
-      this.logCacheFailure('lookup', error);
+      this.#logCacheFailure('lookup', error);
       cached = undefined;
     }
     if (isPromise(cached)) {
       return cached.then(
-        (segments) => (segments ? segments.slice() : this.shared(config, userKey, userValue, key)),
+        (segments) => (segments ? segments.slice() : this.#shared(config, userKey, userValue, key)),
         (error: unknown) => {
-          this.logCacheFailure('lookup', error);
-          return this.shared(config, userKey, userValue, key);
+          this.#logCacheFailure('lookup', error);
+          return this.#shared(config, userKey, userValue, key);
         },
       );
     }
     // The hot path: a synchronous hit costs one resolved promise and a copy.
     if (cached) return Promise.resolve(cached.slice());
-    return this.shared(config, userKey, userValue, key);
+    return this.#shared(config, userKey, userValue, key);
   }
 
   /** Joins the request already in flight for `key`, or starts one. */
-  private shared(
-    config: OdpConfig,
-    userKey: OdpUserKey,
-    userValue: string,
-    key: string,
-  ): Promise<string[] | null> {
-    const pending = this.inFlight.get(key);
+  #shared(config: OdpConfig, userKey: OdpUserKey, userValue: string, key: string): Promise<string[] | null> {
+    const pending = this.#inFlight.get(key);
     if (pending) return pending.then((s) => (s ? s.slice() : null));
-    const request = this.request(config, userKey, userValue, key, true);
-    this.inFlight.set(key, request);
+    const request = this.#request(config, userKey, userValue, key, true);
+    this.#inFlight.set(key, request);
     const forget = () => {
-      if (this.inFlight.get(key) === request) this.inFlight.delete(key);
+      if (this.#inFlight.get(key) === request) this.#inFlight.delete(key);
     };
     request.then(forget, forget);
     return request.then((s) => (s ? s.slice() : null));
   }
 
-  private async request(
+  async #request(
     config: OdpConfig,
     userKey: OdpUserKey,
     userValue: string,
     key: string,
     save: boolean,
   ): Promise<string[] | null> {
-    const generation = this.generation;
+    const generation = this.#generation;
     let segments: string[];
     try {
-      segments = await this.client.fetchSegments(config, userKey, userValue, config.segmentsToCheck);
+      segments = await this.#client.fetchSegments(config, userKey, userValue, config.segmentsToCheck);
     } catch (error) {
       const failure =
         error instanceof SegmentsFetchError
           ? error
           : new SegmentsFetchError('other', String(error), { cause: error });
-      logSegmentsFetchError(this.logger, failure);
+      logSegmentsFetchError(this.#logger, failure);
       return null;
     }
-    if (save && generation === this.generation) {
+    if (save && generation === this.#generation) {
       try {
-        const saved = this.cache.save(key, segments);
-        if (isPromise(saved)) saved.catch((e: unknown) => this.logCacheFailure('save', e));
+        const saved = this.#cache.save(key, segments);
+        if (isPromise(saved)) saved.catch((e: unknown) => this.#logCacheFailure('save', e));
       } catch (e) {
-        this.logCacheFailure('save', e);
+        this.#logCacheFailure('save', e);
       }
     }
     return segments;
   }
 
-  private resetCache(): void {
-    this.generation++;
+  #resetCache(): void {
+    this.#generation++;
     try {
-      const reset = this.cache.reset();
-      if (isPromise(reset)) reset.catch((e: unknown) => this.logCacheFailure('reset', e));
+      const reset = this.#cache.reset();
+      if (isPromise(reset)) reset.catch((e: unknown) => this.#logCacheFailure('reset', e));
     } catch (error) {
-      this.logCacheFailure('reset', error);
+      this.#logCacheFailure('reset', error);
     }
   }
 
-  private logCacheFailure(operation: string, error: unknown): void {
-    if (this.logger.isEnabled('error')) {
-      const detail = error instanceof Error ? error.message : String(error);
-      this.logger.log('error', `ODP segments cache ${operation} failed: ${detail}`);
+  #logCacheFailure(operation: string, error: unknown): void {
+    if (this.#logger.isEnabled('error')) {
+      this.#logger.log('error', `ODP segments cache ${operation} failed: ${errorMessage(error)}`);
     }
   }
 }

@@ -1,13 +1,7 @@
 import type { KeyValueStore, Logger } from '@flagkit/core';
+import { errorMessage } from './error-message';
+import { isPromise } from './is-promise';
 import { isVuid, makeVuid, VUID_STORAGE_KEY } from './vuid';
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Keeps the visitor id (VUID) in a {@link KeyValueStore} so it survives restarts (localStorage in
@@ -16,74 +10,77 @@ function describe(error: unknown): string {
  * one is deleted, as Optimizely does.
  */
 export class VuidManager {
-  private current: string | undefined;
+  #current: string | undefined;
+  readonly #enabled: boolean;
+  readonly #store: KeyValueStore | undefined;
+  readonly #logger: Logger;
 
-  constructor(
-    private readonly enabled: boolean,
-    private readonly store: KeyValueStore | undefined,
-    private readonly logger: Logger,
-  ) {}
+  constructor(enabled: boolean, store: KeyValueStore | undefined, logger: Logger) {
+    this.#logger = logger;
+    this.#store = store;
+    this.#enabled = enabled;
+  }
 
   /** The VUID, once loaded; undefined when disabled. */
   get vuid(): string | undefined {
-    return this.current;
+    return this.#current;
   }
 
   /** Loads or creates the VUID (or deletes a stored one when disabled). Never rejects. */
   load(): void | Promise<void> {
-    const store = this.store;
-    if (!this.enabled) {
-      if (store) this.attempt('delete', () => store.remove(VUID_STORAGE_KEY));
+    const store = this.#store;
+    if (!this.#enabled) {
+      if (store) this.#attempt('delete', () => store.remove(VUID_STORAGE_KEY));
       return;
     }
     if (!store) {
-      this.current = makeVuid();
+      this.#current = makeVuid();
       return;
     }
     let stored: ReturnType<KeyValueStore['get']>;
     try {
       stored = store.get(VUID_STORAGE_KEY);
     } catch (error) {
-      this.fail('read', error);
+      this.#fail('read', error);
       stored = undefined;
     }
     if (isPromise(stored)) {
       return stored.then(
-        (value) => this.adopt(value),
+        (value) => this.#adopt(value),
         (error: unknown) => {
-          this.fail('read', error);
-          return this.adopt(undefined);
+          this.#fail('read', error);
+          return this.#adopt(undefined);
         },
       );
     }
-    return this.adopt(stored);
+    return this.#adopt(stored);
   }
 
-  private adopt(stored: string | null | undefined): void | Promise<void> {
+  #adopt(stored: string | null | undefined): void | Promise<void> {
     if (isVuid(stored)) {
-      this.current = stored;
+      this.#current = stored;
       return;
     }
     const vuid = makeVuid();
-    this.current = vuid;
-    const store = this.store as KeyValueStore;
-    return this.attempt('save', () => store.set(VUID_STORAGE_KEY, vuid));
+    this.#current = vuid;
+    const store = this.#store as KeyValueStore;
+    return this.#attempt('save', () => store.set(VUID_STORAGE_KEY, vuid));
   }
 
-  private attempt(operation: string, run: () => void | Promise<void>): void | Promise<void> {
+  #attempt(operation: string, run: () => void | Promise<void>): void | Promise<void> {
     try {
       const result = run();
-      if (isPromise(result)) return result.catch((error: unknown) => this.fail(operation, error));
+      if (isPromise(result)) return result.catch((error: unknown) => this.#fail(operation, error));
     } catch (error) {
-      this.fail(operation, error);
+      this.#fail(operation, error);
     }
   }
 
-  private fail(operation: string, error: unknown): void {
-    if (this.logger.isEnabled('warn')) {
-      this.logger.log(
+  #fail(operation: string, error: unknown): void {
+    if (this.#logger.isEnabled('warn')) {
+      this.#logger.log(
         'warn',
-        `VUID ${operation} in the store failed (the VUID is kept in memory): ${describe(error)}`,
+        `VUID ${operation} in the store failed (the VUID is kept in memory): ${errorMessage(error)}`,
       );
     }
   }
