@@ -21,6 +21,7 @@ import type { Logger, LogLevel } from '../ports/logger';
 import type { OdpDataValue, OdpManager, OdpSegmentOption, OdpSendResult } from '../ports/odp-manager';
 import type { ProjectConfigManager } from '../ports/project-config-manager';
 import type { UserProfile, UserProfileService, UserProfileServiceAsync } from '../ports/user-profile-service';
+import { setOwnProperty } from '../util/set-own-property';
 import type { ClientOptions, OnReadyOptions } from './client-options';
 import { DecideFlag, decideOptionBits, type OptimizelyDecideOption } from './decide-options';
 import {
@@ -363,7 +364,7 @@ export class DecideClient implements UserContextHost {
       for (let i = 0; i < flags.length; i++) {
         const flag = flags[i]!;
         const decision = this.decideOne(config, flag, user, bits, profile, holdoutMemo);
-        if (!onlyEnabled || decision.enabled) setOwn(result, flag.key, decision);
+        if (!onlyEnabled || decision.enabled) setOwnProperty(result, flag.key, decision);
       }
       if (profile !== asyncProfile) this.saveProfile(user.userId, profile);
     } catch (error) {
@@ -386,7 +387,7 @@ export class DecideClient implements UserContextHost {
         flags.push(flag);
       } else {
         this.log('error', `Feature key ${String(key)} is not in datafile.`);
-        setOwn(
+        setOwnProperty(
           result,
           String(key),
           errorDecision(String(key), user, [`No flag was found for key "${String(key)}".`]),
@@ -744,17 +745,11 @@ export class DecideClient implements UserContextHost {
   }
 }
 
-function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__')
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
-
 function withoutEmptyTags(tags: EventTags): EventTags {
   const out: Record<string, EventTagValue> = {};
   for (const key of Object.keys(tags)) {
     const value = tags[key];
-    if (value !== null && value !== undefined) setOwn(out, key, value);
+    if (value !== null && value !== undefined) setOwnProperty(out, key, value);
   }
   return out;
 }

@@ -4,6 +4,7 @@ import type { DecisionUser } from '../decision/decision-user';
 import type { GlobalHoldoutMemo } from '../decision/global-holdout-memo';
 import type { EventTags } from '../events/user-event';
 import type { OdpSegmentOption } from '../ports/odp-manager';
+import { setOwnProperty } from '../util/set-own-property';
 import type { OptimizelyDecideOption } from './decide-options';
 import { type AttributeList, copyAttributeList } from './input-validation';
 import type { OptimizelyDecision, OptimizelyDecisions } from './optimizely-decision';
@@ -340,18 +341,6 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
  */
 function attributeObjectOf(keys: readonly string[], values: readonly unknown[]): Record<string, unknown> {
   const object: Record<string, unknown> = {};
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    if (key === '__proto__') {
-      Object.defineProperty(object, key, {
-        value: values[i],
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else {
-      object[key] = values[i];
-    }
-  }
+  for (let i = 0; i < keys.length; i++) setOwnProperty(object, keys[i]!, values[i]);
   return object;
 }

@@ -29,6 +29,8 @@ import type {
   DatafileVariation,
 } from '../datafile/datafile';
 import type { Logger } from '../ports/logger';
+import { copyJson } from '../util/copy-json';
+import { setOwnProperty } from '../util/set-own-property';
 import type { ProjectConfig } from './project-config';
 
 /** A feature variable as seen from one variation (or, in a feature's `variablesMap`, its default). */
@@ -177,33 +179,6 @@ export interface OptimizelyConfigOptions {
 
 const DUMMY_AUDIENCE_ID = '$opt_dummy_audience';
 
-/**
- * Stores `value` under `key` as an own, enumerable property. Keys come from the datafile, so a key
- * named `__proto__` must not reach the inherited `__proto__` setter (which would replace the
- * object's prototype instead of adding an entry); that one key is defined with
- * `Object.defineProperty`. Every other key is assigned directly: `__proto__` is the only accessor
- * on `Object.prototype`, so plain assignment always creates an own property, and it keeps the
- * results ordinary objects (with the usual key order) like the reference's.
- */
-function setOwn<T>(target: { [key: string]: T }, key: string, value: T): void {
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-  } else {
-    target[key] = value;
-  }
-}
-
-/** A deep copy of a JSON value, with object keys stored via {@link setOwn}. */
-function cloneJson<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((item: unknown) => cloneJson(item)) as T;
-  if (typeof value === 'object' && value !== null) {
-    const copy: { [key: string]: unknown } = {};
-    for (const [key, item] of Object.entries(value)) setOwn(copy, key, cloneJson(item));
-    return copy as T;
-  }
-  return value;
-}
-
 /** The variable type the reference reports: `string` + `subType: "json"` becomes `json`. */
 function variableType(variable: DatafileVariable): string {
   return variable.type === 'string' && variable.subType === 'json' ? 'json' : variable.type;
@@ -328,7 +303,7 @@ export function createOptimizelyConfig(
   const variablesMapOf = (flagId: string, variation: DatafileVariation): OptimizelyVariablesMap => {
     const map: OptimizelyVariablesMap = {};
     for (const variable of variablesByFlagId.get(flagId) ?? []) {
-      setOwn(map, variable.key, {
+      setOwnProperty(map, variable.key, {
         id: variable.id,
         key: variable.key,
         type: variableType(variable),
@@ -338,7 +313,7 @@ export function createOptimizelyConfig(
     for (const usage of variation.variables ?? []) {
       const variable = variablesById.get(usage.id);
       if (!variable) continue;
-      setOwn(map, variable.key, {
+      setOwnProperty(map, variable.key, {
         id: usage.id,
         key: variable.key,
         type: variableType(variable),
@@ -351,7 +326,7 @@ export function createOptimizelyConfig(
   const experimentOf = (entry: ExperimentEntry, flagId: string): OptimizelyExperiment => {
     const variationsMap: OptimizelyVariationsMap = {};
     for (const variation of entry.variations) {
-      setOwn(variationsMap, variation.key, {
+      setOwnProperty(variationsMap, variation.key, {
         id: variation.id,
         key: variation.key,
         featureEnabled: variation.featureEnabled,
@@ -380,7 +355,7 @@ export function createOptimizelyConfig(
       logger.log('warn', `Duplicate experiment keys found in datafile: ${experiment.key}`);
     }
     seenKeys.add(experiment.key);
-    setOwn(experimentsMap, experiment.key, experiment);
+    setOwnProperty(experimentsMap, experiment.key, experiment);
   }
 
   const featuresMap: OptimizelyFeaturesMap = {};
@@ -391,11 +366,11 @@ export function createOptimizelyConfig(
       const experiment = experimentsById.get(experimentId);
       if (!experiment) continue;
       experimentRules.push(experiment);
-      setOwn(flagExperimentsMap, experiment.key, experiment);
+      setOwnProperty(flagExperimentsMap, experiment.key, experiment);
     }
     const variablesMap: OptimizelyVariablesMap = {};
     for (const variable of flag.variables ?? []) {
-      setOwn(variablesMap, variable.key, {
+      setOwnProperty(variablesMap, variable.key, {
         id: variable.id,
         key: variable.key,
         type: variableType(variable),
@@ -403,7 +378,7 @@ export function createOptimizelyConfig(
       });
     }
     const rules = typeof flag.rolloutId === 'string' ? rolloutRulesById.get(flag.rolloutId) : undefined;
-    setOwn(featuresMap, flag.key, {
+    setOwnProperty(featuresMap, flag.key, {
       id: flag.id,
       key: flag.key,
       experimentRules,
@@ -434,9 +409,9 @@ export function createOptimizelyConfig(
   const result: OptimizelyConfig = {
     sdkKey: df.sdkKey ?? '',
     environmentKey: df.environmentKey ?? '',
-    attributes: cloneJson(df.attributes ?? []) as OptimizelyAttribute[],
+    attributes: copyJson(df.attributes ?? []) as OptimizelyAttribute[],
     audiences,
-    events: cloneJson(df.events ?? []) as OptimizelyEvent[],
+    events: copyJson(df.events ?? []) as OptimizelyEvent[],
     revision: df.revision,
     experimentsMap,
     featuresMap,

@@ -1,5 +1,6 @@
 import type { FeatureFlag, FeatureVariable, Variation } from '../config/project-config';
 import { copyJson } from '../util/copy-json';
+import { setOwnProperty } from '../util/set-own-property';
 
 /** A typed variable value, as decide and the getFeatureVariable* APIs return it. */
 export type VariableValue =
@@ -73,7 +74,7 @@ function resolve(flag: FeatureFlag, variation: Variation | null): ResolvedVariab
     const objectKeys: string[] = [];
     for (const variable of flag.variables) {
       const value = castVariableValue(rawVariableValue(variable, variation), variable.type);
-      setOwnValue(template, variable.key, value);
+      setOwnProperty(template, variable.key, value);
       if (typeof value === 'object' && value !== null) objectKeys.push(variable.key);
     }
     resolved = { template, objectKeys };
@@ -95,14 +96,7 @@ export function decisionVariables(
   const out: Record<string, VariableValue> = { ...template };
   for (let i = 0; i < objectKeys.length; i++) {
     const key = objectKeys[i]!;
-    setOwnValue(out, key, copyJson(template[key]) as VariableValue);
+    setOwnProperty(out, key, copyJson(template[key]) as VariableValue);
   }
   return out;
-}
-
-/** Sets an own data property; `__proto__` must become an own property, not the prototype. */
-function setOwnValue(target: Record<string, VariableValue>, key: string, value: VariableValue): void {
-  if (key === '__proto__')
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }

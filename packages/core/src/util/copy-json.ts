@@ -1,3 +1,5 @@
+import { setOwnProperty } from './set-own-property';
+
 /**
  * A deep copy of arrays and plain data objects (own enumerable string keys); any other value is
  * returned as it is. A `__proto__` key stays an own data property of the copy, never its
@@ -15,10 +17,7 @@ export function copyJson(value: unknown): unknown {
   const copy: Record<string, unknown> = {};
   for (const key in source) {
     if (!Object.hasOwn(source, key)) continue;
-    const item = copyJson(source[key]);
-    if (key === '__proto__')
-      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
-    else copy[key] = item;
+    setOwnProperty(copy, key, copyJson(source[key]));
   }
   return copy;
 }
