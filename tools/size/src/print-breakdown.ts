@@ -37,7 +37,10 @@ async function breakdown(entry: string): Promise<void> {
   const code = result.outputFiles[0]!.contents;
   const output = Object.values(result.metafile.outputs)[0]!;
   const files = Object.entries(output.inputs)
-    .map(([path, input]) => ({ path: relative(REPO_ROOT, join(RESOLVE_DIR, path)), bytes: input.bytesInOutput }))
+    .map(([path, input]) => ({
+      path: relative(REPO_ROOT, join(RESOLVE_DIR, path)),
+      bytes: input.bytesInOutput,
+    }))
     .filter((file) => file.bytes > 0)
     .sort((a, b) => b.bytes - a.bytes);
   const perPackage = new Map<string, number>();
@@ -48,9 +51,7 @@ async function breakdown(entry: string): Promise<void> {
   console.log(
     `  ${code.byteLength} B minified, ${gzipSync(code, { level: 9 }).byteLength} B gzip (from sources)`,
   );
-  console.log(
-    `  per package: ${[...perPackage].map(([name, bytes]) => `${name} ${bytes}`).join(', ')}`,
-  );
+  console.log(`  per package: ${[...perPackage].map(([name, bytes]) => `${name} ${bytes}`).join(', ')}`);
   for (const file of files.slice(0, TOP_FILES))
     console.log(`  ${String(file.bytes).padStart(7)}  ${file.path}`);
   if (files.length > TOP_FILES) console.log(`  … ${files.length - TOP_FILES} more files`);
