@@ -26,3 +26,33 @@ describe('bundle size ceilings', () => {
     },
   );
 });
+
+// One export imported from an entrypoint must bring little more than itself. This fails when the
+// packages' dist stops being tree-shakable: e.g. a build that drops the `@__PURE__` annotations
+// (whitespace minification does) keeps event-processor's module-level byte constants and their
+// encoder in every bundle that touches the package (the queue alone: 743 B, 944 B without them).
+describe('tree shaking', () => {
+  it.each([
+    [
+      'InMemoryQueue',
+      `import { InMemoryQueue } from '@flagkit/browser'; globalThis.q = new InMemoryQueue(5);`,
+      850,
+    ],
+    [
+      'murmurhash3',
+      `import { murmurhash3 } from '@flagkit/browser'; globalThis.h = murmurhash3('x');`,
+      2_300,
+    ],
+    [
+      'createLogger',
+      `import { createLogger } from '@flagkit/browser'; globalThis.l = createLogger();`,
+      1_400,
+    ],
+  ] as const)(
+    'importing only %s bundles little more than its own code',
+    async (_name, entry, maxMinified) => {
+      const size = await measureBundle(entry);
+      expect(size.minified).toBeLessThanOrEqual(maxMinified);
+    },
+  );
+});
