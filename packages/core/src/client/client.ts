@@ -8,8 +8,11 @@ import {
   rawVariableValue,
   type VariableValue,
 } from '../decision/variable-values';
+import { userEventBuilder } from '../events/build-user-event';
 import type { EventTags } from '../events/user-event';
 import { DECISION_NOTIFICATION_TYPES } from '../notifications/notification-types';
+import type { ProjectConfigManager } from '../ports/project-config-manager';
+import type { ClientOptions } from './client-options';
 import { DecideClient } from './decide-client';
 import { isNonEmptyString } from './input-validation';
 import { copyAttributes, OptimizelyUserContext } from './user-context';
@@ -25,6 +28,12 @@ type VariableType = 'boolean' | 'double' | 'integer' | 'string' | 'json';
  */
 export class Client extends DecideClient {
   private optimizelyConfigCache: { config: ProjectConfig; value: OptimizelyConfig } | null = null;
+
+  /** @internal Use `createInstance`. */
+  constructor(options: ClientOptions & { projectConfigManager: ProjectConfigManager }) {
+    // The drop-in builds events for any processor, also a custom one that carries no builder.
+    super(options, userEventBuilder);
+  }
 
   /** The public view of the current datafile, or null before one is available. */
   getOptimizelyConfig(): OptimizelyConfig | null {

@@ -10,7 +10,7 @@ import { decisionVariables } from '../decision/variable-values';
 import { FlagKitError } from '../errors/flagkit-error';
 import { InputError } from '../errors/input-error';
 import { ReadyError } from '../errors/ready-error';
-import { buildConversionEvent, buildImpressionEvent, type ClientInfo } from '../events/build-user-event';
+import type { ClientInfo, UserEventBuilder } from '../events/build-user-event';
 import type { EventTags, EventTagValue, UserEvent } from '../events/user-event';
 import { noopLogger } from '../logging/create-logger';
 import { NotificationCenter } from '../notifications/notification-center';
@@ -55,6 +55,8 @@ export class DecideClient implements UserContextHost {
   readonly #errorHandler: ErrorHandler | undefined;
   protected readonly configManager: ProjectConfigManager;
   readonly #eventProcessor: EventProcessor | undefined;
+  /** The processor's event builder; undefined without one (or with a processor that has none). */
+  readonly #eventBuilder: UserEventBuilder | undefined;
   private readonly odpManager: OdpManager | undefined;
   private readonly userProfileService: UserProfileService | undefined;
   private readonly userProfileServiceAsync: UserProfileServiceAsync | undefined;
@@ -70,12 +72,19 @@ export class DecideClient implements UserContextHost {
   #rejectOnClose: ((error: ReadyError) => void)[] = [];
   #warnedNoProcessor = false;
 
-  /** @internal Use `createInstance`. */
-  constructor(options: ClientOptions & { projectConfigManager: ProjectConfigManager }) {
+  /**
+   * @internal Use `createDecideClient`. `fallbackEventBuilder` builds events for a processor that
+   * carries no `userEventBuilder` (the full client passes core's).
+   */
+  constructor(
+    options: ClientOptions & { projectConfigManager: ProjectConfigManager },
+    fallbackEventBuilder?: UserEventBuilder,
+  ) {
     this.logger = options.logger ?? noopLogger;
     this.#errorHandler = options.errorHandler;
     this.configManager = options.projectConfigManager;
     this.#eventProcessor = options.eventProcessor;
+    this.#eventBuilder = eventBuilderOf(options.eventProcessor, fallbackEventBuilder, this.logger);
     this.odpManager = options.odpManager;
     this.userProfileService = validUserProfileService(options.userProfileService, this.logger);
     this.userProfileServiceAsync = options.userProfileServiceAsync;
@@ -519,14 +528,15 @@ export class DecideClient implements UserContextHost {
     attributes: UserAttributes | undefined,
   ): void {
     const processor = this.#eventProcessor;
-    if (!processor) {
+    const builder = this.#eventBuilder;
+    if (!processor || !builder) {
       if (!this.#warnedNoProcessor) {
         this.#warnedNoProcessor = true;
         this.log('warn', 'No event processor is provided; decision and conversion events are not sent.');
       }
       return;
     }
-    const event = buildImpressionEvent(
+    const event = builder.impression(
       config,
       this.#clientInfo,
       decision,
@@ -581,7 +591,8 @@ export class DecideClient implements UserContextHost {
   ): void {
     try {
       const processor = this.#eventProcessor;
-      if (!processor) {
+      const builder = this.#eventBuilder;
+      if (!processor || !builder) {
         this.log('error', 'No event processor is provided; the event is not tracked.');
         return;
       }
@@ -600,7 +611,7 @@ export class DecideClient implements UserContextHost {
         return;
       }
       const tags = eventTags ? withoutEmptyTags(eventTags) : undefined;
-      const event = buildConversionEvent(
+      const event = builder.conversion(
         config,
         this.#clientInfo,
         eventKey,
@@ -752,6 +763,21 @@ function withoutEmptyTags(tags: EventTags): EventTags {
     if (value !== null && value !== undefined) setOwnProperty(out, key, value);
   }
   return out;
+}
+
+/**
+ * The processor's event builder, else the fallback. Without either (a custom processor that
+ * carries none, given to the decide-only client) no event can be built, which is logged here.
+ */
+function eventBuilderOf(
+  processor: EventProcessor | undefined,
+  fallback: UserEventBuilder | undefined,
+  logger: Logger,
+): UserEventBuilder | undefined {
+  const builder = processor && (processor.userEventBuilder ?? fallback);
+  if (processor && !builder && logger.isEnabled('error'))
+    logger.log('error', 'The event processor has no userEventBuilder; no events are sent.');
+  return builder;
 }
 
 function validUserProfileService(

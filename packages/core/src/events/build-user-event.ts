@@ -14,6 +14,17 @@ import type {
 const MAX_SAFE = 2 ** 53;
 const RESERVED_PREFIX = '$opt_';
 
+/**
+ * Builds the impression and conversion events a client hands to its event processor. Core's
+ * {@link userEventBuilder} is the one implementation; processors carry it (see `EventProcessor`).
+ */
+export interface UserEventBuilder {
+  /** Builds the impression for a decision (or the legacy `activate`). */
+  readonly impression: typeof buildImpressionEvent;
+  /** Builds the conversion for `track`. `tags` must already be free of null values. */
+  readonly conversion: typeof buildConversionEvent;
+}
+
 /** Who sends the events: the SDK name and version written into every event. */
 export interface ClientInfo {
   readonly clientName: string;
@@ -247,3 +258,12 @@ export function buildConversionEvent(
     tags,
   };
 }
+
+/**
+ * Core's event builder. Event processors expose it as `userEventBuilder`; a custom processor sets
+ * `readonly userEventBuilder = userEventBuilder`.
+ */
+export const userEventBuilder: UserEventBuilder = /* @__PURE__ */ Object.freeze({
+  impression: buildImpressionEvent,
+  conversion: buildConversionEvent,
+});
