@@ -47,8 +47,9 @@ export interface AttributeList {
   bucketMapAttribute: unknown;
 }
 
-const BUCKETING_ID_ATTRIBUTE = '$opt_bucketing_id';
-const BUCKET_MAP_ATTRIBUTE = '$opt_experiment_bucket_map';
+/** The reserved attributes a user context reads once: the bucketing id and the sticky-bucketing map. */
+export const BUCKETING_ID_ATTRIBUTE = '$opt_bucketing_id';
+export const BUCKET_MAP_ATTRIBUTE = '$opt_experiment_bucket_map';
 
 /**
  * Validates attributes and copies them into `into` (fresh arrays; the source is not kept).
