@@ -14,7 +14,7 @@ import { DECISION_NOTIFICATION_TYPES } from '../notifications/notification-types
 import type { ProjectConfigManager } from '../ports/project-config-manager';
 import type { ClientOptions } from './client-options';
 import { DecideClient } from './decide-client';
-import { isNonEmptyString } from './input-validation';
+import { isNonEmptyString, validInputs } from './input-validation';
 import { copyAttributes, OptimizelyUserContext } from './user-context';
 
 type VariableType = 'boolean' | 'double' | 'integer' | 'string' | 'json';
@@ -33,6 +33,11 @@ export class Client extends DecideClient {
   constructor(options: ClientOptions & { projectConfigManager: ProjectConfigManager }) {
     // The drop-in builds events for any processor, also a custom one that carries no builder.
     super(options, userEventBuilder);
+  }
+
+  /** Logs the first invalid input of a legacy call and returns false, or returns true. */
+  protected validInputs(keys: Record<string, unknown>, userId: unknown, attributes: unknown): boolean {
+    return validInputs(keys, userId, attributes, this.logger);
   }
 
   /** The public view of the current datafile, or null before one is available. */

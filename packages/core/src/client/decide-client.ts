@@ -11,7 +11,7 @@ import { FlagKitError } from '../errors/flagkit-error';
 import { InputError } from '../errors/input-error';
 import { ReadyError } from '../errors/ready-error';
 import type { ClientInfo, UserEventBuilder } from '../events/build-user-event';
-import type { EventTags, EventTagValue, UserEvent } from '../events/user-event';
+import type { EventTags, UserEvent } from '../events/user-event';
 import { noopLogger } from '../logging/create-logger';
 import { NotificationCenter } from '../notifications/notification-center';
 import type { ErrorHandler } from '../ports/error-handler';
@@ -23,13 +23,7 @@ import type { UserProfile, UserProfileService, UserProfileServiceAsync } from '.
 import { setOwnProperty } from '../util/set-own-property';
 import type { ClientOptions, OnReadyOptions } from './client-options';
 import { DecideFlag, decideOptionBits, type OptimizelyDecideOption } from './decide-options';
-import {
-  attributesProblem,
-  copyValidAttributes,
-  eventTagsProblem,
-  isNonEmptyString,
-  isValidUserId,
-} from './input-validation';
+import { copyValidAttributes, isValidUserId } from './input-validation';
 import { errorDecision, type OptimizelyDecision, type OptimizelyDecisions } from './optimizely-decision';
 import { NO_ATTRIBUTES, OptimizelyUserContext, type UserContextHost } from './user-context';
 
@@ -589,22 +583,16 @@ export class DecideClient implements UserContextHost {
         );
         return;
       }
-      if (!this.validInputs({ event_key: eventKey }, userId, attributes) || !this.#validTags(eventTags))
-        return;
-      if (!config.eventsByKey.has(eventKey)) {
-        this.log('warn', `Event key ${eventKey} is not in datafile. Not tracking user ${userId}.`);
-        return;
-      }
-      const tags = eventTags ? withoutEmptyTags(eventTags) : undefined;
       const event = builder.conversion(
         config,
         this.#clientInfo,
         eventKey,
         userId,
         attributes,
-        tags,
+        eventTags,
         this.logger,
       );
+      if (!event) return;
       this.log('info', `Tracking event ${eventKey} for user ${userId}.`);
       this.#process(processor, event);
       if (this.notificationCenter.hasListeners('TRACK')) {
@@ -612,7 +600,7 @@ export class DecideClient implements UserContextHost {
           eventKey,
           userId,
           attributes: attributes && { ...attributes },
-          eventTags: tags,
+          eventTags: event.tags,
           logEvent: this.#logEventFor(processor, event),
         });
       }
@@ -693,31 +681,6 @@ export class DecideClient implements UserContextHost {
 
   // ───────────────────────────── helpers ─────────────────────────────
 
-  protected validInputs(keys: Record<string, unknown>, userId: unknown, attributes: unknown): boolean {
-    if (!isValidUserId(userId)) {
-      this.log('error', 'Provided user_id is in an invalid format.');
-      return false;
-    }
-    for (const name of Object.keys(keys)) {
-      if (!isNonEmptyString(keys[name])) {
-        this.log('error', `Provided ${name} is in an invalid format.`);
-        return false;
-      }
-    }
-    const problem = attributesProblem(attributes);
-    if (problem) {
-      this.log('error', problem);
-      return false;
-    }
-    return true;
-  }
-
-  #validTags(tags: unknown): boolean {
-    const problem = eventTagsProblem(tags);
-    if (problem) this.log('error', problem);
-    return problem === null;
-  }
-
   #safely(what: string, action: () => void): void {
     try {
       action();
@@ -739,15 +702,6 @@ export class DecideClient implements UserContextHost {
       // An error handler must not throw; nothing more can be done if it does.
     }
   }
-}
-
-function withoutEmptyTags(tags: EventTags): EventTags {
-  const out: Record<string, EventTagValue> = {};
-  for (const key of Object.keys(tags)) {
-    const value = tags[key];
-    if (value !== null && value !== undefined) setOwnProperty(out, key, value);
-  }
-  return out;
 }
 
 /**

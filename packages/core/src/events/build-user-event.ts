@@ -1,12 +1,15 @@
 import type { UserAttributes } from '../audience/evaluation-user';
+import { eventTagsProblem, validInputs } from '../client/input-validation';
 import type { ProjectConfig } from '../config/project-config';
 import type { FlagDecision } from '../decision/flag-decision';
 import type { Logger } from '../ports/logger';
+import { setOwnProperty } from '../util/set-own-property';
 import { uuidV4 } from '../util/uuid';
 import type {
   ConversionEvent,
   EventContext,
   EventTags,
+  EventTagValue,
   ImpressionEvent,
   VisitorAttribute,
 } from './user-event';
@@ -21,7 +24,7 @@ const RESERVED_PREFIX = '$opt_';
 export interface UserEventBuilder {
   /** Builds the impression for a decision (or the legacy `activate`). */
   readonly impression: typeof buildImpressionEvent;
-  /** Builds the conversion for `track`. `tags` must already be free of null values. */
+  /** Builds the conversion for `track`, or logs why the input makes none and gives null. */
   readonly conversion: typeof buildConversionEvent;
 }
 
@@ -236,16 +239,32 @@ function numericValueOf(tags: EventTags): number | null {
   return Number.isFinite(parsed) ? parsed : null;
 }
 
-/** Builds the conversion for `track`. `tags` must already be free of null values. */
+/**
+ * Builds the conversion for `track`: null and undefined tags are dropped, and the event's `tags`
+ * are what remains. Gives null, after logging why, for an invalid user id, event key, attributes
+ * or tags (error) and for an event key the datafile does not have (warn).
+ */
 export function buildConversionEvent(
   config: ProjectConfig,
   client: ClientInfo,
   eventKey: string,
   userId: string,
   attributes: UserAttributes | undefined,
-  tags: EventTags | undefined,
+  eventTags: EventTags | undefined,
   logger: Logger,
-): ConversionEvent {
+): ConversionEvent | null {
+  if (!validInputs({ event_key: eventKey }, userId, attributes, logger)) return null;
+  const tagsProblem = eventTagsProblem(eventTags);
+  if (tagsProblem !== null) {
+    if (logger.isEnabled('error')) logger.log('error', tagsProblem);
+    return null;
+  }
+  if (!config.eventsByKey.has(eventKey)) {
+    if (logger.isEnabled('warn'))
+      logger.log('warn', `Event key ${eventKey} is not in datafile. Not tracking user ${userId}.`);
+    return null;
+  }
+  const tags = eventTags ? withoutEmptyTags(eventTags) : undefined;
   return {
     type: 'conversion',
     uuid: uuidV4(),
@@ -257,6 +276,15 @@ export function buildConversionEvent(
     value: tags ? numericValueOf(tags) : null,
     tags,
   };
+}
+
+function withoutEmptyTags(tags: EventTags): EventTags {
+  const out: Record<string, EventTagValue> = {};
+  for (const key of Object.keys(tags)) {
+    const value = tags[key];
+    if (value !== null && value !== undefined) setOwnProperty(out, key, value);
+  }
+  return out;
 }
 
 /**
