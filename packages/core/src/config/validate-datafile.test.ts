@@ -104,6 +104,7 @@ describe('validateDatafile', () => {
     });
     expect(error.path).toBe('version');
     expect(error.message).toContain('unsupported datafile version');
+    expect(error.message).not.toContain('undefined undefined');
   });
 
   it.each([
