@@ -291,7 +291,9 @@ function withoutEmptyTags(tags: EventTags): EventTags {
  * Core's event builder. Event processors expose it as `userEventBuilder`; a custom processor sets
  * `readonly userEventBuilder = userEventBuilder`.
  */
-export const userEventBuilder: UserEventBuilder = /* @__PURE__ */ Object.freeze({
+// A plain literal, not frozen: a call (Object.freeze) would keep the builder in bundles that never
+// use it once the dist is minified (which drops pure annotations). Its members are read only.
+export const userEventBuilder: UserEventBuilder = {
   impression: buildImpressionEvent,
   conversion: buildConversionEvent,
-});
+};
