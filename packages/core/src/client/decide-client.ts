@@ -125,9 +125,7 @@ export class DecideClient implements UserContextHost {
    */
   onReady(options: OnReadyOptions = {}): Promise<void> {
     const timeout =
-      typeof options.timeout === 'number' && Number.isFinite(options.timeout) && options.timeout >= 0
-        ? options.timeout
-        : DEFAULT_READY_TIMEOUT_MS;
+      Number.isFinite(options.timeout) && options.timeout! >= 0 ? options.timeout! : DEFAULT_READY_TIMEOUT_MS;
     if (this.#closeStarted) return Promise.reject(new ReadyError('closed', 'The client is closed.'));
     return new Promise<void>((resolve, reject) => {
       let settled = false;

@@ -257,7 +257,7 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
 
   /** Forces a variation for a flag, or for one rule of it. Always returns true. */
   setForcedDecision(context: OptimizelyDecisionContext, decision: OptimizelyForcedDecision): boolean {
-    const forced = this.writableForced();
+    const forced = this.#writableForced();
     const ruleKey = context.ruleKey ?? NULL_RULE_KEY;
     let byRule = forced.get(context.flagKey);
     if (!byRule) {
@@ -275,7 +275,7 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
 
   removeForcedDecision(context: OptimizelyDecisionContext): boolean {
     if (!this.#forced?.get(context.flagKey)?.has(context.ruleKey ?? NULL_RULE_KEY)) return false;
-    const byRule = this.writableForced().get(context.flagKey)!;
+    const byRule = this.#writableForced().get(context.flagKey)!;
     byRule.delete(context.ruleKey ?? NULL_RULE_KEY);
     if (byRule.size === 0) this.#forced!.delete(context.flagKey);
     return true;
@@ -327,7 +327,7 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
     return memo.results;
   }
 
-  private writableForced(): Map<string, Map<string, string>> {
+  #writableForced(): Map<string, Map<string, string>> {
     if (this.#forced === null) {
       this.#forced = new Map();
     } else if (this.#sharedForced) {
