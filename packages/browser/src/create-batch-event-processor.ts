@@ -103,6 +103,7 @@ export function createBatchEventProcessor(
   }
 
   return {
+    userEventBuilder: processor.userEventBuilder,
     start: () => processor.start(),
     process: (event: UserEvent) => processor.process(event),
     flush: () => processor.flush(),

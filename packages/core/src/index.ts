@@ -49,6 +49,7 @@ export { DatafileError } from './errors/datafile-error';
 export { FlagKitError } from './errors/flagkit-error';
 export { InputError } from './errors/input-error';
 export { ReadyError, type ReadyFailureReason } from './errors/ready-error';
+export { type ClientInfo, type UserEventBuilder, userEventBuilder } from './events/build-user-event';
 export type { LogEvent } from './events/log-event';
 // Events
 export type {

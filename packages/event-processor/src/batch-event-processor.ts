@@ -7,6 +7,7 @@ import {
   type Logger,
   noopLogger,
   type UserEvent,
+  userEventBuilder,
   uuidV4,
 } from '@flagkit/core';
 import { BatchLogEvent, buildLogEvent, type SerializedBodyKind } from './batch-log-event';
@@ -103,6 +104,8 @@ const isNonNegativeInteger = (value: unknown): value is number =>
  * (retries exhausted; resent on the next flush). That is what keeps delivery exactly-once by uuid.
  */
 export class BatchEventProcessor implements EventProcessor {
+  /** Core's event builder: the client builds events with it only when a processor is wired. */
+  readonly userEventBuilder = userEventBuilder;
   readonly #dispatcher: EventDispatcher;
   /** FlagKit's requester dispatcher sends the serialized body (text or bytes); others read `params`. */
   readonly #bodyKind: SerializedBodyKind | undefined;

@@ -2,7 +2,7 @@
  * The processor behind core's client: LOG_EVENT fires once per dispatched batch, track and
  * decide events arrive in logx form, and close() delivers what is queued.
  */
-import { createInstance, type DispatchResponse, type LogEvent } from '@flagkit/core';
+import { createDecideClient, createInstance, type DispatchResponse, type LogEvent } from '@flagkit/core';
 import { describe, expect, it } from 'vitest';
 import { createBatchEventProcessor } from './batch-event-processor';
 import type { LogxBatch } from './log-event-builder';
@@ -44,7 +44,11 @@ const DATAFILE = {
   integrations: [],
 };
 
-describe('with the client', () => {
+// The decide-only client builds events only with the processor's builder: both must send alike.
+describe.each([
+  ['createInstance', createInstance],
+  ['createDecideClient', createDecideClient],
+] as const)('with the client of %s', (_name, createClient) => {
   it('sends decide and track events in batches and fires LOG_EVENT once per batch', async () => {
     const sent: LogEvent[] = [];
     const processor = createBatchEventProcessor({
@@ -56,7 +60,7 @@ describe('with the client', () => {
       },
       batchSize: 3,
     });
-    const client = createInstance({ datafile: DATAFILE, eventProcessor: processor });
+    const client = createClient({ datafile: DATAFILE, eventProcessor: processor });
     await client.onReady();
     const notified: LogEvent[] = [];
     client.notificationCenter.addNotificationListener('LOG_EVENT', (logEvent) => notified.push(logEvent));

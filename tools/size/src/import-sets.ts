@@ -67,7 +67,7 @@ const client = createDecideClient({ datafile: globalThis.DATAFILE });
 ${USE}`,
     reference: REFERENCE_STATIC,
     gzipBudget: 8_000,
-    gzipCeiling: 18_800,
+    gzipCeiling: 17_250,
   },
   {
     id: 'static-decide-full-api',
@@ -77,7 +77,7 @@ import { createInstance } from '@flagkit/browser';
 const client = createInstance({ datafile: globalThis.DATAFILE });
 ${USE}`,
     reference: REFERENCE_STATIC,
-    gzipCeiling: 21_400,
+    gzipCeiling: 21_250,
   },
   {
     id: 'polling-events',

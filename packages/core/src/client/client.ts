@@ -8,10 +8,13 @@ import {
   rawVariableValue,
   type VariableValue,
 } from '../decision/variable-values';
+import { userEventBuilder } from '../events/build-user-event';
 import type { EventTags } from '../events/user-event';
 import { DECISION_NOTIFICATION_TYPES } from '../notifications/notification-types';
+import type { ProjectConfigManager } from '../ports/project-config-manager';
+import type { ClientOptions } from './client-options';
 import { DecideClient } from './decide-client';
-import { isNonEmptyString } from './input-validation';
+import { isNonEmptyString, validInputs } from './input-validation';
 import { copyAttributes, OptimizelyUserContext } from './user-context';
 
 type VariableType = 'boolean' | 'double' | 'integer' | 'string' | 'json';
@@ -25,6 +28,17 @@ type VariableType = 'boolean' | 'double' | 'integer' | 'string' | 'json';
  */
 export class Client extends DecideClient {
   private optimizelyConfigCache: { config: ProjectConfig; value: OptimizelyConfig } | null = null;
+
+  /** @internal Use `createInstance`. */
+  constructor(options: ClientOptions & { projectConfigManager: ProjectConfigManager }) {
+    // The drop-in builds events for any processor, also a custom one that carries no builder.
+    super(options, userEventBuilder);
+  }
+
+  /** Logs the first invalid input of a legacy call and returns false, or returns true. */
+  protected validInputs(keys: Record<string, unknown>, userId: unknown, attributes: unknown): boolean {
+    return validInputs(keys, userId, attributes, this.logger);
+  }
 
   /** The public view of the current datafile, or null before one is available. */
   getOptimizelyConfig(): OptimizelyConfig | null {

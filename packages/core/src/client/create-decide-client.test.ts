@@ -10,8 +10,10 @@ import {
   variation,
 } from '../../test-support/datafile-builder';
 import { ReadyError } from '../errors/ready-error';
+import { userEventBuilder } from '../events/build-user-event';
 import type { UserEvent } from '../events/user-event';
 import type { EventProcessor } from '../ports/event-processor';
+import type { LogLevel } from '../ports/logger';
 import { Client } from './client';
 import { createDecideClient } from './create-decide-client';
 import { createInstance } from './create-instance';
@@ -46,9 +48,11 @@ function fixture(): Json {
   });
 }
 
-function recordingProcessor(): EventProcessor & { events: UserEvent[] } {
+/** A custom processor; with `withBuilder` false it carries no `userEventBuilder`. */
+function recordingProcessor(withBuilder = true): EventProcessor & { events: UserEvent[] } {
   const events: UserEvent[] = [];
   return {
+    ...(withBuilder ? { userEventBuilder } : {}),
     events,
     start() {},
     process: (event) => void events.push(event),
@@ -79,7 +83,8 @@ describe('createDecideClient', () => {
 
   it('decides and sends impressions exactly as the full client does', () => {
     const decideEvents = recordingProcessor();
-    const fullEvents = recordingProcessor();
+    // The full client builds events for a custom processor that carries no builder.
+    const fullEvents = recordingProcessor(false);
     const decideClient = createDecideClient({ datafile: fixture(), eventProcessor: decideEvents });
     const full = createInstance({ datafile: fixture(), eventProcessor: fullEvents });
     fc.assert(
@@ -105,6 +110,25 @@ describe('createDecideClient', () => {
     expect(events.events).toHaveLength(1);
     expect(events.events[0]).toMatchObject({ type: 'conversion', revenue: 100, tags: { revenue: 100 } });
     expect(Object.keys((events.events[0] as { tags: object }).tags)).toEqual(['revenue']);
+  });
+
+  it('with a custom processor that carries no event builder: logs an error once and sends nothing', () => {
+    const events = recordingProcessor(false);
+    const logged: [LogLevel, string][] = [];
+    const logger = {
+      isEnabled: () => true,
+      log: (level: LogLevel, message: string) => logged.push([level, message]),
+    };
+    const client = createDecideClient({ datafile: fixture(), eventProcessor: events, logger });
+    const errors = () => logged.filter(([level]) => level === 'error').map(([, message]) => message);
+    expect(errors()).toEqual(['The event processor has no userEventBuilder; no events are sent.']);
+    const user = client.createUserContext('user-1');
+    const decision = user.decide('flag');
+    expect(decision.flagKey).toBe('flag');
+    expect(decision.reasons).toEqual([]);
+    user.trackEvent('purchase');
+    expect(events.events).toEqual([]);
+    expect(errors()).toContain('No event processor is provided; the event is not tracked.');
   });
 
   it('without a datafile or config manager: onReady rejects and decide gives an error decision', async () => {

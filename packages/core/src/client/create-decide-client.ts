@@ -10,6 +10,10 @@ import { resolveConfigManager } from './resolve-config-manager';
  * `getOptimizelyConfig`, so a browser bundle carries less code. Choose it for new code written
  * against the decide API; choose `createInstance` when existing code calls `activate`,
  * `getVariation`, `track`, `isFeatureEnabled`, `getFeatureVariable*` or `getOptimizelyConfig`.
+ *
+ * Events are built by the event processor's `userEventBuilder` (FlagKit's processors carry
+ * core's), so a client without a processor bundles no event code. A custom processor passed here
+ * must set `userEventBuilder` (to core's `userEventBuilder`); `createInstance` does not need it.
  */
 export function createDecideClient(options: ClientOptions): DecideClient {
   return new DecideClient({ ...options, projectConfigManager: resolveConfigManager(options) });

@@ -10,11 +10,10 @@ import { decisionVariables } from '../decision/variable-values';
 import { FlagKitError } from '../errors/flagkit-error';
 import { InputError } from '../errors/input-error';
 import { ReadyError } from '../errors/ready-error';
-import { buildConversionEvent, buildImpressionEvent, type ClientInfo } from '../events/build-user-event';
-import type { EventTags, EventTagValue, UserEvent } from '../events/user-event';
+import type { ClientInfo, UserEventBuilder } from '../events/build-user-event';
+import type { EventTags, UserEvent } from '../events/user-event';
 import { noopLogger } from '../logging/create-logger';
 import { NotificationCenter } from '../notifications/notification-center';
-import { DECISION_NOTIFICATION_TYPES } from '../notifications/notification-types';
 import type { ErrorHandler } from '../ports/error-handler';
 import type { EventProcessor } from '../ports/event-processor';
 import type { Logger, LogLevel } from '../ports/logger';
@@ -24,13 +23,7 @@ import type { UserProfile, UserProfileService, UserProfileServiceAsync } from '.
 import { setOwnProperty } from '../util/set-own-property';
 import type { ClientOptions, OnReadyOptions } from './client-options';
 import { DecideFlag, decideOptionBits, type OptimizelyDecideOption } from './decide-options';
-import {
-  attributesProblem,
-  copyValidAttributes,
-  eventTagsProblem,
-  isNonEmptyString,
-  isValidUserId,
-} from './input-validation';
+import { copyValidAttributes, isValidUserId } from './input-validation';
 import { errorDecision, type OptimizelyDecision, type OptimizelyDecisions } from './optimizely-decision';
 import { NO_ATTRIBUTES, OptimizelyUserContext, type UserContextHost } from './user-context';
 
@@ -55,31 +48,40 @@ export class DecideClient implements UserContextHost {
   readonly #errorHandler: ErrorHandler | undefined;
   protected readonly configManager: ProjectConfigManager;
   readonly #eventProcessor: EventProcessor | undefined;
-  private readonly odpManager: OdpManager | undefined;
-  private readonly userProfileService: UserProfileService | undefined;
-  private readonly userProfileServiceAsync: UserProfileServiceAsync | undefined;
-  private readonly defaultDecideBits: number;
+  /** The processor's event builder; undefined without one (or with a processor that has none). */
+  readonly #eventBuilder: UserEventBuilder | undefined;
+  readonly #odpManager: OdpManager | undefined;
+  readonly #userProfileService: UserProfileService | undefined;
+  readonly #userProfileServiceAsync: UserProfileServiceAsync | undefined;
+  readonly #defaultDecideBits: number;
   readonly #clientInfo: ClientInfo;
   protected readonly decisionService: DecisionService;
   protected readonly forcedVariations = new ForcedVariations();
   /** Shared by decisions that collect no reasons: logs only. */
   protected readonly quietTrace: DecisionTrace;
-  private readonly readyPromise: Promise<void>;
+  readonly #readyPromise: Promise<void>;
   readonly #cleanups: (() => void)[] = [];
   #closeStarted: Promise<void> | null = null;
   #rejectOnClose: ((error: ReadyError) => void)[] = [];
   #warnedNoProcessor = false;
 
-  /** @internal Use `createInstance`. */
-  constructor(options: ClientOptions & { projectConfigManager: ProjectConfigManager }) {
+  /**
+   * @internal Use `createDecideClient`. `fallbackEventBuilder` builds events for a processor that
+   * carries no `userEventBuilder` (the full client passes core's).
+   */
+  constructor(
+    options: ClientOptions & { projectConfigManager: ProjectConfigManager },
+    fallbackEventBuilder?: UserEventBuilder,
+  ) {
     this.logger = options.logger ?? noopLogger;
     this.#errorHandler = options.errorHandler;
     this.configManager = options.projectConfigManager;
     this.#eventProcessor = options.eventProcessor;
-    this.odpManager = options.odpManager;
-    this.userProfileService = validUserProfileService(options.userProfileService, this.logger);
-    this.userProfileServiceAsync = options.userProfileServiceAsync;
-    this.defaultDecideBits = decideOptionBits(options.defaultDecideOptions ?? [], this.logger);
+    this.#eventBuilder = eventBuilderOf(options.eventProcessor, fallbackEventBuilder, this.logger);
+    this.#odpManager = options.odpManager;
+    this.#userProfileService = validUserProfileService(options.userProfileService, this.logger);
+    this.#userProfileServiceAsync = options.userProfileServiceAsync;
+    this.#defaultDecideBits = decideOptionBits(options.defaultDecideOptions ?? [], this.logger);
     this.#clientInfo = {
       clientName: options.clientName ?? 'javascript-sdk',
       clientVersion: options.clientVersion ?? __PACKAGE_VERSION__,
@@ -90,7 +92,7 @@ export class DecideClient implements UserContextHost {
 
     this.#cleanups.push(
       this.configManager.onUpdate((config) => {
-        this.odpManager?.updateConfig(config.odp);
+        this.#odpManager?.updateConfig(config.odp);
         this.notificationCenter.send('OPTIMIZELY_CONFIG_UPDATE', undefined);
       }),
     );
@@ -99,19 +101,19 @@ export class DecideClient implements UserContextHost {
     );
     if (unsubscribeDispatch) this.#cleanups.push(unsubscribeDispatch);
 
-    this.safely('start', () => this.configManager.start());
-    this.safely('start', () => this.#eventProcessor?.start());
-    this.safely('start', () => this.odpManager?.start());
+    this.#safely('start', () => this.configManager.start());
+    this.#safely('start', () => this.#eventProcessor?.start());
+    this.#safely('start', () => this.#odpManager?.start());
 
     const parts: Promise<unknown>[] = [this.configManager.onReady()];
     if (this.#eventProcessor) parts.push(Promise.resolve());
-    if (this.odpManager?.onReady) parts.push(this.odpManager.onReady());
-    this.readyPromise = Promise.all(parts).then(() => {
+    if (this.#odpManager?.onReady) parts.push(this.#odpManager.onReady());
+    this.#readyPromise = Promise.all(parts).then(() => {
       const config = this.configManager.getConfig();
-      if (config) this.odpManager?.updateConfig(config.odp);
+      if (config) this.#odpManager?.updateConfig(config.odp);
     });
     // onReady callers get their own rejection; this keeps an unobserved failure from surfacing.
-    this.readyPromise.catch(() => {});
+    this.#readyPromise.catch(() => {});
   }
 
   // ───────────────────────────── lifecycle ─────────────────────────────
@@ -123,9 +125,7 @@ export class DecideClient implements UserContextHost {
    */
   onReady(options: OnReadyOptions = {}): Promise<void> {
     const timeout =
-      typeof options.timeout === 'number' && Number.isFinite(options.timeout) && options.timeout >= 0
-        ? options.timeout
-        : DEFAULT_READY_TIMEOUT_MS;
+      Number.isFinite(options.timeout) && options.timeout! >= 0 ? options.timeout! : DEFAULT_READY_TIMEOUT_MS;
     if (this.#closeStarted) return Promise.reject(new ReadyError('closed', 'The client is closed.'));
     return new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -144,7 +144,7 @@ export class DecideClient implements UserContextHost {
       );
       (timer as { unref?: () => void }).unref?.();
       this.#rejectOnClose.push(onClose);
-      this.readyPromise.then(
+      this.#readyPromise.then(
         () => settle(),
         (cause: unknown) =>
           settle(
@@ -157,7 +157,7 @@ export class DecideClient implements UserContextHost {
   /** Sends every queued event (and ODP event) now, without closing. */
   async flush(): Promise<void> {
     await Promise.all(
-      [this.#eventProcessor?.flush(), this.odpManager?.flush()].map((p) => p?.catch((e) => this.report(e))),
+      [this.#eventProcessor?.flush(), this.#odpManager?.flush()].map((p) => p?.catch((e) => this.report(e))),
     );
   }
 
@@ -171,7 +171,7 @@ export class DecideClient implements UserContextHost {
     for (const reject of this.#rejectOnClose) reject(closed);
     this.#rejectOnClose = [];
     this.#closeStarted = Promise.all(
-      [this.configManager.stop(), this.#eventProcessor?.stop(), this.odpManager?.stop()].map((p) =>
+      [this.configManager.stop(), this.#eventProcessor?.stop(), this.#odpManager?.stop()].map((p) =>
         p?.catch((e: unknown) => this.report(e)),
       ),
     ).then(() => {
@@ -193,7 +193,7 @@ export class DecideClient implements UserContextHost {
    * Throws an {@link InputError} for an invalid id or attributes, as Optimizely does.
    */
   createUserContext(userId?: string, attributes?: UserAttributes): OptimizelyUserContext {
-    const id = userId ?? this.odpManager?.getVuid?.();
+    const id = userId ?? this.#odpManager?.getVuid?.();
     if (!isValidUserId(id)) {
       this.log('error', 'Provided user id is in an invalid format.');
       throw new InputError('INVALID_USER_ID', 'Invalid identifier: the user id must be a string.');
@@ -206,9 +206,9 @@ export class DecideClient implements UserContextHost {
       this.log('error', problem);
       throw new InputError('INVALID_ATTRIBUTES', `Invalid attributes: ${problem}`);
     }
-    if (this.odpManager) {
-      const odp = this.odpManager;
-      this.readyPromise.then(
+    if (this.#odpManager) {
+      const odp = this.#odpManager;
+      this.#readyPromise.then(
         () => {
           if (this.isOdpIntegrated()) odp.identifyUser(id);
         },
@@ -228,13 +228,10 @@ export class DecideClient implements UserContextHost {
       const config = this.configManager.getConfig();
       if (!config) return errorDecision(key, user, [SDK_NOT_READY]);
       const flag = typeof key === 'string' ? config.flagsByKey.get(key) : undefined;
-      if (!flag) {
-        this.log('error', `Feature key ${String(key)} is not in datafile.`);
-        return errorDecision(key, user, [`No flag was found for key "${String(key)}".`]);
-      }
+      if (!flag) return this.#unknownFlag(key, user);
       // ENABLED_FLAGS_ONLY never applies to a single decide.
       const bits =
-        (this.defaultDecideBits | decideOptionBits(options, this.logger)) & ~DecideFlag.ENABLED_FLAGS_ONLY;
+        (this.#defaultDecideBits | decideOptionBits(options, this.logger)) & ~DecideFlag.ENABLED_FLAGS_ONLY;
       const profile = this.profileFor(user, bits);
       const holdoutMemo =
         bits & DecideFlag.INCLUDE_REASONS || this.quietTrace.active ? null : user.globalHoldoutMemo(config);
@@ -276,8 +273,8 @@ export class DecideClient implements UserContextHost {
   ): Promise<OptimizelyDecision> {
     const config = this.configManager.getConfig();
     if (!config) return errorDecision(key, user, [SDK_NOT_READY]);
-    const decisions = await this.decideManyAsync(config, user, [key], options, true);
-    return decisions[key] ?? errorDecision(key, user, [`No flag was found for key "${String(key)}".`]);
+    const decisions = await this.#decideManyAsync(config, user, [key], options, true);
+    return decisions[key] ?? noFlagDecision(key, user);
   }
 
   /** @internal */
@@ -288,7 +285,7 @@ export class DecideClient implements UserContextHost {
   ): Promise<OptimizelyDecisions> {
     const config = this.configManager.getConfig();
     if (!config || !Array.isArray(keys)) return Promise.resolve({});
-    return this.decideManyAsync(config, user, keys, options, false);
+    return this.#decideManyAsync(config, user, keys, options, false);
   }
 
   /** @internal */
@@ -298,44 +295,38 @@ export class DecideClient implements UserContextHost {
   ): Promise<OptimizelyDecisions> {
     const config = this.configManager.getConfig();
     if (!config) return Promise.resolve({});
-    return this.decideManyAsync(config, user, null, options, false);
+    return this.#decideManyAsync(config, user, null, options, false);
   }
 
-  private async decideManyAsync(
+  async #decideManyAsync(
     config: ProjectConfig,
     user: OptimizelyUserContext,
     keys: readonly string[] | null,
     options: readonly OptimizelyDecideOption[] | undefined,
     single: boolean,
   ): Promise<OptimizelyDecisions> {
-    let bits = this.defaultDecideBits | decideOptionBits(options, this.logger);
+    let bits = this.#defaultDecideBits | decideOptionBits(options, this.logger);
     if (single) bits &= ~DecideFlag.ENABLED_FLAGS_ONLY;
     // The async profile service is consulted only here; a sync one takes precedence, as in the reference.
     let stored: UserProfile | null | undefined;
     const useAsync =
-      !this.userProfileService &&
-      this.userProfileServiceAsync &&
+      !this.#userProfileService &&
+      this.#userProfileServiceAsync &&
       !(bits & DecideFlag.IGNORE_USER_PROFILE_SERVICE);
     if (useAsync) {
       try {
-        stored = await this.userProfileServiceAsync!.lookup(user.userId);
+        stored = await this.#userProfileServiceAsync!.lookup(user.userId);
       } catch (error) {
-        this.log(
-          'error',
-          `Error while looking up user profile for user ID "${user.userId}": ${errorMessage(error)}.`,
-        );
+        this.log('error', profileFailure('looking up', user.userId, error));
       }
     }
     const profile = useAsync ? new UserProfileTracker(stored, user.bucketMapAttribute) : undefined;
     const decisions = this.decideMany(config, user, keys, options, profile ?? null, bits);
     if (profile?.changed) {
       try {
-        await this.userProfileServiceAsync!.save(profile.toProfile(user.userId));
+        await this.#userProfileServiceAsync!.save(profile.toProfile(user.userId));
       } catch (error) {
-        this.log(
-          'error',
-          `Error while saving user profile for user ID "${user.userId}": ${errorMessage(error)}.`,
-        );
+        this.log('error', profileFailure('saving', user.userId, error));
       }
     }
     return decisions;
@@ -352,10 +343,10 @@ export class DecideClient implements UserContextHost {
     const result: OptimizelyDecisions = {};
     try {
       if (keys !== null && keys.length === 0) return result;
-      const bits = presetBits ?? this.defaultDecideBits | decideOptionBits(options, this.logger);
+      const bits = presetBits ?? this.#defaultDecideBits | decideOptionBits(options, this.logger);
       const onlyEnabled = (bits & DecideFlag.ENABLED_FLAGS_ONLY) !== 0;
       const profile = asyncProfile ?? this.profileFor(user, bits);
-      const flags = keys === null ? config.flags : this.flagsFor(config, keys, user, result);
+      const flags = keys === null ? config.flags : this.#flagsFor(config, keys, user, result);
       // Global holdouts answer alike for every flag of one user: remember them across the
       // flags (and across calls, when the context keeps a memo) unless reasons are collected.
       const memoize =
@@ -374,7 +365,7 @@ export class DecideClient implements UserContextHost {
   }
 
   /** The known flags among `keys`; unknown keys get an error decision in `result`. */
-  private flagsFor(
+  #flagsFor(
     config: ProjectConfig,
     keys: readonly string[],
     user: OptimizelyUserContext,
@@ -383,18 +374,16 @@ export class DecideClient implements UserContextHost {
     const flags: FeatureFlag[] = [];
     for (const key of keys) {
       const flag = typeof key === 'string' ? config.flagsByKey.get(key) : undefined;
-      if (flag) {
-        flags.push(flag);
-      } else {
-        this.log('error', `Feature key ${String(key)} is not in datafile.`);
-        setOwnProperty(
-          result,
-          String(key),
-          errorDecision(String(key), user, [`No flag was found for key "${String(key)}".`]),
-        );
-      }
+      if (flag) flags.push(flag);
+      else setOwnProperty(result, String(key), this.#unknownFlag(String(key), user));
     }
     return flags;
+  }
+
+  /** Logs the unknown flag key and gives its error decision. */
+  #unknownFlag(key: string, user: OptimizelyUserContext): OptimizelyDecision {
+    this.log('error', `Feature key ${String(key)} is not in datafile.`);
+    return noFlagDecision(key, user);
   }
 
   /** Decides one flag and does what a decision entails: variables, impressions, notification. */
@@ -450,7 +439,7 @@ export class DecideClient implements UserContextHost {
     const reported = reasons ?? [];
     if (this.notificationCenter.hasListeners('DECISION')) {
       this.notificationCenter.send('DECISION', {
-        type: DECISION_NOTIFICATION_TYPES.FLAG,
+        type: 'flag', // DECISION_NOTIFICATION_TYPES.FLAG
         userId: user.userId,
         attributes: user.getAttributes(),
         decisionInfo: {
@@ -483,28 +472,25 @@ export class DecideClient implements UserContextHost {
     const fromAttribute = user.bucketMapAttribute;
     // Without a service or the attribute the profile starts empty; bucketing again within the call
     // gives the same answers a tracker would, so skip it.
-    if (!this.userProfileService && fromAttribute === undefined) return null;
+    if (!this.#userProfileService && fromAttribute === undefined) return null;
     let stored: UserProfile | null | undefined;
-    if (this.userProfileService) {
+    if (this.#userProfileService) {
       try {
-        stored = this.userProfileService.lookup(user.userId);
+        stored = this.#userProfileService.lookup(user.userId);
       } catch (error) {
-        this.log(
-          'error',
-          `Error while looking up user profile for user ID "${user.userId}": ${errorMessage(error)}.`,
-        );
+        this.log('error', profileFailure('looking up', user.userId, error));
       }
     }
     return new UserProfileTracker(stored, fromAttribute);
   }
 
   protected saveProfile(userId: string, profile: UserProfileTracker | null): void {
-    if (!profile?.changed || !this.userProfileService) return;
+    if (!profile?.changed || !this.#userProfileService) return;
     try {
-      this.userProfileService.save(profile.toProfile(userId));
+      this.#userProfileService.save(profile.toProfile(userId));
       this.log('info', `Saved user profile for user "${userId}".`);
     } catch (error) {
-      this.log('error', `Error while saving user profile for user ID "${userId}": ${errorMessage(error)}.`);
+      this.log('error', profileFailure('saving', userId, error));
     }
   }
 
@@ -519,14 +505,15 @@ export class DecideClient implements UserContextHost {
     attributes: UserAttributes | undefined,
   ): void {
     const processor = this.#eventProcessor;
-    if (!processor) {
+    const builder = this.#eventBuilder;
+    if (!processor || !builder) {
       if (!this.#warnedNoProcessor) {
         this.#warnedNoProcessor = true;
         this.log('warn', 'No event processor is provided; decision and conversion events are not sent.');
       }
       return;
     }
-    const event = buildImpressionEvent(
+    const event = builder.impression(
       config,
       this.#clientInfo,
       decision,
@@ -536,7 +523,7 @@ export class DecideClient implements UserContextHost {
       attributes,
       this.logger,
     );
-    this.process(processor, event);
+    this.#process(processor, event);
     if (this.notificationCenter.hasListeners('ACTIVATE')) {
       const experiment = decision.experiment;
       this.notificationCenter.send('ACTIVATE', {
@@ -546,12 +533,12 @@ export class DecideClient implements UserContextHost {
         // A plain copy: the context's own (null-prototype, copy-on-write) map must not leak.
         attributes: attributes && { ...attributes },
         variation: decision.variation,
-        logEvent: this.logEventFor(processor, event),
+        logEvent: this.#logEventFor(processor, event),
       });
     }
   }
 
-  private process(processor: EventProcessor, event: UserEvent): void {
+  #process(processor: EventProcessor, event: UserEvent): void {
     try {
       processor.process(event);
     } catch (error) {
@@ -559,7 +546,7 @@ export class DecideClient implements UserContextHost {
     }
   }
 
-  private logEventFor(processor: EventProcessor, event: UserEvent) {
+  #logEventFor(processor: EventProcessor, event: UserEvent) {
     try {
       return processor.buildLogEvent?.([event]);
     } catch (error) {
@@ -581,7 +568,8 @@ export class DecideClient implements UserContextHost {
   ): void {
     try {
       const processor = this.#eventProcessor;
-      if (!processor) {
+      const builder = this.#eventBuilder;
+      if (!processor || !builder) {
         this.log('error', 'No event processor is provided; the event is not tracked.');
         return;
       }
@@ -593,31 +581,25 @@ export class DecideClient implements UserContextHost {
         );
         return;
       }
-      if (!this.validInputs({ event_key: eventKey }, userId, attributes) || !this.validTags(eventTags))
-        return;
-      if (!config.eventsByKey.has(eventKey)) {
-        this.log('warn', `Event key ${eventKey} is not in datafile. Not tracking user ${userId}.`);
-        return;
-      }
-      const tags = eventTags ? withoutEmptyTags(eventTags) : undefined;
-      const event = buildConversionEvent(
+      const event = builder.conversion(
         config,
         this.#clientInfo,
         eventKey,
         userId,
         attributes,
-        tags,
+        eventTags,
         this.logger,
       );
+      if (!event) return;
       this.log('info', `Tracking event ${eventKey} for user ${userId}.`);
-      this.process(processor, event);
+      this.#process(processor, event);
       if (this.notificationCenter.hasListeners('TRACK')) {
         this.notificationCenter.send('TRACK', {
           eventKey,
           userId,
           attributes: attributes && { ...attributes },
-          eventTags: tags,
-          logEvent: this.logEventFor(processor, event),
+          eventTags: event.tags,
+          logEvent: this.#logEventFor(processor, event),
         });
       }
     } catch (error) {
@@ -643,25 +625,25 @@ export class DecideClient implements UserContextHost {
     identifiers?: ReadonlyMap<string, string> | Readonly<Record<string, string>>,
     data?: ReadonlyMap<string, OdpDataValue> | Readonly<Record<string, OdpDataValue>>,
   ): OdpSendResult {
-    if (!this.odpManager || this.odpManager.isEnabled?.() === false)
-      return this.refuseOdpEvent('odpNotEnabled', 'ODP is not enabled: sendOdpEvent failed.');
+    if (!this.#odpManager || this.#odpManager.isEnabled?.() === false)
+      return this.#refuseOdpEvent('odpNotEnabled', 'ODP is not enabled: sendOdpEvent failed.');
     const config = this.configManager.getConfig();
     if (!config)
-      return this.refuseOdpEvent(
+      return this.#refuseOdpEvent(
         'sdkNotReady',
         'Optimizely SDK not configured properly yet: sendOdpEvent failed.',
       );
     if (!config.odp.integrated)
-      return this.refuseOdpEvent('odpNotIntegrated', 'ODP is not integrated: sendOdpEvent failed.');
+      return this.#refuseOdpEvent('odpNotIntegrated', 'ODP is not integrated: sendOdpEvent failed.');
     try {
-      return this.odpManager.sendEvent({ action, type, identifiers, data });
+      return this.#odpManager.sendEvent({ action, type, identifiers, data });
     } catch (error) {
       this.report(error);
       return { ok: false, reason: 'invalidInput', message: errorMessage(error) };
     }
   }
 
-  private refuseOdpEvent(
+  #refuseOdpEvent(
     reason: 'sdkNotReady' | 'odpNotIntegrated' | 'odpNotEnabled',
     message: string,
   ): OdpSendResult {
@@ -674,14 +656,14 @@ export class DecideClient implements UserContextHost {
     userId: string,
     options: readonly OdpSegmentOption[] | undefined,
   ): Promise<string[] | null> {
-    if (!this.odpManager) {
+    if (!this.#odpManager) {
       this.log('error', 'ODP Manager is missing. fetchQualifiedSegments failed.');
       return null;
     }
     try {
       const userKey =
         userId.startsWith(VUID_PREFIX) && userId.length > VUID_PREFIX.length ? 'vuid' : 'fs_user_id';
-      return await this.odpManager.fetchQualifiedSegments(userKey, userId, options);
+      return await this.#odpManager.fetchQualifiedSegments(userKey, userId, options);
     } catch (error) {
       this.report(error);
       return null;
@@ -690,39 +672,14 @@ export class DecideClient implements UserContextHost {
 
   /** The visitor id kept by the ODP manager, if any. */
   getVuid(): string | undefined {
-    const vuid = this.odpManager?.getVuid?.();
+    const vuid = this.#odpManager?.getVuid?.();
     if (vuid === undefined) this.log('error', 'Unable to get VUID: no VUID is available.');
     return vuid;
   }
 
   // ───────────────────────────── helpers ─────────────────────────────
 
-  protected validInputs(keys: Record<string, unknown>, userId: unknown, attributes: unknown): boolean {
-    if (!isValidUserId(userId)) {
-      this.log('error', 'Provided user_id is in an invalid format.');
-      return false;
-    }
-    for (const name of Object.keys(keys)) {
-      if (!isNonEmptyString(keys[name])) {
-        this.log('error', `Provided ${name} is in an invalid format.`);
-        return false;
-      }
-    }
-    const problem = attributesProblem(attributes);
-    if (problem) {
-      this.log('error', problem);
-      return false;
-    }
-    return true;
-  }
-
-  private validTags(tags: unknown): boolean {
-    const problem = eventTagsProblem(tags);
-    if (problem) this.log('error', problem);
-    return problem === null;
-  }
-
-  private safely(what: string, action: () => void): void {
+  #safely(what: string, action: () => void): void {
     try {
       action();
     } catch (error) {
@@ -745,13 +702,19 @@ export class DecideClient implements UserContextHost {
   }
 }
 
-function withoutEmptyTags(tags: EventTags): EventTags {
-  const out: Record<string, EventTagValue> = {};
-  for (const key of Object.keys(tags)) {
-    const value = tags[key];
-    if (value !== null && value !== undefined) setOwnProperty(out, key, value);
-  }
-  return out;
+/**
+ * The processor's event builder, else the fallback. Without either (a custom processor that
+ * carries none, given to the decide-only client) no event can be built, which is logged here.
+ */
+function eventBuilderOf(
+  processor: EventProcessor | undefined,
+  fallback: UserEventBuilder | undefined,
+  logger: Logger,
+): UserEventBuilder | undefined {
+  const builder = processor && (processor.userEventBuilder ?? fallback);
+  if (processor && !builder && logger.isEnabled('error'))
+    logger.log('error', 'The event processor has no userEventBuilder; no events are sent.');
+  return builder;
 }
 
 function validUserProfileService(
@@ -763,6 +726,16 @@ function validUserProfileService(
   if (logger.isEnabled('error'))
     logger.log('error', 'The user profile service is invalid (it needs lookup and save); it is ignored.');
   return undefined;
+}
+
+/** The error decision for a key the datafile has no flag for. */
+function noFlagDecision(key: string, user: OptimizelyUserContext): OptimizelyDecision {
+  return errorDecision(key, user, [`No flag was found for key "${String(key)}".`]);
+}
+
+/** The message logged when the user profile service fails. */
+function profileFailure(action: 'looking up' | 'saving', userId: string, error: unknown): string {
+  return `Error while ${action} user profile for user ID "${userId}": ${errorMessage(error)}.`;
 }
 
 function errorMessage(error: unknown): string {

@@ -1,3 +1,5 @@
+import type { Logger } from '../ports/logger';
+
 /**
  * Input checks shared by the client's public methods, with the reference's rules:
  * a user id is any string except the literal "undefined"; attributes are a plain object
@@ -24,6 +26,34 @@ export function attributesProblem(attributes: unknown): string | null {
   return null;
 }
 
+/**
+ * Checks a call's user id, keys (each a non-empty string; the name is what the log line calls
+ * it, e.g. `event_key`) and attributes. Logs the first problem at error level and returns false,
+ * or returns true.
+ */
+export function validInputs(
+  keys: Record<string, unknown>,
+  userId: unknown,
+  attributes: unknown,
+  logger: Logger,
+): boolean {
+  let problem: string | null = null;
+  if (!isValidUserId(userId)) {
+    problem = 'Provided user_id is in an invalid format.';
+  } else {
+    for (const name of Object.keys(keys)) {
+      if (!isNonEmptyString(keys[name])) {
+        problem = `Provided ${name} is in an invalid format.`;
+        break;
+      }
+    }
+    problem ??= attributesProblem(attributes);
+  }
+  if (problem === null) return true;
+  if (logger.isEnabled('error')) logger.log('error', problem);
+  return false;
+}
+
 /** Event tags must be a plain object when given. */
 export function eventTagsProblem(tags: unknown): string | null {
   if (tags === undefined || tags === null) return null;
@@ -47,8 +77,9 @@ export interface AttributeList {
   bucketMapAttribute: unknown;
 }
 
-const BUCKETING_ID_ATTRIBUTE = '$opt_bucketing_id';
-const BUCKET_MAP_ATTRIBUTE = '$opt_experiment_bucket_map';
+/** The reserved attributes a user context reads once: the bucketing id and the sticky-bucketing map. */
+export const BUCKETING_ID_ATTRIBUTE = '$opt_bucketing_id';
+export const BUCKET_MAP_ATTRIBUTE = '$opt_experiment_bucket_map';
 
 /**
  * Validates attributes and copies them into `into` (fresh arrays; the source is not kept).

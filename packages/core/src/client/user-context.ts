@@ -6,7 +6,12 @@ import type { EventTags } from '../events/user-event';
 import type { OdpSegmentOption } from '../ports/odp-manager';
 import { setOwnProperty } from '../util/set-own-property';
 import type { OptimizelyDecideOption } from './decide-options';
-import { type AttributeList, copyAttributeList } from './input-validation';
+import {
+  type AttributeList,
+  BUCKET_MAP_ATTRIBUTE,
+  BUCKETING_ID_ATTRIBUTE,
+  copyAttributeList,
+} from './input-validation';
 import type { OptimizelyDecision, OptimizelyDecisions } from './optimizely-decision';
 
 /** Identifies a forced decision: a whole flag, or one rule of it. */
@@ -71,8 +76,6 @@ interface HoldoutMemo {
 // reads go through the attributes object, built once, so a large profile does not cost O(n) each.
 const SCANNED_ATTRIBUTES_LIMIT = 32;
 const NULL_RULE_KEY = '$opt_null_rule_key';
-const BUCKETING_ID_ATTRIBUTE = '$opt_bucketing_id';
-const BUCKET_MAP_ATTRIBUTE = '$opt_experiment_bucket_map';
 
 /**
  * @internal An empty attribute list for a context whose attributes are copied in right after it
@@ -117,18 +120,18 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
   /** @internal See {@link OptimizelyUserContext.bucketingIdAttribute}. */
   bucketMapAttribute: unknown;
   // The attributes as an object, built when first asked for (events need one, decisions do not).
-  private attributeObject: Record<string, unknown> | null = null;
-  private forced: Map<string, Map<string, string>> | null = null;
-  private segments: string[] | null = null;
+  #attributeObject: Record<string, unknown> | null = null;
+  #forced: Map<string, Map<string, string>> | null = null;
+  #segments: string[] | null = null;
   // True while the attribute arrays / `forced` may be shared with a snapshot and must be copied
   // before writing.
-  private sharedAttributes = false;
-  private sharedForced = false;
+  #sharedAttributes = false;
+  #sharedForced = false;
   // Global holdouts answer the same for every flag while the attributes and segments stay as
   // they are, so a context that decides more than once remembers them (from its second decision
   // on: a context decided once, the usual per-request case, pays nothing).
-  private decidedBefore = false;
-  private holdoutMemo: HoldoutMemo | null = null;
+  #decidedBefore = false;
+  #holdoutMemo: HoldoutMemo | null = null;
 
   /**
    * @internal Use `client.createUserContext`. The context takes over `attributes`' arrays (the
@@ -159,8 +162,8 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
    * with snapshots. Read only; use {@link OptimizelyUserContext.getAttributes} for a copy.
    */
   get attributes(): UserAttributes {
-    this.attributeObject ??= attributeObjectOf(this.attributeKeys, this.attributeValues);
-    return this.attributeObject;
+    this.#attributeObject ??= attributeObjectOf(this.attributeKeys, this.attributeValues);
+    return this.#attributeObject;
   }
 
   /** @internal The value of own attribute `key`, or `NO_ATTRIBUTE`; see {@link DecisionUser}. */
@@ -179,10 +182,10 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
   /** Sets one attribute; `undefined` is not a valid value. */
   setAttribute(name: string, value: unknown): void {
     const key = typeof name === 'string' ? name : String(name);
-    if (this.sharedAttributes) {
+    if (this.#sharedAttributes) {
       this.attributeKeys = this.attributeKeys.slice();
       this.attributeValues = this.attributeValues.slice();
-      this.sharedAttributes = false;
+      this.#sharedAttributes = false;
     }
     const at = this.attributeKeys.indexOf(key);
     if (at === -1) {
@@ -193,29 +196,29 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
     }
     if (key === BUCKETING_ID_ATTRIBUTE) this.bucketingIdAttribute = value;
     else if (key === BUCKET_MAP_ATTRIBUTE) this.bucketMapAttribute = value;
-    this.attributeObject = null;
-    this.holdoutMemo = null;
+    this.#attributeObject = null;
+    this.#holdoutMemo = null;
   }
 
   /** The ODP segments the user qualifies for; null until set or fetched. */
   get qualifiedSegments(): string[] | null {
-    return this.segments;
+    return this.#segments;
   }
 
   set qualifiedSegments(segments: string[] | null) {
-    this.segments = Array.isArray(segments) ? segments : null;
-    this.holdoutMemo = null;
+    this.#segments = Array.isArray(segments) ? segments : null;
+    this.#holdoutMemo = null;
   }
 
   isQualifiedFor(segment: string): boolean {
-    return this.segments !== null && this.segments.indexOf(segment) !== -1;
+    return this.#segments !== null && this.#segments.indexOf(segment) !== -1;
   }
 
   /** Fetches the user's qualified segments through the ODP manager. Resolves true on success. */
   async fetchQualifiedSegments(options?: readonly OdpSegmentOption[]): Promise<boolean> {
     const segments = await this.host.fetchQualifiedSegments(this.userId, options);
-    this.segments = segments;
-    this.holdoutMemo = null;
+    this.#segments = segments;
+    this.#holdoutMemo = null;
     return segments !== null;
   }
 
@@ -254,7 +257,7 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
 
   /** Forces a variation for a flag, or for one rule of it. Always returns true. */
   setForcedDecision(context: OptimizelyDecisionContext, decision: OptimizelyForcedDecision): boolean {
-    const forced = this.writableForced();
+    const forced = this.#writableForced();
     const ruleKey = context.ruleKey ?? NULL_RULE_KEY;
     let byRule = forced.get(context.flagKey);
     if (!byRule) {
@@ -266,47 +269,47 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
   }
 
   getForcedDecision(context: OptimizelyDecisionContext): OptimizelyForcedDecision | null {
-    const variationKey = this.forced?.get(context.flagKey)?.get(context.ruleKey ?? NULL_RULE_KEY);
+    const variationKey = this.#forced?.get(context.flagKey)?.get(context.ruleKey ?? NULL_RULE_KEY);
     return variationKey === undefined ? null : { variationKey };
   }
 
   removeForcedDecision(context: OptimizelyDecisionContext): boolean {
-    if (!this.forced?.get(context.flagKey)?.has(context.ruleKey ?? NULL_RULE_KEY)) return false;
-    const byRule = this.writableForced().get(context.flagKey)!;
+    if (!this.#forced?.get(context.flagKey)?.has(context.ruleKey ?? NULL_RULE_KEY)) return false;
+    const byRule = this.#writableForced().get(context.flagKey)!;
     byRule.delete(context.ruleKey ?? NULL_RULE_KEY);
-    if (byRule.size === 0) this.forced!.delete(context.flagKey);
+    if (byRule.size === 0) this.#forced!.delete(context.flagKey);
     return true;
   }
 
   removeAllForcedDecisions(): boolean {
-    this.forced = null;
-    this.sharedForced = false;
+    this.#forced = null;
+    this.#sharedForced = false;
     return true;
   }
 
   /** @internal The forced variation key for a flag (and rule); see {@link DecisionUser}. */
   forcedVariationKey(flagKey: string, ruleKey?: string): string | undefined {
-    if (this.forced === null) return undefined;
-    return this.forced.get(flagKey)?.get(ruleKey ?? NULL_RULE_KEY);
+    if (this.#forced === null) return undefined;
+    return this.#forced.get(flagKey)?.get(ruleKey ?? NULL_RULE_KEY);
   }
 
   /** @internal A copy that later changes to this context do not affect. */
   snapshot(): OptimizelyUserContext {
     const copy = new OptimizelyUserContext(this.host, this.userId, this);
-    copy.attributeObject = this.attributeObject;
-    copy.sharedAttributes = true;
-    this.sharedAttributes = true;
-    if (this.forced !== null) {
-      copy.forced = this.forced;
-      copy.sharedForced = true;
-      this.sharedForced = true;
+    copy.#attributeObject = this.#attributeObject;
+    copy.#sharedAttributes = true;
+    this.#sharedAttributes = true;
+    if (this.#forced !== null) {
+      copy.#forced = this.#forced;
+      copy.#sharedForced = true;
+      this.#sharedForced = true;
     }
-    copy.segments = this.segments;
-    if (this.decidedBefore) {
-      this.holdoutMemo ??= { holdouts: null, results: [] };
-      copy.holdoutMemo = this.holdoutMemo;
+    copy.#segments = this.#segments;
+    if (this.#decidedBefore) {
+      this.#holdoutMemo ??= { holdouts: null, results: [] };
+      copy.#holdoutMemo = this.#holdoutMemo;
     }
-    this.decidedBefore = true;
+    this.#decidedBefore = true;
     return copy;
   }
 
@@ -315,7 +318,7 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
    * when this context keeps none. Only for decisions that collect no reasons or log lines.
    */
   globalHoldoutMemo(config: ProjectConfig): GlobalHoldoutMemo | null {
-    const memo = this.holdoutMemo;
+    const memo = this.#holdoutMemo;
     if (memo === null) return null;
     if (memo.holdouts !== config.globalHoldouts) {
       memo.holdouts = config.globalHoldouts;
@@ -324,14 +327,14 @@ export class OptimizelyUserContext implements DecisionUser, AttributeList {
     return memo.results;
   }
 
-  private writableForced(): Map<string, Map<string, string>> {
-    if (this.forced === null) {
-      this.forced = new Map();
-    } else if (this.sharedForced) {
-      this.forced = new Map([...this.forced].map(([flag, byRule]) => [flag, new Map(byRule)] as const));
+  #writableForced(): Map<string, Map<string, string>> {
+    if (this.#forced === null) {
+      this.#forced = new Map();
+    } else if (this.#sharedForced) {
+      this.#forced = new Map([...this.#forced].map(([flag, byRule]) => [flag, new Map(byRule)] as const));
     }
-    this.sharedForced = false;
-    return this.forced;
+    this.#sharedForced = false;
+    return this.#forced;
   }
 }
 

@@ -57,7 +57,7 @@ describe('given events built for one attributes object', () => {
       noopLogger,
     );
     expect(second.user.attributes).toBe(first.user.attributes);
-    expect(conversion.user.attributes).toBe(first.user.attributes);
+    expect(conversion?.user.attributes).toBe(first.user.attributes);
     expect(Object.isFrozen(first.user.attributes)).toBe(true);
     expect(first.user.attributes.every((a) => Object.isFrozen(a))).toBe(true);
     expect(first.user.attributes).toEqual([
@@ -123,5 +123,97 @@ describe('given events built for one attributes object', () => {
     expect(first.variation).toEqual({ id: 'v-a', key: 'a' });
     expect(first.experiment).toEqual({ id: 'e1', key: 'exp' });
     expect(Object.isFrozen(first.variation)).toBe(true);
+  });
+});
+
+describe('given a conversion to build', () => {
+  function build(
+    eventKey: unknown,
+    userId: unknown,
+    attributes: unknown,
+    tags: unknown,
+  ): { event: ReturnType<typeof buildConversionEvent>; lines: string[] } {
+    const lines: string[] = [];
+    const logger: Logger = {
+      isEnabled: (level: LogLevel) => level !== 'debug',
+      log: (level, message) => lines.push(`${level}: ${message}`),
+    };
+    const event = buildConversionEvent(
+      config(),
+      CLIENT,
+      eventKey as string,
+      userId as string,
+      attributes as never,
+      tags as never,
+      logger,
+    );
+    return { event, lines };
+  }
+
+  it('drops null and undefined tags and reads revenue and value from the rest', () => {
+    const { event, lines } = build(
+      'buy',
+      'user-1',
+      { country: 'us' },
+      {
+        revenue: '42',
+        value: 1.5,
+        gone: null,
+        missing: undefined,
+        kept: 'x',
+      },
+    );
+    expect(lines).toEqual([]);
+    expect(event).toMatchObject({ type: 'conversion', revenue: 42, value: 1.5 });
+    expect(event?.tags).toEqual({ revenue: '42', value: 1.5, kept: 'x' });
+    expect(Object.keys(event?.tags ?? {})).toEqual(['revenue', 'value', 'kept']);
+  });
+
+  it.each([
+    [
+      'an invalid user id',
+      'buy',
+      42,
+      undefined,
+      undefined,
+      'error: Provided user_id is in an invalid format.',
+    ],
+    [
+      'an empty event key',
+      '',
+      'user-1',
+      undefined,
+      undefined,
+      'error: Provided event_key is in an invalid format.',
+    ],
+    [
+      'array attributes',
+      'buy',
+      'user-1',
+      [],
+      undefined,
+      'error: Provided attributes are in an invalid format.',
+    ],
+    [
+      'an undefined attribute',
+      'buy',
+      'user-1',
+      { country: undefined },
+      undefined,
+      'error: Provided attribute: country has an undefined value.',
+    ],
+    ['array tags', 'buy', 'user-1', undefined, [], 'error: Provided event tags are in an invalid format.'],
+    [
+      'an event key the datafile lacks',
+      'sell',
+      'user-1',
+      undefined,
+      undefined,
+      'warn: Event key sell is not in datafile. Not tracking user user-1.',
+    ],
+  ])('gives null and logs one line for %s', (_label, eventKey, userId, attributes, tags, line) => {
+    const { event, lines } = build(eventKey, userId, attributes, tags);
+    expect(event).toBeNull();
+    expect(lines).toEqual([line]);
   });
 });

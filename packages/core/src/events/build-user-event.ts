@@ -1,18 +1,32 @@
 import type { UserAttributes } from '../audience/evaluation-user';
+import { eventTagsProblem, validInputs } from '../client/input-validation';
 import type { ProjectConfig } from '../config/project-config';
 import type { FlagDecision } from '../decision/flag-decision';
 import type { Logger } from '../ports/logger';
+import { setOwnProperty } from '../util/set-own-property';
 import { uuidV4 } from '../util/uuid';
 import type {
   ConversionEvent,
   EventContext,
   EventTags,
+  EventTagValue,
   ImpressionEvent,
   VisitorAttribute,
 } from './user-event';
 
 const MAX_SAFE = 2 ** 53;
 const RESERVED_PREFIX = '$opt_';
+
+/**
+ * Builds the impression and conversion events a client hands to its event processor. Core's
+ * {@link userEventBuilder} is the one implementation; processors carry it (see `EventProcessor`).
+ */
+export interface UserEventBuilder {
+  /** Builds the impression for a decision (or the legacy `activate`). */
+  readonly impression: typeof buildImpressionEvent;
+  /** Builds the conversion for `track`, or logs why the input makes none and gives null. */
+  readonly conversion: typeof buildConversionEvent;
+}
 
 /** Who sends the events: the SDK name and version written into every event. */
 export interface ClientInfo {
@@ -225,16 +239,32 @@ function numericValueOf(tags: EventTags): number | null {
   return Number.isFinite(parsed) ? parsed : null;
 }
 
-/** Builds the conversion for `track`. `tags` must already be free of null values. */
+/**
+ * Builds the conversion for `track`: null and undefined tags are dropped, and the event's `tags`
+ * are what remains. Gives null, after logging why, for an invalid user id, event key, attributes
+ * or tags (error) and for an event key the datafile does not have (warn).
+ */
 export function buildConversionEvent(
   config: ProjectConfig,
   client: ClientInfo,
   eventKey: string,
   userId: string,
   attributes: UserAttributes | undefined,
-  tags: EventTags | undefined,
+  eventTags: EventTags | undefined,
   logger: Logger,
-): ConversionEvent {
+): ConversionEvent | null {
+  if (!validInputs({ event_key: eventKey }, userId, attributes, logger)) return null;
+  const tagsProblem = eventTagsProblem(eventTags);
+  if (tagsProblem !== null) {
+    if (logger.isEnabled('error')) logger.log('error', tagsProblem);
+    return null;
+  }
+  if (!config.eventsByKey.has(eventKey)) {
+    if (logger.isEnabled('warn'))
+      logger.log('warn', `Event key ${eventKey} is not in datafile. Not tracking user ${userId}.`);
+    return null;
+  }
+  const tags = eventTags ? withoutEmptyTags(eventTags) : undefined;
   return {
     type: 'conversion',
     uuid: uuidV4(),
@@ -247,3 +277,23 @@ export function buildConversionEvent(
     tags,
   };
 }
+
+function withoutEmptyTags(tags: EventTags): EventTags {
+  const out: Record<string, EventTagValue> = {};
+  for (const key of Object.keys(tags)) {
+    const value = tags[key];
+    if (value !== null && value !== undefined) setOwnProperty(out, key, value);
+  }
+  return out;
+}
+
+/**
+ * Core's event builder. Event processors expose it as `userEventBuilder`; a custom processor sets
+ * `readonly userEventBuilder = userEventBuilder`.
+ */
+// A plain literal, not frozen: a call (Object.freeze) would keep the builder in bundles that never
+// use it once the dist is minified (which drops pure annotations). Its members are read only.
+export const userEventBuilder: UserEventBuilder = {
+  impression: buildImpressionEvent,
+  conversion: buildConversionEvent,
+};

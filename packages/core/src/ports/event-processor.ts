@@ -1,3 +1,4 @@
+import type { UserEventBuilder } from '../events/build-user-event';
 import type { LogEvent } from '../events/log-event';
 import type { UserEvent } from '../events/user-event';
 
@@ -6,6 +7,13 @@ import type { UserEvent } from '../events/user-event';
  * implements it (batching, retries, durable storage); the client works without one.
  */
 export interface EventProcessor {
+  /**
+   * Builds the events the client hands to `process`: set it to core's `userEventBuilder`. The
+   * processor supplies it so that an app which sends no events does not bundle event building.
+   * `createInstance`'s client falls back to core's builder without it; `createDecideClient`'s
+   * needs it (without it, it logs an error and sends no events).
+   */
+  readonly userEventBuilder?: UserEventBuilder;
   /** Called once by the client. */
   start(): void;
   /** Accepts an event. Must not throw; refusal (queue full, closed) is logged and counted by the processor. */
