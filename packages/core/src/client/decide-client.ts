@@ -713,7 +713,10 @@ function eventBuilderOf(
 ): UserEventBuilder | undefined {
   const builder = processor && (processor.userEventBuilder ?? fallback);
   if (processor && !builder && logger.isEnabled('error'))
-    logger.log('error', 'The event processor has no userEventBuilder; no events are sent.');
+    logger.log(
+      'error',
+      'The event processor has no userEventBuilder, so no events are sent: set it to userEventBuilder from @flagkit/core, or use createInstance.',
+    );
   return builder;
 }
 
