@@ -121,7 +121,9 @@ describe('createDecideClient', () => {
     };
     const client = createDecideClient({ datafile: fixture(), eventProcessor: events, logger });
     const errors = () => logged.filter(([level]) => level === 'error').map(([, message]) => message);
-    expect(errors()).toEqual(['The event processor has no userEventBuilder, so no events are sent: set it to userEventBuilder from @flagkit/core, or use createInstance.']);
+    expect(errors()).toEqual([
+      'The event processor has no userEventBuilder, so no events are sent: set it to userEventBuilder from @flagkit/core, or use createInstance.',
+    ]);
     const user = client.createUserContext('user-1');
     const decision = user.decide('flag');
     expect(decision.flagKey).toBe('flag');
