@@ -3,7 +3,6 @@ import { noopLogger } from '../logging/create-logger';
 import type { Logger, LogLevel } from '../ports/logger';
 import type { ProjectConfigManager } from '../ports/project-config-manager';
 import type { HttpResponse, Requester } from '../ports/requester';
-import { createConfigAnnouncer, describeError } from './config-announcer';
 import { createProjectConfig } from './create-project-config';
 import type { ProjectConfig } from './project-config';
 
@@ -97,7 +96,8 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
   const initialBackoffMs = positiveOr(options.initialBackoffMs, DEFAULT_INITIAL_BACKOFF_MS);
   const cacheKey = CACHE_KEY_PREFIX + sdkKey;
 
-  const announcer = createConfigAnnouncer(logger);
+  const listeners = new Set<(config: ProjectConfig) => void>();
+  let config: ProjectConfig | null = null;
   let state: 'new' | 'started' | 'stopped' = 'new';
   // True while fetches may run; cleared by stop() and by anything that ends polling for good.
   let polling = false;
@@ -110,23 +110,46 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
   // Once the network has spoken, an older cached datafile must not overwrite its answer.
   let fetchedOnce = false;
 
+  let settled = false;
+  let resolveReady!: () => void;
+  let rejectReady!: (error: ConfigError) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
+  // Callers who never ask for onReady() must not get an unhandled rejection.
+  ready.catch(() => {});
+
+  const fail = (error: ConfigError): void => {
+    if (settled) return;
+    settled = true;
+    rejectReady(error);
+  };
+
   const parse = (input: string | object, source: string): ProjectConfig | ConfigError => {
     try {
       return createProjectConfig(input, { logger });
     } catch (cause) {
-      return new ConfigError(
-        'invalid-datafile',
-        `The ${source} datafile is invalid: ${describeError(cause)}`,
-        {
-          cause,
-        },
-      );
+      return new ConfigError('invalid-datafile', `The ${source} datafile is invalid: ${describe(cause)}`, {
+        cause,
+      });
     }
   };
 
-  // A config is new when its revision differs from the current one.
   const install = (next: ProjectConfig): void => {
-    if (announcer.config?.revision !== next.revision) announcer.announce(next);
+    if (config !== null && config.revision === next.revision) return;
+    config = next;
+    if (!settled) {
+      settled = true;
+      resolveReady();
+    }
+    for (const listener of [...listeners]) {
+      try {
+        listener(next);
+      } catch (error) {
+        log('error', `A config update listener threw: ${describe(error)}`);
+      }
+    }
   };
 
   const haltPolling = (): void => {
@@ -157,11 +180,11 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
     try {
       cached = await cache.get(cacheKey);
     } catch (error) {
-      log('warn', `Reading the cached datafile failed: ${describeError(error)}`);
+      log('warn', `Reading the cached datafile failed: ${describe(error)}`);
       return;
     }
     // Too late: stopped, failed, or the CDN has already answered.
-    const failed = announcer.settled && announcer.config === null;
+    const failed = settled && config === null;
     if (typeof cached !== 'string' || state !== 'started' || failed || fetchedOnce) return;
     const parsed = parse(cached, 'cached');
     if (parsed instanceof ConfigError) log('warn', `${parsed.message}; waiting for the CDN.`);
@@ -172,7 +195,7 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
     // Promise.resolve().then turns a synchronous throw into a rejection we can catch.
     Promise.resolve()
       .then(() => cache.set(cacheKey, datafileText))
-      .catch((error: unknown) => log('warn', `Writing the datafile cache failed: ${describeError(error)}`));
+      .catch((error: unknown) => log('warn', `Writing the datafile cache failed: ${describe(error)}`));
   };
 
   const fetchOnce = async (): Promise<PollOutcome> => {
@@ -192,7 +215,7 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
             `${token ? ' and the datafile access token' : ''}.`,
         );
         log('error', error.message);
-        announcer.fail(error);
+        fail(error);
         return 'halt';
       }
       if (status === 304) {
@@ -208,7 +231,7 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
       if (!polling) return 'halt';
     } catch (error) {
       if (!polling) return 'halt';
-      lastFailure = describeError(error);
+      lastFailure = describe(error);
       log('warn', `Fetching the datafile from ${url} failed: ${lastFailure}`);
       return 'failure';
     }
@@ -216,9 +239,9 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
     const parsed = parse(body, 'fetched');
     if (parsed instanceof ConfigError) {
       log('error', parsed.message);
-      if (announcer.config === null) {
+      if (config === null) {
         // Startup with a broken datafile on the CDN is fatal, as in Optimizely.
-        announcer.fail(parsed);
+        fail(parsed);
         return 'halt';
       }
       return 'success';
@@ -236,7 +259,7 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
       outcome = await fetchOnce();
     } catch (error) {
       // Defensive: fetchOnce handles its own failures, but a poll must never reject unobserved.
-      log('error', `Unexpected error while polling for the datafile: ${describeError(error)}`);
+      log('error', `Unexpected error while polling for the datafile: ${describe(error)}`);
       outcome = 'failure';
     }
     if (!polling) return;
@@ -246,16 +269,16 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
       consecutiveFailures = 0;
       if (autoUpdate) schedule(updateIntervalMs);
       else haltPolling();
-    } else if (announcer.config === null && initRetriesLeft !== undefined && initRetriesLeft <= 0) {
+    } else if (config === null && initRetriesLeft !== undefined && initRetriesLeft <= 0) {
       haltPolling();
-      announcer.fail(
+      fail(
         new ConfigError(
           'fetch-failed',
           `Could not fetch the datafile for sdk key "${sdkKey}" from ${url} (last error: ${lastFailure}).`,
         ),
       );
     } else {
-      if (announcer.config === null && initRetriesLeft !== undefined) initRetriesLeft--;
+      if (config === null && initRetriesLeft !== undefined) initRetriesLeft--;
       consecutiveFailures++;
       schedule(backoffDelay(consecutiveFailures));
     }
@@ -272,7 +295,7 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
       }
       if (!sdkKey) {
         // Nothing to poll: the provided datafile is all there will ever be.
-        if (announcer.config === null) {
+        if (config === null) {
           const error = options.datafile
             ? new ConfigError(
                 'invalid-datafile',
@@ -280,7 +303,7 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
               )
             : new ConfigError('no-datafile', 'Neither an sdk key nor a datafile was provided.');
           log('error', error.message);
-          announcer.fail(error);
+          fail(error);
         }
         return;
       }
@@ -288,16 +311,19 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
       polling = true;
       void poll();
     },
-    onReady: () => announcer.ready,
-    getConfig: () => announcer.config,
-    onUpdate: announcer.onUpdate,
+    onReady: () => ready,
+    getConfig: () => config,
+    onUpdate(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
     stop() {
       if (state === 'stopped') return Promise.resolve();
       state = 'stopped';
       haltPolling();
-      announcer.fail(
-        new ConfigError('stopped', 'The config manager was stopped before a config was available.'),
-      );
+      fail(new ConfigError('stopped', 'The config manager was stopped before a config was available.'));
       return Promise.resolve();
     },
   };
@@ -320,4 +346,8 @@ function resolveUpdateInterval(
 
 function positiveOr(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

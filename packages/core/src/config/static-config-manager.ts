@@ -2,7 +2,6 @@ import { ConfigError, type ConfigErrorReason } from '../errors/config-error';
 import { noopLogger } from '../logging/create-logger';
 import type { Logger } from '../ports/logger';
 import type { ProjectConfigManager } from '../ports/project-config-manager';
-import { createConfigAnnouncer, describeError } from './config-announcer';
 import { createProjectConfig } from './create-project-config';
 import type { ProjectConfig } from './project-config';
 
@@ -21,14 +20,26 @@ export interface StaticConfigManagerOptions {
  */
 export function createStaticConfigManager(options: StaticConfigManagerOptions): ProjectConfigManager {
   const logger = options.logger ?? noopLogger;
-  const announcer = createConfigAnnouncer(logger);
+  const listeners = new Set<(config: ProjectConfig) => void>();
+  let config: ProjectConfig | null = null;
   let state: 'new' | 'started' | 'stopped' = 'new';
+  let settled = false;
+
+  let resolveReady!: () => void;
+  let rejectReady!: (error: ConfigError) => void;
+  const ready = new Promise<void>((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
+  // A caller that never asks for onReady() must not see an unhandled rejection.
+  ready.catch(() => {});
 
   /** Logs (unless stopping) and rejects `onReady` with a ConfigError, once. */
   const fail = (reason: ConfigErrorReason, message: string, cause?: unknown): void => {
-    if (announcer.settled) return;
+    if (settled) return;
+    settled = true;
     if (reason !== 'stopped' && logger.isEnabled('error')) logger.log('error', message);
-    announcer.fail(new ConfigError(reason, message, cause === undefined ? undefined : { cause }));
+    rejectReady(new ConfigError(reason, message, cause === undefined ? undefined : { cause }));
   };
 
   return {
@@ -40,22 +51,36 @@ export function createStaticConfigManager(options: StaticConfigManagerOptions): 
         fail('no-datafile', 'No datafile was provided.');
         return;
       }
-      let config: ProjectConfig;
       try {
         config = createProjectConfig(options.datafile, { logger });
       } catch (cause) {
-        fail('invalid-datafile', `The provided datafile is invalid: ${describeError(cause)}`, cause);
+        const detail = cause instanceof Error ? cause.message : String(cause);
+        fail('invalid-datafile', `The provided datafile is invalid: ${detail}`, cause);
         return;
       }
-      announcer.announce(config);
+      settled = true;
+      resolveReady();
+      for (const listener of [...listeners]) {
+        try {
+          listener(config);
+        } catch (error) {
+          if (logger.isEnabled('error'))
+            logger.log('error', `A config update listener threw: ${String(error)}`);
+        }
+      }
     },
-    onReady: () => announcer.ready,
-    getConfig: () => announcer.config,
-    onUpdate: announcer.onUpdate,
+    onReady: () => ready,
+    getConfig: () => config,
+    onUpdate(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
     stop() {
       if (state === 'stopped') return Promise.resolve();
       state = 'stopped';
-      announcer.clearListeners();
+      listeners.clear();
       fail('stopped', 'The config manager was stopped before a config was available.');
       return Promise.resolve();
     },
