@@ -28,6 +28,7 @@ import {
   classifyResponse,
   DEFAULT_BACKOFF,
   sleep,
+  startTimer,
 } from './retry';
 
 /** Defaults of {@link BatchEventProcessorOptions}. */
@@ -328,13 +329,11 @@ export class BatchEventProcessor implements EventProcessor {
 
   #armTimer(): void {
     if (this.#timer !== undefined || this.#stopping) return;
-    const handle = setTimeout(() => {
+    this.#timer = startTimer(() => {
       this.#timer = undefined;
       this.#flushPending();
       this.#flushQueue();
-    }, this.#flushInterval) as { unref?: () => void };
-    handle.unref?.();
-    this.#timer = handle;
+    }, this.#flushInterval);
   }
 
   #clearTimer(): void {

@@ -18,7 +18,7 @@ function isTimeoutError(error: unknown): boolean {
 /** Asks ODP's GraphQL API which segments a user qualifies for. */
 export class GraphqlSegmentsClient {
   readonly #requester: Requester;
-  readonly #timeoutMs: number = DEFAULT_SEGMENTS_API_TIMEOUT_MS;
+  readonly #timeoutMs: number;
 
   constructor(requester: Requester, timeoutMs: number = DEFAULT_SEGMENTS_API_TIMEOUT_MS) {
     this.#timeoutMs = timeoutMs;

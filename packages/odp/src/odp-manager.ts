@@ -74,11 +74,10 @@ export interface FlagKitOdpManager extends OdpManager {
   metrics(): OdpEventMetrics;
 }
 
-function refusal(reason: Extract<OdpSendResult, { ok: false }>['reason'], message: string): OdpSendResult {
-  return { ok: false, reason, message };
-}
+type RefusalReason = Extract<OdpSendResult, { ok: false }>['reason'];
 
 const ACCEPTED: OdpSendResult = { ok: true };
+const CLOSED = 'The ODP manager is closed';
 
 /**
  * The ODP manager with the segments cache given: what `createOdpManager` builds around
@@ -178,15 +177,14 @@ class DefaultOdpManager implements FlagKitOdpManager {
     userValue: string,
     options?: readonly OdpSegmentOption[],
   ): Promise<string[] | null> {
-    if (!this.#enabled) {
-      this.#logger.log('error', 'ODP is not enabled: fetchQualifiedSegments failed.');
-      return Promise.resolve(null);
+    if (this.#enabled && this.#config !== undefined) {
+      return this.#segments.fetchQualifiedSegments(userKey, userValue, options);
     }
-    if (this.#config === undefined) {
-      this.#logger.log('warn', 'ODP config is not available: fetchQualifiedSegments failed.');
-      return Promise.resolve(null);
-    }
-    return this.#segments.fetchQualifiedSegments(userKey, userValue, options);
+    this.#logger.log(
+      this.#enabled ? 'warn' : 'error',
+      `ODP ${this.#enabled ? 'config is not available' : 'is not enabled'}: fetchQualifiedSegments failed.`,
+    );
+    return Promise.resolve(null);
   }
 
   /**
@@ -216,13 +214,10 @@ class DefaultOdpManager implements FlagKitOdpManager {
   }
 
   sendEvent(input: OdpEventInput): OdpSendResult {
-    if (!this.#enabled) return this.#refuse('odpNotEnabled', 'ODP is not enabled: sendOdpEvent failed.');
-    if (this.#stopped) return this.#refuse('closed', 'The ODP manager is closed: sendOdpEvent failed.');
-    if (this.#config === undefined) {
-      return this.#refuse('sdkNotReady', 'ODP has no config yet: sendOdpEvent failed.');
-    }
-    if (this.#config === null)
-      return this.#refuse('odpNotIntegrated', 'ODP is not integrated: sendOdpEvent failed.');
+    if (!this.#enabled) return this.#refuse('odpNotEnabled', 'ODP is not enabled');
+    if (this.#stopped) return this.#refuse('closed', CLOSED);
+    if (this.#config === undefined) return this.#refuse('sdkNotReady', 'ODP has no config yet');
+    if (this.#config === null) return this.#refuse('odpNotIntegrated', 'ODP is not integrated');
     let event: OdpEvent | OdpEventError;
     try {
       event = buildOdpEvent(input, this.#common, this.#vuids.vuid);
@@ -236,8 +231,8 @@ class DefaultOdpManager implements FlagKitOdpManager {
     const outcome = this.#events.enqueue(event);
     if (outcome === 'queued') return ACCEPTED;
     if (outcome === 'queueFull')
-      return this.#refuse('queueFull', 'The ODP event queue is full: event dropped.');
-    return this.#refuse('closed', 'The ODP manager is closed: sendOdpEvent failed.');
+      return this.#refuse('queueFull', 'The ODP event queue is full', 'event dropped');
+    return this.#refuse('closed', CLOSED);
   }
 
   getVuid(): string | undefined {
@@ -266,8 +261,10 @@ class DefaultOdpManager implements FlagKitOdpManager {
     this.sendEvent({ action: ODP_ACTION_CLIENT_INITIALIZED, identifiers: { vuid } });
   }
 
-  #refuse(reason: Extract<OdpSendResult, { ok: false }>['reason'], message: string): OdpSendResult {
+  /** Logs and returns the refusal `${why}: ${outcome}.`. */
+  #refuse(reason: RefusalReason, why: string, outcome = 'sendOdpEvent failed'): OdpSendResult {
+    const message = `${why}: ${outcome}.`;
     this.#logger.log('error', message);
-    return refusal(reason, message);
+    return { ok: false, reason, message };
   }
 }
