@@ -25,7 +25,7 @@ import { OdpEventManager, type OdpEventMetrics } from './odp-event-manager';
 import { SegmentManager } from './segment-manager';
 import type { OdpUserKey } from './segments-query';
 import { isVuid } from './vuid';
-import { VuidManager } from './vuid-manager';
+import { deleteVuid, loadVuid } from './vuid-manager';
 
 /** Options of {@link createOdpManager}. Only `requester` is required. */
 export interface OdpManagerOptions {
@@ -100,7 +100,10 @@ class DefaultOdpManager implements FlagKitOdpManager {
   readonly #logger: Logger;
   readonly #segments: SegmentManager;
   readonly #events: OdpEventManager;
-  readonly #vuids: VuidManager;
+  readonly #vuidEnabled: boolean;
+  readonly #vuidStore: KeyValueStore | undefined;
+  /** The visitor id, once loaded; undefined when VUIDs are disabled. */
+  #vuid: string | undefined;
   readonly #common: CommonEventData;
   /** undefined until the first datafile; null when it does not integrate ODP. */
   #config: OdpConfig | null | undefined = undefined;
@@ -128,11 +131,8 @@ class DefaultOdpManager implements FlagKitOdpManager {
       requestTimeoutMs: options.eventApiTimeoutMs,
       maxRetries: options.eventMaxRetries,
     });
-    this.#vuids = new VuidManager(
-      this.#enabled && options.enableVuid === true,
-      options.vuidStore,
-      this.#logger,
-    );
+    this.#vuidEnabled = this.#enabled && options.enableVuid === true;
+    this.#vuidStore = options.vuidStore;
     this.#common = {
       idempotenceId: uuidV4,
       dataSource: options.dataSource ?? 'javascript-sdk',
@@ -147,7 +147,11 @@ class DefaultOdpManager implements FlagKitOdpManager {
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    const loading = this.#vuids.load();
+    const loading = this.#vuidEnabled
+      ? loadVuid(this.#vuidStore, this.#logger, (vuid) => {
+          this.#vuid = vuid;
+        })
+      : this.#vuidStore && deleteVuid(this.#vuidStore, this.#logger);
     if (loading) {
       this.#ready = loading.then(() => this.#maybeSendInitialized());
     } else {
@@ -199,7 +203,7 @@ class DefaultOdpManager implements FlagKitOdpManager {
       visitor = userId;
       fsUserId = undefined;
     }
-    visitor ??= this.#vuids.vuid;
+    visitor ??= this.#vuid;
     if (!fsUserId || !visitor || fsUserId === visitor) {
       if (this.#logger.isEnabled('debug')) {
         this.#logger.log('debug', 'ODP identify event is not dispatched (fewer than 2 valid identifiers).');
@@ -220,7 +224,7 @@ class DefaultOdpManager implements FlagKitOdpManager {
     if (this.#config === null) return this.#refuse('odpNotIntegrated', 'ODP is not integrated');
     let event: OdpEvent | OdpEventError;
     try {
-      event = buildOdpEvent(input, this.#common, this.#vuids.vuid);
+      event = buildOdpEvent(input, this.#common, this.#vuid);
     } catch (error) {
       event = new OdpEventError('data', `The ODP event could not be read: ${String(error)}`);
     }
@@ -236,7 +240,7 @@ class DefaultOdpManager implements FlagKitOdpManager {
   }
 
   getVuid(): string | undefined {
-    return this.#vuids.vuid;
+    return this.#vuid;
   }
 
   flush(): Promise<void> {
@@ -255,7 +259,7 @@ class DefaultOdpManager implements FlagKitOdpManager {
 
   /** `client_initialized`, once, when there is a VUID and an integrated config. */
   #maybeSendInitialized(): void {
-    const vuid = this.#vuids.vuid;
+    const vuid = this.#vuid;
     if (this.#sentInitialized || !vuid || !this.#config) return;
     this.#sentInitialized = true;
     this.sendEvent({ action: ODP_ACTION_CLIENT_INITIALIZED, identifiers: { vuid } });
