@@ -88,13 +88,13 @@ export interface BatchEventProcessorOptions {
 
 type Listener = (logEvent: LogEvent) => void;
 
+// Number.isInteger and Number.isFinite are false for anything that is not a number.
 const isPositiveInteger = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 1;
-const isNonNegative = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value) && value >= 0;
-const isPositive = (value: unknown): value is number => isNonNegative(value) && value > 0;
+  Number.isInteger(value) && (value as number) >= 1;
 const isNonNegativeInteger = (value: unknown): value is number =>
-  isNonNegative(value) && Number.isInteger(value);
+  Number.isInteger(value) && (value as number) >= 0;
+const isNonNegative = (value: unknown): value is number => Number.isFinite(value) && (value as number) >= 0;
+const isPositive = (value: unknown): value is number => Number.isFinite(value) && (value as number) > 0;
 
 /**
  * Batches events by context, dispatches them with retries and keeps what could not be delivered,
