@@ -69,16 +69,16 @@ export function createBatchEventProcessor(
 ): BrowserEventProcessor {
   const { eventStore: storeOption, storage: storageOption, flushOnPageHide, ...rest } = options;
   const logger = rest.logger;
-  const storage = storageOption ?? createLocalStorageStore(logger ? { logger } : {});
+  const storage = storageOption ?? createLocalStorageStore({ logger });
   let store: EventStore | undefined;
   let crossTab: ReturnType<typeof createCrossTabEventStore> | undefined;
   if (storeOption === undefined) {
     const kvStore = createKeyValueEventStore(storage, {
       maxSize: BROWSER_EVENT_STORE_MAX_SIZE,
       ttlMs: BROWSER_EVENT_STORE_TTL_MS,
-      ...(logger ? { logger } : {}),
+      logger,
     });
-    crossTab = createCrossTabEventStore(kvStore, storage, logger ? { logger } : {});
+    crossTab = createCrossTabEventStore(kvStore, storage, { logger });
     store = crossTab;
   } else if (storeOption !== false) {
     store = storeOption;
@@ -99,7 +99,7 @@ export function createBatchEventProcessor(
       flushInterval: BROWSER_EVENT_FLUSH_INTERVAL_MS,
       ...rest,
       eventDispatcher: rest.eventDispatcher ?? defaultDispatcher,
-      ...(store ? { eventStore: store } : {}),
+      eventStore: store,
     },
     () => {
       removePageListeners();
