@@ -51,13 +51,9 @@ export class SegmentManager {
       return Promise.resolve(null);
     }
     if (config.segmentsToCheck.length === 0) return Promise.resolve([]);
-    let ignoreCache = false;
-    if (options !== undefined && options.length > 0) {
-      if (options.includes('RESET_CACHE')) this.#resetCache();
-      ignoreCache = options.includes('IGNORE_CACHE');
-    }
+    if (options?.includes('RESET_CACHE')) this.#resetCache();
     const key = segmentsCacheKey(userKey, userValue);
-    if (ignoreCache) return this.#request(config, userKey, userValue, key, false);
+    if (options?.includes('IGNORE_CACHE')) return this.#request(config, userKey, userValue, key, false);
 
     let cached: ReturnType<SegmentsCache['lookup']>;
     try {
