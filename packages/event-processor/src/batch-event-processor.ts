@@ -10,9 +10,8 @@ import {
   userEventBuilder,
   uuidV4,
 } from '@flagkit/core';
-import { BatchLogEvent, buildLogEvent, type SerializedBodyKind } from './batch-log-event';
+import { type BatchLogEvent, buildLogEvent, type SerializedBodyKind } from './batch-log-event';
 import { createStoreId, type EventStore, isStoreIdOfRun } from './event-store';
-import { endpointForRegion } from './log-event-builder';
 import {
   type DropReason,
   EventMetrics,
@@ -384,7 +383,7 @@ export class BatchEventProcessor implements EventProcessor {
   #prepare(batch: UserEvent[]): BatchLogEvent | null {
     let logEvent: BatchLogEvent;
     try {
-      logEvent = new BatchLogEvent(batch, this.#endpoint ?? endpointForRegion(batch[0]?.context.region));
+      logEvent = buildLogEvent(batch, this.#endpoint) as BatchLogEvent; // always one; typed LogEvent publicly
       logEvent.prepare(this.#bodyKind); // written once, here, and reused by every retry
     } catch (error) {
       this.#settle(batch);

@@ -1,4 +1,5 @@
 import type { KeyValueStore, Logger } from '@flagkit/core';
+import { attempt } from './attempt';
 import { errorMessage } from './error-message';
 import { isPromise } from './is-promise';
 import { isVuid, makeVuid, VUID_STORAGE_KEY } from './vuid';
@@ -29,7 +30,10 @@ export function loadVuid(
     }
     const vuid = makeVuid();
     use(vuid);
-    return attempt(logger, 'save', () => store.set(VUID_STORAGE_KEY, vuid));
+    return attempt(
+      () => store.set(VUID_STORAGE_KEY, vuid),
+      (error) => logFailure(logger, 'save', error),
+    );
   };
   let stored: ReturnType<KeyValueStore['get']>;
   try {
@@ -49,16 +53,10 @@ export function loadVuid(
 
 /** Deletes a stored VUID (VUIDs are disabled). Never throws; a failure is logged. */
 export function deleteVuid(store: KeyValueStore, logger: Logger): void {
-  void attempt(logger, 'delete', () => store.remove(VUID_STORAGE_KEY));
-}
-
-function attempt(logger: Logger, operation: string, run: () => void | Promise<void>): void | Promise<void> {
-  try {
-    const result = run();
-    if (isPromise(result)) return result.catch((error: unknown) => logFailure(logger, operation, error));
-  } catch (error) {
-    logFailure(logger, operation, error);
-  }
+  void attempt(
+    () => store.remove(VUID_STORAGE_KEY),
+    (error) => logFailure(logger, 'delete', error),
+  );
 }
 
 function logFailure(logger: Logger, operation: string, error: unknown): void {
