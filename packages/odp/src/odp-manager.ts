@@ -106,7 +106,7 @@ class DefaultOdpManager implements FlagKitOdpManager {
   #vuid: string | undefined;
   readonly #common: CommonEventData;
   /** undefined until the first datafile; null when it does not integrate ODP. */
-  #config: OdpConfig | null | undefined = undefined;
+  #config: OdpConfig | null | undefined;
   #ready: Promise<void> = Promise.resolve();
   #started = false;
   #stopped = false;
