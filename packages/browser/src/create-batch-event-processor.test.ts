@@ -1,4 +1,4 @@
-import { createDecideClient, type DispatchResponse, type LogEvent } from '@flagkit/core';
+import { createDecideClient, type DispatchResponse, type KeyValueStore, type LogEvent } from '@flagkit/core';
 import { describe, expect, it } from 'vitest';
 import { createBatchEventProcessor } from './create-batch-event-processor';
 
@@ -56,5 +56,31 @@ describe('given the browser batch event processor', () => {
     expect(body).toContain('"key":"campaign_activated"');
     expect(body).toContain('"key":"purchase"');
     expect(processor.getMetrics()).toMatchObject({ queued: 2, dispatched: 2 });
+  });
+
+  it('stop() removes its page listeners and releases its tab before closing', async () => {
+    const listeners = new Set<string>();
+    const win = globalThis as unknown as Record<string, unknown>;
+    win.addEventListener = (type: string) => listeners.add(type);
+    win.removeEventListener = (type: string) => listeners.delete(type);
+    const data = new Map<string, string>();
+    const storage: KeyValueStore = {
+      get: (key) => data.get(key) ?? null,
+      set: (key, value) => void data.set(key, value),
+      remove: (key) => void data.delete(key),
+      keys: () => [...data.keys()],
+    };
+    try {
+      const processor = createBatchEventProcessor({ storage });
+      processor.start();
+      expect([...listeners].sort()).toEqual(['pagehide', 'pageshow']);
+      expect([...data.keys()].some((key) => key.startsWith('flagkit_tab:'))).toBe(true);
+      await processor.stop();
+      expect(listeners.size).toBe(0);
+      expect([...data.keys()].some((key) => key.startsWith('flagkit_tab:'))).toBe(false);
+    } finally {
+      delete win.addEventListener;
+      delete win.removeEventListener;
+    }
   });
 });

@@ -1,8 +1,8 @@
-import type { EventDispatcher, EventProcessor, KeyValueStore, LogEvent, UserEvent } from '@flagkit/core';
+import type { EventDispatcher, EventProcessor, KeyValueStore, LogEvent } from '@flagkit/core';
 import { createFetchRequester } from '@flagkit/edge';
 import {
+  BatchEventProcessor,
   type BatchEventProcessorOptions,
-  createBatchEventProcessor as createCoreBatchEventProcessor,
   createKeyValueEventStore,
   createTextRequesterDispatcher,
   type EventMetricsSnapshot,
@@ -44,6 +44,21 @@ export interface BrowserEventProcessor extends EventProcessor {
   getMetrics(): EventMetricsSnapshot;
 }
 
+/** The batch processor that first removes its page listeners and releases its tab when stopped. */
+class PageBatchEventProcessor extends BatchEventProcessor {
+  readonly #beforeStop: () => void;
+
+  constructor(options: BatchEventProcessorOptions, beforeStop: () => void) {
+    super(options);
+    this.#beforeStop = beforeStop;
+  }
+
+  override stop(): Promise<void> {
+    this.#beforeStop();
+    return super.stop();
+  }
+}
+
 /**
  * A batch event processor with browser defaults: `fetch` with `keepalive` to logx, a 1 s flush
  * interval, events kept in localStorage until logx has them (delivered after a reload, never twice
@@ -54,16 +69,16 @@ export function createBatchEventProcessor(
 ): BrowserEventProcessor {
   const { eventStore: storeOption, storage: storageOption, flushOnPageHide, ...rest } = options;
   const logger = rest.logger;
-  const storage = storageOption ?? createLocalStorageStore(logger ? { logger } : {});
+  const storage = storageOption ?? createLocalStorageStore({ logger });
   let store: EventStore | undefined;
   let crossTab: ReturnType<typeof createCrossTabEventStore> | undefined;
   if (storeOption === undefined) {
     const kvStore = createKeyValueEventStore(storage, {
       maxSize: BROWSER_EVENT_STORE_MAX_SIZE,
       ttlMs: BROWSER_EVENT_STORE_TTL_MS,
-      ...(logger ? { logger } : {}),
+      logger,
     });
-    crossTab = createCrossTabEventStore(kvStore, storage, logger ? { logger } : {});
+    crossTab = createCrossTabEventStore(kvStore, storage, { logger });
     store = crossTab;
   } else if (storeOption !== false) {
     store = storeOption;
@@ -78,14 +93,20 @@ export function createBatchEventProcessor(
       hiding ? beacon.dispatchEvent(logEvent) : fetchDispatcher.dispatchEvent(logEvent),
   };
 
-  const processor = createCoreBatchEventProcessor({
-    flushInterval: BROWSER_EVENT_FLUSH_INTERVAL_MS,
-    ...rest,
-    eventDispatcher: rest.eventDispatcher ?? defaultDispatcher,
-    ...(store ? { eventStore: store } : {}),
-  });
-
   let removePageListeners: () => void = () => {};
+  const processor = new PageBatchEventProcessor(
+    {
+      flushInterval: BROWSER_EVENT_FLUSH_INTERVAL_MS,
+      ...rest,
+      eventDispatcher: rest.eventDispatcher ?? defaultDispatcher,
+      eventStore: store,
+    },
+    () => {
+      removePageListeners();
+      crossTab?.release();
+    },
+  );
+
   if (flushOnPageHide !== false && !rest.eventDispatcher) {
     removePageListeners = onPageHide(
       (cause) => {
@@ -101,19 +122,5 @@ export function createBatchEventProcessor(
       () => crossTab?.resume(),
     );
   }
-
-  return {
-    userEventBuilder: processor.userEventBuilder,
-    start: () => processor.start(),
-    process: (event: UserEvent) => processor.process(event),
-    flush: () => processor.flush(),
-    stop: () => {
-      removePageListeners();
-      crossTab?.release();
-      return processor.stop();
-    },
-    onDispatch: (listener) => processor.onDispatch(listener),
-    buildLogEvent: (events) => processor.buildLogEvent(events),
-    getMetrics: () => processor.getMetrics(),
-  };
+  return processor;
 }

@@ -23,18 +23,13 @@ export interface BrowserOdpManagerOptions extends Partial<OdpManagerOptions> {
 export function createOdpManager(options: BrowserOdpManagerOptions = {}): FlagKitOdpManager {
   const vuidStore =
     options.vuidStore ??
-    (options.enableVuid
-      ? createLocalStorageStore(options.logger ? { logger: options.logger } : {})
-      : undefined);
+    (options.enableVuid ? createLocalStorageStore({ logger: options.logger }) : undefined);
   const cache =
     options.segmentsCache ??
-    createSmallSegmentsCache({
-      ...(options.segmentsCacheSize === undefined ? {} : { size: options.segmentsCacheSize }),
-      ...(options.segmentsCacheTimeoutMs === undefined ? {} : { timeoutMs: options.segmentsCacheTimeoutMs }),
-    });
+    createSmallSegmentsCache({ size: options.segmentsCacheSize, timeoutMs: options.segmentsCacheTimeoutMs });
   return createOdpManagerWithCache(cache, {
     ...options,
     requester: options.requester ?? createFetchRequester(),
-    ...(vuidStore ? { vuidStore } : {}),
+    vuidStore,
   });
 }

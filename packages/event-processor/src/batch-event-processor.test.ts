@@ -304,6 +304,84 @@ describe('BatchEventProcessor', () => {
     expect(dispatcher.requests).toHaveLength(1); // the default batch size, 10
   });
 
+  it('accepts only numbers of the right kind for each option', () => {
+    new BatchEventProcessor({
+      eventDispatcher: dispatcher,
+      logger,
+      maxRetries: 0,
+      closeTimeout: 0,
+      flushInterval: 0.5,
+      backoff: { initialMs: 0, maxMs: 1.5, jitterMs: 0 },
+    });
+    expect(logger.lines).toEqual([]);
+    new BatchEventProcessor({
+      eventDispatcher: dispatcher,
+      logger,
+      batchSize: '5' as unknown as number,
+      maxQueueSize: 2.5,
+      maxRetries: Number.POSITIVE_INFINITY,
+      closeTimeout: Number.POSITIVE_INFINITY,
+      flushInterval: 0,
+      maxConcurrentRequests: -1,
+      backoff: { initialMs: -1, maxMs: Number.NaN, jitterMs: '1' as unknown as number },
+    });
+    expect(logger.lines).toEqual([
+      'warn: Invalid batchSize 5; using 10.',
+      'warn: Invalid flushInterval 0; using 30000.',
+      'warn: Invalid maxQueueSize 2.5; using 10000.',
+      'warn: Invalid maxRetries Infinity; using 3.',
+      'warn: Invalid closeTimeout Infinity; using 10000.',
+      'warn: Invalid maxConcurrentRequests -1; using 32.',
+      'warn: Invalid backoff.initialMs -1; using 200.',
+      'warn: Invalid backoff.maxMs NaN; using 1000.',
+      'warn: Invalid backoff.jitterMs 1; using 50.',
+    ]);
+  });
+
+  it('forwards every metric update to the recorder, and a throwing recorder costs no events', async () => {
+    const updates: string[] = [];
+    const processor = new BatchEventProcessor({
+      eventDispatcher: dispatcher,
+      batchSize: 2,
+      metrics: {
+        increment: (counter, amount, reason) =>
+          updates.push(`${counter} ${amount}${reason ? ` ${reason}` : ''}`),
+        gauge: (name, value) => updates.push(`${name}=${value}`),
+      },
+    });
+    processor.process(makeImpression());
+    processor.process(makeImpression());
+    await processor.flush();
+    await processor.stop();
+    processor.process(makeImpression());
+    expect(updates).toEqual([
+      'queued 1',
+      'queueSize=1',
+      'queued 1',
+      'queueSize=2',
+      'queueSize=0',
+      'dispatched 2',
+      'dropped 1 closed',
+    ]);
+
+    const throwing = new BatchEventProcessor({
+      eventDispatcher: dispatcher,
+      batchSize: 1,
+      metrics: {
+        increment: () => {
+          throw new Error('recorder down');
+        },
+        gauge: () => {
+          throw new Error('recorder down');
+        },
+      },
+    });
+    throwing.process(makeImpression());
+    await throwing.flush();
+    expect(dispatcher.requests).toHaveLength(2);
+    expect(throwing.getMetrics()).toMatchObject({ queued: 1, dispatched: 1, queueSize: 0 });
+  });
+
   it('keeps at most maxConcurrentRequests requests in flight; the others wait their turn', async () => {
     let active = 0;
     let peak = 0;

@@ -10,9 +10,8 @@ import {
   userEventBuilder,
   uuidV4,
 } from '@flagkit/core';
-import { BatchLogEvent, buildLogEvent, type SerializedBodyKind } from './batch-log-event';
+import { type BatchLogEvent, buildLogEvent, type SerializedBodyKind } from './batch-log-event';
 import { createStoreId, type EventStore, isStoreIdOfRun } from './event-store';
-import { endpointForRegion } from './log-event-builder';
 import {
   type DropReason,
   EventMetrics,
@@ -28,6 +27,7 @@ import {
   classifyResponse,
   DEFAULT_BACKOFF,
   sleep,
+  startTimer,
 } from './retry';
 
 /** Defaults of {@link BatchEventProcessorOptions}. */
@@ -87,13 +87,13 @@ export interface BatchEventProcessorOptions {
 
 type Listener = (logEvent: LogEvent) => void;
 
+// Number.isInteger and Number.isFinite are false for anything that is not a number.
 const isPositiveInteger = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isInteger(value) && value >= 1;
-const isNonNegative = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value) && value >= 0;
-const isPositive = (value: unknown): value is number => isNonNegative(value) && value > 0;
+  Number.isInteger(value) && (value as number) >= 1;
 const isNonNegativeInteger = (value: unknown): value is number =>
-  isNonNegative(value) && Number.isInteger(value);
+  Number.isInteger(value) && (value as number) >= 0;
+const isNonNegative = (value: unknown): value is number => Number.isFinite(value) && (value as number) >= 0;
+const isPositive = (value: unknown): value is number => Number.isFinite(value) && (value as number) > 0;
 
 /**
  * Batches events by context, dispatches them with retries and keeps what could not be delivered,
@@ -328,13 +328,11 @@ export class BatchEventProcessor implements EventProcessor {
 
   #armTimer(): void {
     if (this.#timer !== undefined || this.#stopping) return;
-    const handle = setTimeout(() => {
+    this.#timer = startTimer(() => {
       this.#timer = undefined;
       this.#flushPending();
       this.#flushQueue();
-    }, this.#flushInterval) as { unref?: () => void };
-    handle.unref?.();
-    this.#timer = handle;
+    }, this.#flushInterval);
   }
 
   #clearTimer(): void {
@@ -385,7 +383,7 @@ export class BatchEventProcessor implements EventProcessor {
   #prepare(batch: UserEvent[]): BatchLogEvent | null {
     let logEvent: BatchLogEvent;
     try {
-      logEvent = new BatchLogEvent(batch, this.#endpoint ?? endpointForRegion(batch[0]?.context.region));
+      logEvent = buildLogEvent(batch, this.#endpoint) as BatchLogEvent; // always one; typed LogEvent publicly
       logEvent.prepare(this.#bodyKind); // written once, here, and reused by every retry
     } catch (error) {
       this.#settle(batch);

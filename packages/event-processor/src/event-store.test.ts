@@ -67,6 +67,28 @@ describe('createKeyValueEventStore', () => {
     expect([...kv.data.keys()]).toEqual(['flagkit_event:b']);
   });
 
+  it('keeps only entries shaped like events', async () => {
+    const kv = new SlowStore();
+    const shape = { type: 'conversion', uuid: 'u', timestamp: 1, context: {}, user: { attributes: [] } };
+    const entries: Record<string, unknown> = {
+      a: null,
+      b: 'text',
+      c: { event: null },
+      d: { event: 5 },
+      e: { event: { ...shape, user: null } },
+      f: { event: { ...shape, user: [] } },
+      g: { event: { ...shape, user: { attributes: {} } } },
+      h: { event: { ...shape, context: null } },
+      i: { event: { ...shape, timestamp: '1' } },
+      j: { event: { ...shape, type: 'impression' } },
+      k: { event: shape },
+    };
+    for (const [id, entry] of Object.entries(entries))
+      kv.data.set(`flagkit_event:${id}`, JSON.stringify(entry));
+    const store = createKeyValueEventStore(kv, { now: () => 0 });
+    expect((await store.load()).map((s) => s.id)).toEqual(['j', 'k']);
+  });
+
   it('store ids sort chronologically', () => {
     const ids = [5, 1_000, 1_700_000_000_000].map((t) => createStoreId(makeImpression({ timestamp: t })));
     expect([...ids].sort()).toEqual(ids);

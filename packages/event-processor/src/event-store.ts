@@ -68,18 +68,16 @@ interface StoredRecord {
 
 const TEN_DAYS_MS = 10 * 24 * 60 * 60 * 1000;
 
+/** Whether a parsed JSON value looks like a stored event (JSON holds no functions, so `?.` suffices). */
 function isUserEvent(value: unknown): value is UserEvent {
-  if (typeof value !== 'object' || value === null) return false;
-  const event = value as Partial<UserEvent>;
+  const event = value as Partial<UserEvent> | null | undefined;
   return (
-    (event.type === 'impression' || event.type === 'conversion') &&
+    (event?.type === 'impression' || event?.type === 'conversion') &&
     typeof event.uuid === 'string' &&
     typeof event.timestamp === 'number' &&
     typeof event.context === 'object' &&
     event.context !== null &&
-    typeof event.user === 'object' &&
-    event.user !== null &&
-    Array.isArray(event.user.attributes)
+    Array.isArray(event.user?.attributes)
   );
 }
 

@@ -72,26 +72,27 @@ export class EventMetrics {
     this.#recorder = recorder;
   }
 
+  // A faulty recorder must not cost events: its calls are wrapped in try/catch.
+
   count(counter: 'queued' | 'dispatched' | 'retried' | 'failed', amount: number): void {
     this[counter] += amount;
-    if (this.#recorder) this.#safely(() => this.#recorder!.increment(counter, amount));
+    try {
+      this.#recorder?.increment(counter, amount);
+    } catch {}
   }
 
   drop(reason: DropReason, amount: number): void {
     this.#dropped[reason] += amount;
-    if (this.#recorder) this.#safely(() => this.#recorder!.increment('dropped', amount, reason));
+    try {
+      this.#recorder?.increment('dropped', amount, reason);
+    } catch {}
   }
 
   setQueueSize(value: number): void {
     if (this.queueSize === value) return;
     this.queueSize = value;
-    if (this.#recorder) this.#safely(() => this.#recorder!.gauge('queueSize', value));
-  }
-
-  // A faulty recorder must not cost events.
-  #safely(update: () => void): void {
     try {
-      update();
+      this.#recorder?.gauge('queueSize', value);
     } catch {}
   }
 

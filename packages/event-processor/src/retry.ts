@@ -38,6 +38,13 @@ export function backoffDelay(
   return base + Math.floor(random() * options.jitterMs);
 }
 
+/** `setTimeout` that never keeps a Node process alive; returns the handle for `clearTimeout`. */
+export function startTimer(callback: () => void, ms: number): unknown {
+  const handle = setTimeout(callback, ms) as { unref?: () => void };
+  handle.unref?.();
+  return handle;
+}
+
 /** A wait that can be ended early; `cancel()` clears its timer so nothing it holds is retained. */
 export interface CancellableSleep {
   readonly done: Promise<void>;
@@ -50,8 +57,7 @@ export function cancellableSleep(ms: number): CancellableSleep {
   let finish: () => void = () => {};
   const done = new Promise<void>((resolve) => {
     finish = resolve;
-    handle = setTimeout(resolve, ms);
-    (handle as { unref?: () => void }).unref?.();
+    handle = startTimer(resolve, ms);
   });
   return {
     done,
@@ -65,7 +71,6 @@ export function cancellableSleep(ms: number): CancellableSleep {
 /** Resolves after `ms` without keeping a Node process alive. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => {
-    const handle = setTimeout(resolve, ms) as { unref?: () => void };
-    handle.unref?.();
+    startTimer(resolve, ms);
   });
 }

@@ -79,6 +79,14 @@ describe('buildOdpEvent', () => {
     },
   );
 
+  it.each(['fs_user-id', 'fs-user_id', 'fsuserid', 'fs_user_id_', ' fs_user_id', 'fs_user_\u0130d'])(
+    'keeps %s as an identifier of its own',
+    (key) => {
+      const event = built(buildOdpEvent({ action: 'a', identifiers: { [key]: 'u1' } }, common, undefined));
+      expect(Object.fromEntries(event.identifiers)).toEqual({ [key]: 'u1' });
+    },
+  );
+
   it('prefers an exact fs_user_id over an alias', () => {
     const event = built(
       buildOdpEvent(

@@ -13,11 +13,8 @@ export interface CommonEventData {
   readonly dataSourceVersion: string;
 }
 
-function isFsUserIdAlias(key: string): boolean {
-  if (key.length !== 10) return false;
-  const lower = key.toLowerCase();
-  return lower === 'fs_user_id' || lower === 'fs-user-id';
-}
+/** `fs_user_id` or `fs-user-id`, in any case. */
+const FS_USER_ID_ALIAS = /^fs(?:_user_|-user-)id$/i;
 
 /** A plain object's own entries, or null when `value` is neither a Map nor a plain object. */
 function entriesOf(value: unknown): Iterable<[string, unknown]> | null {
@@ -66,7 +63,7 @@ function readIdentifiers(input: unknown, vuid: string | undefined): Map<string, 
       );
     }
     if (key === '') return new OdpEventError('identifiers', 'ODP identifier keys must not be empty.', key);
-    if (isFsUserIdAlias(key)) {
+    if (FS_USER_ID_ALIAS.test(key)) {
       const exact = key === 'fs_user_id';
       if (fsUserId === undefined || (exact && !exactFsUserId)) fsUserId = value;
       if (exact) exactFsUserId = true;

@@ -9,16 +9,14 @@ import { startTimer, stopTimer } from './timers';
 export const DEFAULT_SEGMENTS_API_TIMEOUT_MS = 10_000;
 
 function isTimeoutError(error: unknown): boolean {
-  const e = error as { name?: unknown; code?: unknown } | null;
-  const name = typeof e?.name === 'string' ? e.name : '';
-  const code = typeof e?.code === 'string' ? e.code : '';
-  return name === 'TimeoutError' || code === 'ETIMEDOUT' || code.endsWith('_TIMEOUT');
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  return name === 'TimeoutError' || (typeof code === 'string' && /^ETIMEDOUT$|_TIMEOUT$/.test(code));
 }
 
 /** Asks ODP's GraphQL API which segments a user qualifies for. */
 export class GraphqlSegmentsClient {
   readonly #requester: Requester;
-  readonly #timeoutMs: number = DEFAULT_SEGMENTS_API_TIMEOUT_MS;
+  readonly #timeoutMs: number;
 
   constructor(requester: Requester, timeoutMs: number = DEFAULT_SEGMENTS_API_TIMEOUT_MS) {
     this.#timeoutMs = timeoutMs;

@@ -97,8 +97,7 @@ export class OdpEventManager {
     }
     this.#queue.push(event);
     if (this.#queue.length >= this.#batchSize) void this.flush();
-    else if (this.#timer === undefined)
-      this.#timer = startTimer(() => void this.flush(), this.#flushIntervalMs);
+    else this.#flushLater(this.#flushIntervalMs);
     return 'queued';
   }
 
@@ -187,6 +186,11 @@ export class OdpEventManager {
     }
   }
 
+  /** Flushes in `ms` unless a flush is already scheduled. */
+  #flushLater(ms: number): void {
+    this.#timer ??= startTimer(() => void this.flush(), ms);
+  }
+
   /** Exponential backoff from `minBackoffMs`, capped, with jitter in the upper half. */
   #backoff(attempt: number): number {
     const base = Math.min(this.#maxBackoffMs, this.#minBackoffMs * 2 ** attempt);
@@ -200,8 +204,7 @@ export class OdpEventManager {
     if (kept.length > 0) {
       this.#queue = kept.concat(this.#queue);
       // Not sooner than 100 ms, so a dead server with flushIntervalMs 0 is not hammered.
-      const wait = Math.max(100, this.#flushIntervalMs);
-      if (this.#timer === undefined) this.#timer = startTimer(() => void this.flush(), wait);
+      this.#flushLater(Math.max(100, this.#flushIntervalMs));
       if (this.#logger.isEnabled('warn')) {
         this.#logger.log(
           'warn',

@@ -25,7 +25,7 @@ import { OdpEventManager, type OdpEventMetrics } from './odp-event-manager';
 import { SegmentManager } from './segment-manager';
 import type { OdpUserKey } from './segments-query';
 import { isVuid } from './vuid';
-import { VuidManager } from './vuid-manager';
+import { deleteVuid, loadVuid } from './vuid-manager';
 
 /** Options of {@link createOdpManager}. Only `requester` is required. */
 export interface OdpManagerOptions {
@@ -74,11 +74,10 @@ export interface FlagKitOdpManager extends OdpManager {
   metrics(): OdpEventMetrics;
 }
 
-function refusal(reason: Extract<OdpSendResult, { ok: false }>['reason'], message: string): OdpSendResult {
-  return { ok: false, reason, message };
-}
+type RefusalReason = Extract<OdpSendResult, { ok: false }>['reason'];
 
 const ACCEPTED: OdpSendResult = { ok: true };
+const CLOSED = 'The ODP manager is closed';
 
 /**
  * The ODP manager with the segments cache given: what `createOdpManager` builds around
@@ -101,10 +100,13 @@ class DefaultOdpManager implements FlagKitOdpManager {
   readonly #logger: Logger;
   readonly #segments: SegmentManager;
   readonly #events: OdpEventManager;
-  readonly #vuids: VuidManager;
+  readonly #vuidEnabled: boolean;
+  readonly #vuidStore: KeyValueStore | undefined;
+  /** The visitor id, once loaded; undefined when VUIDs are disabled. */
+  #vuid: string | undefined;
   readonly #common: CommonEventData;
   /** undefined until the first datafile; null when it does not integrate ODP. */
-  #config: OdpConfig | null | undefined = undefined;
+  #config: OdpConfig | null | undefined;
   #ready: Promise<void> = Promise.resolve();
   #started = false;
   #stopped = false;
@@ -129,11 +131,8 @@ class DefaultOdpManager implements FlagKitOdpManager {
       requestTimeoutMs: options.eventApiTimeoutMs,
       maxRetries: options.eventMaxRetries,
     });
-    this.#vuids = new VuidManager(
-      this.#enabled && options.enableVuid === true,
-      options.vuidStore,
-      this.#logger,
-    );
+    this.#vuidEnabled = this.#enabled && options.enableVuid === true;
+    this.#vuidStore = options.vuidStore;
     this.#common = {
       idempotenceId: uuidV4,
       dataSource: options.dataSource ?? 'javascript-sdk',
@@ -148,7 +147,11 @@ class DefaultOdpManager implements FlagKitOdpManager {
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    const loading = this.#vuids.load();
+    const loading = this.#vuidEnabled
+      ? loadVuid(this.#vuidStore, this.#logger, (vuid) => {
+          this.#vuid = vuid;
+        })
+      : this.#vuidStore && deleteVuid(this.#vuidStore, this.#logger);
     if (loading) {
       this.#ready = loading.then(() => this.#maybeSendInitialized());
     } else {
@@ -178,15 +181,14 @@ class DefaultOdpManager implements FlagKitOdpManager {
     userValue: string,
     options?: readonly OdpSegmentOption[],
   ): Promise<string[] | null> {
-    if (!this.#enabled) {
-      this.#logger.log('error', 'ODP is not enabled: fetchQualifiedSegments failed.');
-      return Promise.resolve(null);
+    if (this.#enabled && this.#config !== undefined) {
+      return this.#segments.fetchQualifiedSegments(userKey, userValue, options);
     }
-    if (this.#config === undefined) {
-      this.#logger.log('warn', 'ODP config is not available: fetchQualifiedSegments failed.');
-      return Promise.resolve(null);
-    }
-    return this.#segments.fetchQualifiedSegments(userKey, userValue, options);
+    this.#logger.log(
+      this.#enabled ? 'warn' : 'error',
+      `ODP ${this.#enabled ? 'config is not available' : 'is not enabled'}: fetchQualifiedSegments failed.`,
+    );
+    return Promise.resolve(null);
   }
 
   /**
@@ -201,7 +203,7 @@ class DefaultOdpManager implements FlagKitOdpManager {
       visitor = userId;
       fsUserId = undefined;
     }
-    visitor ??= this.#vuids.vuid;
+    visitor ??= this.#vuid;
     if (!fsUserId || !visitor || fsUserId === visitor) {
       if (this.#logger.isEnabled('debug')) {
         this.#logger.log('debug', 'ODP identify event is not dispatched (fewer than 2 valid identifiers).');
@@ -216,16 +218,13 @@ class DefaultOdpManager implements FlagKitOdpManager {
   }
 
   sendEvent(input: OdpEventInput): OdpSendResult {
-    if (!this.#enabled) return this.#refuse('odpNotEnabled', 'ODP is not enabled: sendOdpEvent failed.');
-    if (this.#stopped) return this.#refuse('closed', 'The ODP manager is closed: sendOdpEvent failed.');
-    if (this.#config === undefined) {
-      return this.#refuse('sdkNotReady', 'ODP has no config yet: sendOdpEvent failed.');
-    }
-    if (this.#config === null)
-      return this.#refuse('odpNotIntegrated', 'ODP is not integrated: sendOdpEvent failed.');
+    if (!this.#enabled) return this.#refuse('odpNotEnabled', 'ODP is not enabled');
+    if (this.#stopped) return this.#refuse('closed', CLOSED);
+    if (this.#config === undefined) return this.#refuse('sdkNotReady', 'ODP has no config yet');
+    if (this.#config === null) return this.#refuse('odpNotIntegrated', 'ODP is not integrated');
     let event: OdpEvent | OdpEventError;
     try {
-      event = buildOdpEvent(input, this.#common, this.#vuids.vuid);
+      event = buildOdpEvent(input, this.#common, this.#vuid);
     } catch (error) {
       event = new OdpEventError('data', `The ODP event could not be read: ${String(error)}`);
     }
@@ -236,12 +235,12 @@ class DefaultOdpManager implements FlagKitOdpManager {
     const outcome = this.#events.enqueue(event);
     if (outcome === 'queued') return ACCEPTED;
     if (outcome === 'queueFull')
-      return this.#refuse('queueFull', 'The ODP event queue is full: event dropped.');
-    return this.#refuse('closed', 'The ODP manager is closed: sendOdpEvent failed.');
+      return this.#refuse('queueFull', 'The ODP event queue is full', 'event dropped');
+    return this.#refuse('closed', CLOSED);
   }
 
   getVuid(): string | undefined {
-    return this.#vuids.vuid;
+    return this.#vuid;
   }
 
   flush(): Promise<void> {
@@ -260,14 +259,16 @@ class DefaultOdpManager implements FlagKitOdpManager {
 
   /** `client_initialized`, once, when there is a VUID and an integrated config. */
   #maybeSendInitialized(): void {
-    const vuid = this.#vuids.vuid;
+    const vuid = this.#vuid;
     if (this.#sentInitialized || !vuid || !this.#config) return;
     this.#sentInitialized = true;
     this.sendEvent({ action: ODP_ACTION_CLIENT_INITIALIZED, identifiers: { vuid } });
   }
 
-  #refuse(reason: Extract<OdpSendResult, { ok: false }>['reason'], message: string): OdpSendResult {
+  /** Logs and returns the refusal `${why}: ${outcome}.`. */
+  #refuse(reason: RefusalReason, why: string, outcome = 'sendOdpEvent failed'): OdpSendResult {
+    const message = `${why}: ${outcome}.`;
     this.#logger.log('error', message);
-    return refusal(reason, message);
+    return { ok: false, reason, message };
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger, OdpSegmentOption, SegmentsCache } from '@flagkit/core';
+import { attempt } from './attempt';
 import { errorMessage } from './error-message';
 import { type GraphqlSegmentsClient, logSegmentsFetchError } from './graphql-segments-client';
 import { isPromise } from './is-promise';
@@ -51,13 +52,9 @@ export class SegmentManager {
       return Promise.resolve(null);
     }
     if (config.segmentsToCheck.length === 0) return Promise.resolve([]);
-    let ignoreCache = false;
-    if (options !== undefined && options.length > 0) {
-      if (options.includes('RESET_CACHE')) this.#resetCache();
-      ignoreCache = options.includes('IGNORE_CACHE');
-    }
+    if (options?.includes('RESET_CACHE')) this.#resetCache();
     const key = segmentsCacheKey(userKey, userValue);
-    if (ignoreCache) return this.#request(config, userKey, userValue, key, false);
+    if (options?.includes('IGNORE_CACHE')) return this.#request(config, userKey, userValue, key, false);
 
     let cached: ReturnType<SegmentsCache['lookup']>;
     try {
@@ -113,24 +110,20 @@ export class SegmentManager {
       return null;
     }
     if (save && generation === this.#generation) {
-      try {
-        const saved = this.#cache.save(key, segments);
-        if (isPromise(saved)) saved.catch((e: unknown) => this.#logCacheFailure('save', e));
-      } catch (e) {
-        this.#logCacheFailure('save', e);
-      }
+      void attempt(
+        () => this.#cache.save(key, segments),
+        (error) => this.#logCacheFailure('save', error),
+      );
     }
     return segments;
   }
 
   #resetCache(): void {
     this.#generation++;
-    try {
-      const reset = this.#cache.reset();
-      if (isPromise(reset)) reset.catch((e: unknown) => this.#logCacheFailure('reset', e));
-    } catch (error) {
-      this.#logCacheFailure('reset', error);
-    }
+    void attempt(
+      () => this.#cache.reset(),
+      (error) => this.#logCacheFailure('reset', error),
+    );
   }
 
   #logCacheFailure(operation: string, error: unknown): void {

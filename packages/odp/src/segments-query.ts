@@ -3,15 +3,10 @@ import { SegmentsFetchError } from './segments-fetch-error';
 /** How ODP is asked about a user: by FlagKit user id or by VUID. */
 export type OdpUserKey = 'fs_user_id' | 'vuid';
 
-/**
- * A GraphQL string literal for `value`. JSON's string syntax is a subset of GraphQL's (the same
- * escapes for `"`, `\` and control characters, `\uXXXX` for the rest), so JSON.stringify gives a
- * literal that GraphQL reads back as exactly `value`. The reference pastes values in raw, so a
- * quote in a user id breaks (or rewrites) its query.
- */
-function graphqlString(value: string): string {
-  return JSON.stringify(value);
-}
+// A GraphQL string literal is written with JSON.stringify: JSON's string syntax is a subset of
+// GraphQL's (the same escapes for `"`, `\` and control characters, `\uXXXX` for the rest), so
+// GraphQL reads it back as exactly the value. The reference pastes values in raw, so a quote in a
+// user id breaks (or rewrites) its query.
 
 /**
  * The request body asking ODP which of `segments` the user qualifies for. Same layout, spacing
@@ -25,10 +20,10 @@ export function segmentsQueryBody(
   let subset = '';
   for (let i = 0; i < segments.length; i++) {
     if (i > 0) subset += ',';
-    subset += graphqlString(segments[i] as string);
+    subset += JSON.stringify(segments[i] as string);
   }
   const query =
-    `query {customer(${userKey} : ${graphqlString(userValue)}) ` +
+    `query {customer(${userKey} : ${JSON.stringify(userValue)}) ` +
     `{audiences(subset: [${subset}]) {edges {node {name state}}}}}`;
   return `{"query" : ${JSON.stringify(query)}}`;
 }

@@ -1,87 +1,69 @@
 import type { KeyValueStore, Logger } from '@flagkit/core';
+import { attempt } from './attempt';
 import { errorMessage } from './error-message';
 import { isPromise } from './is-promise';
 import { isVuid, makeVuid, VUID_STORAGE_KEY } from './vuid';
 
+// The visitor id (VUID) kept in a KeyValueStore so it survives restarts (localStorage in browsers).
+// With a synchronous store the VUID is known as soon as `loadVuid` returns. When the store fails,
+// the VUID lives in memory and the failure is logged. When VUIDs are disabled, a stored one is
+// deleted, as Optimizely does.
+
 /**
- * Keeps the visitor id (VUID) in a {@link KeyValueStore} so it survives restarts (localStorage in
- * browsers). With a synchronous store the VUID is known as soon as `load` returns. When the store
- * fails, the VUID lives in memory and the failure is logged. When VUIDs are disabled, a stored
- * one is deleted, as Optimizely does.
+ * Reads the stored VUID, or makes a new one and stores it. `use` receives the VUID as soon as it
+ * is known (a new one before it is saved). The promise, for an asynchronous store, settles once
+ * the VUID is read and saved; it never rejects.
  */
-export class VuidManager {
-  #current: string | undefined;
-  readonly #enabled: boolean;
-  readonly #store: KeyValueStore | undefined;
-  readonly #logger: Logger;
-
-  constructor(enabled: boolean, store: KeyValueStore | undefined, logger: Logger) {
-    this.#logger = logger;
-    this.#store = store;
-    this.#enabled = enabled;
+export function loadVuid(
+  store: KeyValueStore | undefined,
+  logger: Logger,
+  use: (vuid: string) => void,
+): void | Promise<void> {
+  if (!store) {
+    use(makeVuid());
+    return;
   }
-
-  /** The VUID, once loaded; undefined when disabled. */
-  get vuid(): string | undefined {
-    return this.#current;
-  }
-
-  /** Loads or creates the VUID (or deletes a stored one when disabled). Never rejects. */
-  load(): void | Promise<void> {
-    const store = this.#store;
-    if (!this.#enabled) {
-      if (store) this.#attempt('delete', () => store.remove(VUID_STORAGE_KEY));
-      return;
-    }
-    if (!store) {
-      this.#current = makeVuid();
-      return;
-    }
-    let stored: ReturnType<KeyValueStore['get']>;
-    try {
-      stored = store.get(VUID_STORAGE_KEY);
-    } catch (error) {
-      this.#fail('read', error);
-      stored = undefined;
-    }
-    if (isPromise(stored)) {
-      return stored.then(
-        (value) => this.#adopt(value),
-        (error: unknown) => {
-          this.#fail('read', error);
-          return this.#adopt(undefined);
-        },
-      );
-    }
-    return this.#adopt(stored);
-  }
-
-  #adopt(stored: string | null | undefined): void | Promise<void> {
+  const adopt = (stored: string | null | undefined): void | Promise<void> => {
     if (isVuid(stored)) {
-      this.#current = stored;
+      use(stored);
       return;
     }
     const vuid = makeVuid();
-    this.#current = vuid;
-    const store = this.#store as KeyValueStore;
-    return this.#attempt('save', () => store.set(VUID_STORAGE_KEY, vuid));
+    use(vuid);
+    return attempt(
+      () => store.set(VUID_STORAGE_KEY, vuid),
+      (error) => logFailure(logger, 'save', error),
+    );
+  };
+  let stored: ReturnType<KeyValueStore['get']>;
+  try {
+    stored = store.get(VUID_STORAGE_KEY);
+  } catch (error) {
+    logFailure(logger, 'read', error);
+    stored = undefined;
   }
-
-  #attempt(operation: string, run: () => void | Promise<void>): void | Promise<void> {
-    try {
-      const result = run();
-      if (isPromise(result)) return result.catch((error: unknown) => this.#fail(operation, error));
-    } catch (error) {
-      this.#fail(operation, error);
-    }
+  if (isPromise(stored)) {
+    return stored.then(adopt, (error: unknown) => {
+      logFailure(logger, 'read', error);
+      return adopt(undefined);
+    });
   }
+  return adopt(stored);
+}
 
-  #fail(operation: string, error: unknown): void {
-    if (this.#logger.isEnabled('warn')) {
-      this.#logger.log(
-        'warn',
-        `VUID ${operation} in the store failed (the VUID is kept in memory): ${errorMessage(error)}`,
-      );
-    }
+/** Deletes a stored VUID (VUIDs are disabled). Never throws; a failure is logged. */
+export function deleteVuid(store: KeyValueStore, logger: Logger): void {
+  void attempt(
+    () => store.remove(VUID_STORAGE_KEY),
+    (error) => logFailure(logger, 'delete', error),
+  );
+}
+
+function logFailure(logger: Logger, operation: string, error: unknown): void {
+  if (logger.isEnabled('warn')) {
+    logger.log(
+      'warn',
+      `VUID ${operation} in the store failed (the VUID is kept in memory): ${errorMessage(error)}`,
+    );
   }
 }
