@@ -83,4 +83,34 @@ describe('given the browser batch event processor', () => {
       delete win.removeEventListener;
     }
   });
+
+  it('never touches localStorage when the app turns the event store off', async () => {
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'localStorage');
+    let reads = 0;
+    Object.defineProperty(globalThis, 'localStorage', {
+      configurable: true,
+      get() {
+        reads++;
+        throw new Error('SecurityError: storage is blocked');
+      },
+    });
+    const warnings: string[] = [];
+    try {
+      const processor = createBatchEventProcessor({
+        eventStore: false,
+        logger: {
+          isEnabled: () => true,
+          log: (level, message) => void (level === 'warn' && warnings.push(message)),
+        },
+        eventDispatcher: { dispatchEvent: () => Promise.resolve({ statusCode: 204 }) },
+      });
+      processor.start();
+      await processor.stop();
+    } finally {
+      if (descriptor) Object.defineProperty(globalThis, 'localStorage', descriptor);
+      else delete (globalThis as { localStorage?: unknown }).localStorage;
+    }
+    expect(reads).toBe(0);
+    expect(warnings).toEqual([]);
+  });
 });

@@ -69,10 +69,12 @@ export function createBatchEventProcessor(
 ): BrowserEventProcessor {
   const { eventStore: storeOption, storage: storageOption, flushOnPageHide, ...rest } = options;
   const logger = rest.logger;
-  const storage = storageOption ?? createLocalStorageStore({ logger });
   let store: EventStore | undefined;
   let crossTab: ReturnType<typeof createCrossTabEventStore> | undefined;
   if (storeOption === undefined) {
+    // Only the default store touches localStorage: with `eventStore: false` or a store of the
+    // app's own, the page's storage is never read (nor a warning logged when it is blocked).
+    const storage = storageOption ?? createLocalStorageStore({ logger });
     const kvStore = createKeyValueEventStore(storage, {
       maxSize: BROWSER_EVENT_STORE_MAX_SIZE,
       ttlMs: BROWSER_EVENT_STORE_TTL_MS,
