@@ -1,5 +1,33 @@
+import { FlagKitError, type ImpressionEvent } from '@flagkit/core';
+import { BatchLogEvent, buildLogEvent, EVENT_NOT_SERIALIZABLE } from '@flagkit/event-processor';
 import { describe, expect, it } from 'vitest';
 import { BEACON_CONTENT_TYPE, createBeaconDispatcher } from './beacon-dispatcher';
+
+function impression(): ImpressionEvent {
+  return {
+    type: 'impression',
+    uuid: '00000000-0000-4000-8000-000000000001',
+    timestamp: 1_700_000_000_000,
+    context: {
+      accountId: '111',
+      projectId: '222',
+      revision: '7',
+      clientName: 'javascript-sdk',
+      clientVersion: '1.0.0',
+      anonymizeIP: true,
+      botFiltering: true,
+      region: 'US',
+    },
+    user: { id: 'user-1', attributes: [{ entityId: '900', key: 'plan', value: 'pro' }] },
+    layer: { id: '333' },
+    experiment: { id: '444', key: 'exp' },
+    variation: { id: '555', key: 'v1' },
+    ruleKey: 'exp',
+    flagKey: 'flag',
+    ruleType: 'feature-test',
+    enabled: true,
+  };
+}
 
 describe('given the beacon dispatcher', () => {
   it('sends the JSON body as a CORS-safelisted text/plain blob and reports success', async () => {
@@ -40,5 +68,40 @@ describe('given the beacon dispatcher', () => {
     await expect(
       createBeaconDispatcher().dispatchEvent({ url: 'https://x.invalid', httpVerb: 'POST', params: {} }),
     ).rejects.toThrow(/not available/);
+  });
+
+  it('sends a processor batch as its serialized body, the same JSON as its params', async () => {
+    const bodies: string[] = [];
+    const dispatcher = createBeaconDispatcher({
+      sendBeacon(_url, data) {
+        void data.text().then((body) => bodies.push(body));
+        return true;
+      },
+    });
+    const logEvent = buildLogEvent([impression()]);
+    expect(logEvent).toBeInstanceOf(BatchLogEvent);
+    const expected = (logEvent as BatchLogEvent).serializedBody;
+    await dispatcher.dispatchEvent(logEvent);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(bodies).toEqual([expected]);
+    expect(JSON.parse(bodies[0]!)).toEqual(logEvent.params);
+  });
+
+  it('rejects a batch that is not JSON as unserializable, so the processor drops it', async () => {
+    let calls = 0;
+    const dispatcher = createBeaconDispatcher({
+      sendBeacon: () => {
+        calls++;
+        return true;
+      },
+    });
+    const error = await dispatcher
+      .dispatchEvent({ url: 'https://x.invalid', httpVerb: 'POST', params: { n: 1n } })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(FlagKitError.isInstance(error) && error.code).toBe(EVENT_NOT_SERIALIZABLE);
+    expect(calls).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
-import type { DispatchResponse, EventDispatcher, LogEvent } from '@flagkit/core';
+import { type DispatchResponse, type EventDispatcher, FlagKitError, type LogEvent } from '@flagkit/core';
+import { BatchLogEvent, EVENT_NOT_SERIALIZABLE } from '@flagkit/event-processor';
 
 /**
  * The content type of beacon bodies. `text/plain` is CORS-safelisted, so a cross-origin beacon to
@@ -22,7 +23,20 @@ export function createBeaconDispatcher(nav?: BeaconNavigator): EventDispatcher {
     dispatchEvent(logEvent: LogEvent): Promise<DispatchResponse> {
       const target = nav ?? (globalThis as { navigator?: Partial<BeaconNavigator> }).navigator;
       if (!target?.sendBeacon) return Promise.reject(new Error('navigator.sendBeacon is not available'));
-      const body = new Blob([JSON.stringify(logEvent.params)], { type: BEACON_CONTENT_TYPE });
+      let text = logEvent instanceof BatchLogEvent ? logEvent.serializedBody : undefined;
+      if (text === undefined) {
+        try {
+          text = JSON.stringify(logEvent.params);
+        } catch (cause) {
+          // As the fetch dispatcher does: a batch that cannot be JSON is dropped, not retried.
+          return Promise.reject(
+            new FlagKitError(EVENT_NOT_SERIALIZABLE, `The events cannot be sent as JSON: ${String(cause)}`, {
+              cause,
+            }),
+          );
+        }
+      }
+      const body = new Blob([text], { type: BEACON_CONTENT_TYPE });
       // Called as a method: a detached sendBeacon throws "Illegal invocation".
       const accepted = target.sendBeacon(logEvent.url, body);
       return accepted
