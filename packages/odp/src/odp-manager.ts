@@ -24,8 +24,8 @@ import { OdpEventError } from './odp-event-error';
 import { OdpEventManager, type OdpEventMetrics } from './odp-event-manager';
 import { SegmentManager } from './segment-manager';
 import type { OdpUserKey } from './segments-query';
+import { deleteVuid, loadVuid } from './stored-vuid';
 import { isVuid } from './vuid';
-import { deleteVuid, loadVuid } from './vuid-manager';
 
 /** Options of {@link createOdpManager}. Only `requester` is required. */
 export interface OdpManagerOptions {
