@@ -181,14 +181,15 @@ class DefaultOdpManager implements FlagKitOdpManager {
     userValue: string,
     options?: readonly OdpSegmentOption[],
   ): Promise<string[] | null> {
-    if (this.#enabled && this.#config !== undefined) {
-      return this.#segments.fetchQualifiedSegments(userKey, userValue, options);
+    if (!this.#enabled) {
+      this.#logger.log('error', 'ODP is not enabled: fetchQualifiedSegments failed.');
+      return Promise.resolve(null);
     }
-    this.#logger.log(
-      this.#enabled ? 'warn' : 'error',
-      `ODP ${this.#enabled ? 'config is not available' : 'is not enabled'}: fetchQualifiedSegments failed.`,
-    );
-    return Promise.resolve(null);
+    if (this.#config === undefined) {
+      this.#logger.log('warn', 'ODP config is not available: fetchQualifiedSegments failed.');
+      return Promise.resolve(null);
+    }
+    return this.#segments.fetchQualifiedSegments(userKey, userValue, options);
   }
 
   /**
