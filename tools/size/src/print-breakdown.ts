@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { IMPORT_SETS } from './import-sets';
+import { browserBundleOptions } from './measure-bundle';
 
 const RESOLVE_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 const REPO_ROOT = join(RESOLVE_DIR, '..', '..');
@@ -22,15 +23,8 @@ async function breakdown(entry: string): Promise<void> {
     PACKAGES.map((name) => [`@flagkit/${name}`, join(REPO_ROOT, 'packages', name, 'src', 'index.ts')]),
   );
   const result = await build({
-    stdin: { contents: entry, resolveDir: RESOLVE_DIR, loader: 'js', sourcefile: 'entry.js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
+    ...browserBundleOptions(entry),
     metafile: true,
-    logLevel: 'silent',
     alias,
     define: { __PACKAGE_VERSION__: JSON.stringify(coreVersion()) },
   });

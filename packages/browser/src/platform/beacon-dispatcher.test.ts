@@ -1,33 +1,8 @@
-import { FlagKitError, type ImpressionEvent } from '@flagkit/core';
+import { FlagKitError } from '@flagkit/core';
 import { BatchLogEvent, buildLogEvent, EVENT_NOT_SERIALIZABLE } from '@flagkit/event-processor';
 import { describe, expect, it } from 'vitest';
+import { makeImpression } from '../../../event-processor/test-support/events';
 import { BEACON_CONTENT_TYPE, createBeaconDispatcher } from './beacon-dispatcher';
-
-function impression(): ImpressionEvent {
-  return {
-    type: 'impression',
-    uuid: '00000000-0000-4000-8000-000000000001',
-    timestamp: 1_700_000_000_000,
-    context: {
-      accountId: '111',
-      projectId: '222',
-      revision: '7',
-      clientName: 'javascript-sdk',
-      clientVersion: '1.0.0',
-      anonymizeIP: true,
-      botFiltering: true,
-      region: 'US',
-    },
-    user: { id: 'user-1', attributes: [{ entityId: '900', key: 'plan', value: 'pro' }] },
-    layer: { id: '333' },
-    experiment: { id: '444', key: 'exp' },
-    variation: { id: '555', key: 'v1' },
-    ruleKey: 'exp',
-    flagKey: 'flag',
-    ruleType: 'feature-test',
-    enabled: true,
-  };
-}
 
 describe('given the beacon dispatcher', () => {
   it('sends the JSON body as a CORS-safelisted text/plain blob and reports success', async () => {
@@ -78,7 +53,7 @@ describe('given the beacon dispatcher', () => {
         return true;
       },
     });
-    const logEvent = buildLogEvent([impression()]);
+    const logEvent = buildLogEvent([makeImpression()]);
     expect(logEvent).toBeInstanceOf(BatchLogEvent);
     const expected = (logEvent as BatchLogEvent).serializedBody;
     await dispatcher.dispatchEvent(logEvent);
