@@ -110,7 +110,8 @@ describe('compareSemver', () => {
       fc.property(version, version, (a, b) => {
         const expected = Math.sign(b[0] - a[0] || b[1] - a[1] || b[2] - a[2]);
         expect(compareSemver(a.join('.'), b.join('.'))).toBe(expected);
-        expect(compareSemver(b.join('.'), a.join('.'))).toBe(-expected);
+        // `0 - expected`, not `-expected`: equal versions compare as 0, and -0 is not 0 to toBe.
+        expect(compareSemver(b.join('.'), a.join('.'))).toBe(0 - expected);
       }),
     );
   });
