@@ -1,4 +1,4 @@
-import { murmurhash3ConcatBucket } from './murmurhash3';
+import { type HashSuffix, murmurhash3ConcatBucket, murmurhash3SuffixBucket } from './murmurhash3';
 
 /** Bucket values lie in `[0, MAX_TRAFFIC_VALUE)`; traffic allocation ranges end at most here. */
 export const MAX_TRAFFIC_VALUE = 10000;
@@ -15,4 +15,14 @@ export const MAX_TRAFFIC_VALUE = 10000;
  */
 export function bucketValue(bucketingId: string, entityId: string): number {
   return murmurhash3ConcatBucket(bucketingId, entityId, MAX_TRAFFIC_VALUE);
+}
+
+/**
+ * {@link bucketValue} with the entity id prepared at datafile load (`prepareHashSuffix`).
+ *
+ * @param bucketingId - The user's bucketing id.
+ * @param entityId - The experiment, rule, holdout or group id, prepared.
+ */
+export function preparedBucketValue(bucketingId: string, entityId: HashSuffix): number {
+  return murmurhash3SuffixBucket(bucketingId, entityId, MAX_TRAFFIC_VALUE);
 }

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import murmurhash from 'murmurhash';
 import { describe, expect, it } from 'vitest';
-import { murmurhash3, murmurhash3Concat, murmurhash3ConcatBucket } from './murmurhash3';
+import {
+  murmurhash3,
+  murmurhash3Concat,
+  murmurhash3ConcatBucket,
+  murmurhash3SuffixBucket,
+  prepareHashSuffix,
+} from './murmurhash3';
 
 /** A straightforward MurmurHash3 x86_32 over TextEncoder bytes, independent of the code under test. */
 function referenceMurmur3(key: string, seed = 1): number {
@@ -168,6 +174,51 @@ describe('murmurhash3ConcatBucket', () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('murmurhash3SuffixBucket', () => {
+  it('hashes the reference vectors with the entity id prepared', () => {
+    const scale = (hash: number) => Math.floor((hash * 10000) / 2 ** 32);
+    expect(murmurhash3SuffixBucket('ppid1', prepareHashSuffix('1886780721'), 10000)).toBe(scale(2256854705));
+    expect(murmurhash3SuffixBucket('ppid2', prepareHashSuffix('1886780722'), 10000)).toBe(scale(1045634806));
+  });
+
+  it('equals the concatenated hash for any two strings, prefix alignments and bucket counts', () => {
+    fc.assert(
+      fc.property(
+        nastyString,
+        nastyString,
+        fc.oneof(fc.constantFrom(1, 10000, 2 ** 30), fc.integer({ min: 1, max: 2 ** 30 })),
+        (a, b, buckets) => {
+          const expected = Math.floor((referenceMurmur3(a + b, 1) * buckets) / 2 ** 32);
+          expect(murmurhash3SuffixBucket(a, prepareHashSuffix(b), buckets)).toBe(expected);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('joins a high surrogate ending the bucketing id with a low one starting the entity id', () => {
+    const joined = Math.floor((murmurhash3('u\u{1f600}1') * 10000) / 2 ** 32);
+    expect(murmurhash3SuffixBucket('u\ud83d', prepareHashSuffix('\ude001'), 10000)).toBe(joined);
+  });
+
+  it('stays correct when one prepared suffix follows many prefixes, interleaved with other hashes', () => {
+    const suffixes = ['1', '10237870615', '', 'é9', '\u{1f600}'].map(prepareHashSuffix);
+    fc.assert(
+      fc.property(fc.array(nastyString, { maxLength: 6 }), (prefixes) => {
+        for (const prefix of prefixes) {
+          for (const suffix of suffixes) {
+            murmurhash3Concat(`${prefix}x`, suffix.text, 7); // leaves the prefix cache on another seed
+            const expected = murmurhash3ConcatBucket(prefix, suffix.text, 10000);
+            if (murmurhash3SuffixBucket(prefix, suffix, 10000) !== expected) return false;
+          }
+        }
+        return true;
+      }),
+      { numRuns: 500 },
     );
   });
 });

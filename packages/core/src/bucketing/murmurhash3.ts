@@ -28,42 +28,12 @@ function reset(seed: number): void {
   byteLength = 0;
 }
 
-function mixBlock(block: number): void {
+function mix(h: number, block: number): number {
   let k = Math.imul(block, C1);
   k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, C2);
-  h1 ^= k;
-  h1 = (h1 << 13) | (h1 >>> 19);
-  h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
-}
-
-function pushByte(byte: number): void {
-  k1 |= byte << shift;
-  byteLength++;
-  shift += 8;
-  if (shift === 32) {
-    mixBlock(k1);
-    k1 = 0;
-    shift = 0;
-  }
-}
-
-function pushCodePoint(cp: number): void {
-  if (cp < 0x80) {
-    pushByte(cp);
-  } else if (cp < 0x800) {
-    pushByte(0xc0 | (cp >>> 6));
-    pushByte(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    pushByte(0xe0 | (cp >>> 12));
-    pushByte(0x80 | ((cp >>> 6) & 0x3f));
-    pushByte(0x80 | (cp & 0x3f));
-  } else {
-    pushByte(0xf0 | (cp >>> 18));
-    pushByte(0x80 | ((cp >>> 12) & 0x3f));
-    pushByte(0x80 | ((cp >>> 6) & 0x3f));
-    pushByte(0x80 | (cp & 0x3f));
-  }
+  h ^= Math.imul(k, C2);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
 function isHighSurrogate(unit: number): boolean {
@@ -74,36 +44,82 @@ function isLowSurrogate(unit: number): boolean {
   return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
-/** Feeds the UTF-8 encoding of `s[start, end)`; a pair is only joined if both halves are in range. */
+/**
+ * Feeds the UTF-8 encoding of `s[start, end)`; a pair is only joined if both halves are in range.
+ * The state is worked on in locals and stored once at the end: a store of an int32 past 2^30 to
+ * module state allocates a heap number, and a store per byte made non-ASCII ids several times
+ * slower to hash than ASCII ones.
+ */
 function pushRange(s: string, start: number, end: number): void {
+  let h = h1;
+  let k = k1;
+  let sh = shift;
+  let length = byteLength;
   let i = start;
   while (i < end) {
-    // Fast path: four ASCII characters on a block boundary are one block, mixed directly.
-    if (shift === 0 && i + 3 < end) {
-      const c0 = s.charCodeAt(i);
+    let unit = s.charCodeAt(i);
+    // Fast path: four ASCII characters on a block boundary are one block.
+    if (sh === 0 && i + 3 < end) {
       const c1 = s.charCodeAt(i + 1);
       const c2 = s.charCodeAt(i + 2);
       const c3 = s.charCodeAt(i + 3);
-      if ((c0 | c1 | c2 | c3) < 0x80) {
-        mixBlock(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
-        byteLength += 4;
+      if ((unit | c1 | c2 | c3) < 0x80) {
+        h = mix(h, unit | (c1 << 8) | (c2 << 16) | (c3 << 24));
+        length += 4;
         i += 4;
         continue;
       }
     }
-    const unit = s.charCodeAt(i);
-    if (unit < 0x80) {
-      pushByte(unit);
-    } else if (unit < 0xd800 || unit > 0xdfff) {
-      pushCodePoint(unit);
-    } else if (isHighSurrogate(unit) && i + 1 < end && isLowSurrogate(s.charCodeAt(i + 1))) {
-      pushCodePoint(0x10000 + ((unit - 0xd800) << 10) + (s.charCodeAt(i + 1) - 0xdc00));
-      i++;
-    } else {
-      pushCodePoint(0xfffd);
-    }
     i++;
+    // The character's UTF-8 bytes, first byte lowest, and how many there are.
+    let bytes = unit;
+    let count = 1;
+    if (unit >= 0x80) {
+      if (unit >= 0xd800 && unit <= 0xdfff) {
+        if (isHighSurrogate(unit) && i < end && isLowSurrogate(s.charCodeAt(i))) {
+          unit = 0x10000 + ((unit - 0xd800) << 10) + (s.charCodeAt(i) - 0xdc00);
+          i++;
+        } else {
+          unit = 0xfffd;
+        }
+      }
+      if (unit < 0x800) {
+        bytes = 0xc0 | (unit >> 6) | ((0x80 | (unit & 0x3f)) << 8);
+        count = 2;
+      } else if (unit < 0x10000) {
+        bytes = 0xe0 | (unit >> 12) | ((0x80 | ((unit >> 6) & 0x3f)) << 8) | ((0x80 | (unit & 0x3f)) << 16);
+        count = 3;
+      } else {
+        bytes =
+          0xf0 |
+          (unit >> 18) |
+          ((0x80 | ((unit >> 12) & 0x3f)) << 8) |
+          ((0x80 | ((unit >> 6) & 0x3f)) << 16) |
+          ((0x80 | (unit & 0x3f)) << 24);
+        count = 4;
+      }
+    }
+    length += count;
+    for (; count > 0; count--) {
+      k |= (bytes & 0xff) << sh;
+      bytes >>= 8;
+      sh += 8;
+      if (sh === 32) {
+        h = mix(h, k);
+        k = 0;
+        sh = 0;
+      }
+    }
   }
+  h1 = h;
+  k1 = k;
+  shift = sh;
+  byteLength = length;
+}
+
+/** Feeds one code point (a surrogate pair split across the two parts of a concatenation). */
+function pushCodePoint(codePoint: number): void {
+  pushRange(String.fromCodePoint(codePoint), 0, 2);
 }
 
 function finish(buckets = 0): number {
@@ -172,19 +188,134 @@ export function murmurhash3ConcatBucket(
   return hashConcat(a, b, seed, buckets);
 }
 
+/**
+ * An id prepared at datafile load to be hashed after any prefix: its UTF-8 bytes laid out as the
+ * blocks they complete for each number of bytes (0–3) the prefix leaves pending. Hashing with it
+ * mixes those blocks straight in, instead of reading and encoding the id again on every decision.
+ */
+export interface HashSuffix {
+  /** The id itself. */
+  readonly text: string;
+  /** @internal Its UTF-8 length in bytes. */
+  readonly byteLength: number;
+  /**
+   * @internal Four plans of `stride` int32s, one per pending byte count: the number of blocks
+   * completed, the bytes left pending after them, the bits they fill, then the blocks (the first
+   * without the prefix's pending bytes, which are ORed in when hashing).
+   */
+  readonly plans: Int32Array;
+  /** @internal The length of one plan. */
+  readonly stride: number;
+  /** @internal Whether the id starts with a low surrogate, which a prefix's high one would join. */
+  readonly startsWithLowSurrogate: boolean;
+}
+
+/**
+ * Prepares `id` for {@link murmurhash3SuffixBucket}.
+ *
+ * @param id - An experiment, rule, holdout or group id.
+ */
+export function prepareHashSuffix(id: string): HashSuffix {
+  const bytes = utf8(id);
+  const stride = 3 + ((bytes.length + 3) >> 2) + 1;
+  const plans = new Int32Array(4 * stride);
+  for (let pending = 0; pending < 4; pending++) {
+    const at = pending * stride;
+    let k = 0;
+    let sh = pending * 8;
+    let blocks = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      k |= bytes[i]! << sh;
+      sh += 8;
+      if (sh === 32) {
+        plans[at + 3 + blocks++] = k;
+        k = 0;
+        sh = 0;
+      }
+    }
+    plans[at] = blocks;
+    plans[at + 1] = k;
+    plans[at + 2] = sh;
+  }
+  return {
+    text: id,
+    byteLength: bytes.length,
+    plans,
+    stride,
+    startsWithLowSurrogate: id.length > 0 && isLowSurrogate(id.charCodeAt(0)),
+  };
+}
+
+/** The UTF-8 bytes of `s`, encoded as {@link pushRange} does (once per id, so written for clarity). */
+function utf8(s: string): number[] {
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    let unit = s.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdfff) {
+      const next = s.charCodeAt(i + 1); // NaN past the end
+      if (isHighSurrogate(unit) && isLowSurrogate(next)) {
+        unit = 0x10000 + ((unit - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+      } else {
+        unit = 0xfffd;
+      }
+    }
+    if (unit < 0x80) bytes.push(unit);
+    else if (unit < 0x800) bytes.push(0xc0 | (unit >> 6), 0x80 | (unit & 0x3f));
+    else if (unit < 0x10000)
+      bytes.push(0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f));
+    else
+      bytes.push(
+        0xf0 | (unit >> 18),
+        0x80 | ((unit >> 12) & 0x3f),
+        0x80 | ((unit >> 6) & 0x3f),
+        0x80 | (unit & 0x3f),
+      );
+  }
+  return bytes;
+}
+
+/**
+ * `murmurhash3ConcatBucket(a, suffix.text, buckets)` (seed 1), with the suffix's bytes prepared.
+ *
+ * @param a - The first part of the key: the bucketing id.
+ * @param suffix - The second part, from {@link prepareHashSuffix}.
+ * @param buckets - A positive integer of at most 2^30.
+ */
+export function murmurhash3SuffixBucket(a: string, suffix: HashSuffix, buckets: number): number {
+  if (a !== prefixKey || prefixSeed !== DEFAULT_SEED) setPrefix(a, DEFAULT_SEED);
+  if (prefixEndsInHighSurrogate && suffix.startsWithLowSurrogate) {
+    return hashConcat(a, suffix.text, DEFAULT_SEED, buckets);
+  }
+  const plans = suffix.plans;
+  const at = (prefixShift >> 3) * suffix.stride;
+  const blocks = plans[at]!;
+  let h = prefixH1;
+  let k = prefixK1;
+  if (blocks > 0) {
+    h = mix(h, k | plans[at + 3]!);
+    for (let i = 1; i < blocks; i++) h = mix(h, plans[at + 3 + i]!);
+    k = 0;
+  }
+  return finalize(h, k | plans[at + 1]!, plans[at + 2]!, prefixLength + suffix.byteLength, buckets);
+}
+
+/** Hashes `a` into the one-entry prefix cache. */
+function setPrefix(a: string, seed: number): void {
+  hashPrefix(a, seed);
+  prefixKey = a;
+  prefixSeed = seed;
+  prefixH1 = h1;
+  prefixK1 = k1;
+  prefixShift = shift;
+  prefixLength = byteLength;
+  prefixEndsInHighSurrogate = a.length > 0 && isHighSurrogate(a.charCodeAt(a.length - 1));
+}
+
 /** {@link murmurhash3Concat}, or its bucket when `buckets` is not 0. */
 function hashConcat(a: string, b: string, seed: number, buckets: number): number {
   // One decision hashes the same bucketing id with many entity ids: resume after the prefix.
-  if (a !== prefixKey || seed !== prefixSeed) {
-    hashPrefix(a, seed);
-    prefixKey = a;
-    prefixSeed = seed;
-    prefixH1 = h1;
-    prefixK1 = k1;
-    prefixShift = shift;
-    prefixLength = byteLength;
-    prefixEndsInHighSurrogate = a.length > 0 && isHighSurrogate(a.charCodeAt(a.length - 1));
-  }
+  if (a !== prefixKey || seed !== prefixSeed) setPrefix(a, seed);
   if (prefixEndsInHighSurrogate && b.length > 0 && isLowSurrogate(b.charCodeAt(0))) {
     // The pair straddles the boundary: emit it once, between the two ranges.
     const high = a.charCodeAt(a.length - 1);

@@ -1,6 +1,7 @@
 import { collectQualifiedSegments, compileAudience, compileRuleAudience } from '../audience/compile-audience';
 import type { ConditionEvaluator } from '../audience/evaluation-user';
 import type { TrafficRange } from '../bucketing/find-bucket';
+import { type HashSuffix, prepareHashSuffix } from '../bucketing/murmurhash3';
 import type {
   Datafile,
   DatafileExperiment,
@@ -239,6 +240,7 @@ class IndexedProjectConfig implements ProjectConfig {
       variationsByKey: new ArrayMap(variations, keyOfVariation, itself),
       trafficAllocation,
       rangeVariations: this.#rangeVariations(trafficAllocation),
+      hashSuffix: prepareHashSuffix(raw.id),
       audience: compileRuleAudience(
         raw.audienceConditions ?? undefined,
         raw.audienceIds ?? [],
@@ -246,6 +248,7 @@ class IndexedProjectConfig implements ProjectConfig {
       ),
       audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
       group: this.#mutexGroupOf(raw.id),
+      groupHashSuffix: this.#preparedGroupId(raw.id),
       isRollout: entry.isRollout,
       type: raw.type ?? undefined,
       forcedVariations:
@@ -283,6 +286,7 @@ class IndexedProjectConfig implements ProjectConfig {
       variationsByKey: new ArrayMap(this.#variationsOf(raw), keyOfVariation, itself),
       trafficAllocation,
       rangeVariations: this.#rangeVariations(trafficAllocation),
+      hashSuffix: prepareHashSuffix(raw.id),
       audience: compileRuleAudience(
         raw.audienceConditions ?? undefined,
         raw.audienceIds ?? [],
@@ -290,6 +294,7 @@ class IndexedProjectConfig implements ProjectConfig {
       ),
       audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
       group: this.#mutexGroupOf(raw.id),
+      groupHashSuffix: this.#preparedGroupId(raw.id),
       isGlobal,
       includedRules: isGlobal ? [] : (raw.includedRules ?? []),
       excludeTargetedDeliveries: isGlobal && raw.excludeTargetedDeliveries === true,
@@ -401,6 +406,11 @@ class IndexedProjectConfig implements ProjectConfig {
     for (const raw of this.#df.holdouts ?? []) add(raw);
     for (const raw of this.#localHoldoutsRaw) add(raw);
     return index;
+  }
+
+  #preparedGroupId(entityId: string): HashSuffix | null {
+    const group = this.#mutexGroupOf(entityId);
+    return group ? prepareHashSuffix(group.id) : null;
   }
 
   #groupIndex(): Map<string, Group> {

@@ -1,5 +1,6 @@
 import type { ConditionEvaluator } from '../audience/evaluation-user';
 import type { TrafficRange } from '../bucketing/find-bucket';
+import type { HashSuffix } from '../bucketing/murmurhash3';
 import type { ConditionTree, Datafile, DatafileExperiment, DatafileHoldout } from '../datafile/datafile';
 
 /** A variation of an experiment, rollout rule or holdout. */
@@ -51,6 +52,10 @@ export interface CompiledBucketedEntity extends BucketedEntity {
    * with `trafficAllocation`; null where no variation has that id.
    */
   readonly rangeVariations: readonly (Variation | null)[];
+  /** The entity id, prepared for bucketing. */
+  readonly hashSuffix: HashSuffix;
+  /** The id of `group`, prepared for bucketing; null without a group. */
+  readonly groupHashSuffix: HashSuffix | null;
 }
 
 /** An experiment rule, a rollout (delivery) rule or a feature-rollout (`fr`) rule. */

@@ -1,5 +1,6 @@
-import { bucketValue } from '../bucketing/bucket-value';
+import { bucketValue, preparedBucketValue } from '../bucketing/bucket-value';
 import { constantBucketIndex, findBucketIndex, type TrafficRange } from '../bucketing/find-bucket';
+import type { HashSuffix } from '../bucketing/murmurhash3';
 import type {
   BucketedEntity,
   CompiledBucketedEntity,
@@ -36,9 +37,23 @@ function byId(config: ProjectConfig, rule: Experiment): Experiment {
  * The traffic range a bucketing id falls in, or -1; hashes only when the allocation's answer
  * depends on the bucket (the bucket value itself is not logged here).
  */
-function quietBucketIndex(ranges: readonly TrafficRange[], bucketingId: string, entityId: string): number {
+function quietBucketIndex(
+  ranges: readonly TrafficRange[],
+  bucketingId: string,
+  id: string,
+  preparedId: HashSuffix | undefined,
+): number {
   const constant = constantBucketIndex(ranges);
-  return constant === undefined ? findBucketIndex(ranges, bucketValue(bucketingId, entityId)) : constant;
+  return constant === undefined
+    ? findBucketIndex(ranges, anyBucketValue(bucketingId, id, preparedId))
+    : constant;
+}
+
+/** The bucket of an entity id, through its prepared form when the config compiled the entity. */
+function anyBucketValue(bucketingId: string, id: string, preparedId: HashSuffix | undefined): number {
+  return preparedId === undefined
+    ? bucketValue(bucketingId, id)
+    : preparedBucketValue(bucketingId, preparedId);
 }
 
 const NO_DECISION_ROLLOUT: FlagDecision = Object.freeze({
@@ -416,7 +431,8 @@ export class DecisionService {
     const group = entity.group;
     if (group) {
       const groupRanges = group.trafficAllocation;
-      const groupIndex = quietBucketIndex(groupRanges, bucketingId, group.id);
+      const preparedGroupId = (entity as Partial<CompiledBucketedEntity>).groupHashSuffix ?? undefined;
+      const groupIndex = quietBucketIndex(groupRanges, bucketingId, group.id, preparedGroupId);
       const chosen = groupIndex === -1 ? null : groupRanges[groupIndex]!.entityId;
       if (chosen === null) {
         if (trace.active)
@@ -431,19 +447,21 @@ export class DecisionService {
       if (trace.active)
         trace.add('info', `User ${user.userId} is in experiment ${entity.key} of group ${group.id}.`);
     }
+    // Compiled entities carry their id prepared for hashing and each range's variation.
+    const compiled = entity as Partial<CompiledBucketedEntity>;
     let index: number;
     if (trace.active) {
-      const value = bucketValue(bucketingId, entity.id);
+      const value = anyBucketValue(bucketingId, entity.id, compiled.hashSuffix);
       trace.add('debug', `Assigned bucket ${value} to user with bucketing ID ${user.userId}.`);
       index = findBucketIndex(entity.trafficAllocation, value);
     } else {
-      index = quietBucketIndex(entity.trafficAllocation, bucketingId, entity.id);
+      index = quietBucketIndex(entity.trafficAllocation, bucketingId, entity.id, compiled.hashSuffix);
     }
     if (index === -1) return null;
-    // Compiled entities know each range's variation; others are looked up by id.
-    const compiled = (entity as Partial<CompiledBucketedEntity>).rangeVariations;
-    const variation = compiled
-      ? compiled[index]!
+    // Others have their variations looked up by id.
+    const rangeVariations = compiled.rangeVariations;
+    const variation = rangeVariations
+      ? rangeVariations[index]!
       : (config.variationsById.get(entity.trafficAllocation[index]!.entityId) ?? null);
     if (variation === null && entity.trafficAllocation[index]!.entityId !== '')
       trace.add('warn', 'Bucketed into an invalid variation ID. Returning null.');
