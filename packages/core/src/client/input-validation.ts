@@ -115,21 +115,14 @@ export function copyAttributeList(source: Readonly<Record<string, unknown>>, int
     keys = entries.map((entry) => entry[0]);
     values = entries.map((entry) => entry[1]);
   }
-  let undefinedAt = -1;
-  let bucketingId: unknown;
-  let bucketMap: unknown;
-  for (let i = 0; i < keys.length; i++) {
-    if (values[i] === undefined && undefinedAt === -1) undefinedAt = i;
-    const key = keys[i]!;
-    if (key.charCodeAt(0) !== 36 /* $ */) continue;
-    if (key === BUCKETING_ID_ATTRIBUTE) bucketingId = values[i];
-    else if (key === BUCKET_MAP_ATTRIBUTE) bucketMap = values[i];
-  }
+  // Builtin scans: far cheaper per attribute than a loop that reads every key and value.
+  const bucketingIdAt = keys.indexOf(BUCKETING_ID_ATTRIBUTE);
+  const bucketMapAt = keys.indexOf(BUCKET_MAP_ATTRIBUTE);
   into.attributeKeys = keys;
   into.attributeValues = values;
-  into.bucketingIdAttribute = bucketingId;
-  into.bucketMapAttribute = bucketMap;
-  return undefinedAt;
+  into.bucketingIdAttribute = bucketingIdAt === -1 ? undefined : values[bucketingIdAt];
+  into.bucketMapAttribute = bucketMapAt === -1 ? undefined : values[bucketMapAt];
+  return values.indexOf(undefined);
 }
 
 function clearAttributes(into: AttributeList): void {

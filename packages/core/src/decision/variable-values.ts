@@ -1,5 +1,5 @@
 import type { FeatureFlag, FeatureVariable, Variation } from '../config/project-config';
-import { copyJson } from '../util/copy-json';
+import { copyJsonPlanned, type JsonCopyPlan, planJsonCopy } from '../util/copy-json';
 import { setOwnProperty } from '../util/set-own-property';
 
 /** A typed variable value, as decide and the getFeatureVariable* APIs return it. */
@@ -57,6 +57,8 @@ interface ResolvedVariables {
   readonly template: Readonly<Record<string, VariableValue>>;
   /** Keys of the json objects and arrays, which each decision gets its own deep copy of. */
   readonly objectKeys: readonly string[];
+  /** How to copy each of them, aligned with `objectKeys`. */
+  readonly objectPlans: readonly JsonCopyPlan[];
 }
 
 // Per flag, per decided variation: resolved once, then copied into each decision.
@@ -72,12 +74,17 @@ function resolve(flag: FeatureFlag, variation: Variation | null): ResolvedVariab
   if (!resolved) {
     const template: Record<string, VariableValue> = {};
     const objectKeys: string[] = [];
+    const objectPlans: JsonCopyPlan[] = [];
     for (const variable of flag.variables) {
       const value = castVariableValue(rawVariableValue(variable, variation), variable.type);
       setOwnProperty(template, variable.key, value);
-      if (typeof value === 'object' && value !== null) objectKeys.push(variable.key);
+      const plan = planJsonCopy(value);
+      if (plan !== null) {
+        objectKeys.push(variable.key);
+        objectPlans.push(plan);
+      }
     }
-    resolved = { template, objectKeys };
+    resolved = { template, objectKeys, objectPlans };
     byVariation.set(variation, resolved);
   }
   return resolved;
@@ -92,11 +99,11 @@ export function decisionVariables(
   variation: Variation | null,
 ): Record<string, VariableValue> {
   if (flag.variables.length === 0) return {};
-  const { template, objectKeys } = resolve(flag, variation);
+  const { template, objectKeys, objectPlans } = resolve(flag, variation);
   const out: Record<string, VariableValue> = { ...template };
   for (let i = 0; i < objectKeys.length; i++) {
     const key = objectKeys[i]!;
-    setOwnProperty(out, key, copyJson(template[key]) as VariableValue);
+    setOwnProperty(out, key, copyJsonPlanned(template[key] as object, objectPlans[i]!) as VariableValue);
   }
   return out;
 }
