@@ -13,12 +13,24 @@ const DEFAULT_SEED = 1;
 
 const HASH_SPACE = 4294967296; // 2^32
 
-// Hash state lives at module level so the byte feeder needs no per-call object or closure.
-// Hashing is synchronous and never calls out, so it cannot be re-entered mid-hash.
+// Hash state lives at module level so hashing needs no per-call object or closure. Hashing is
+// synchronous and never calls out, so it cannot be re-entered mid-hash. h1 is the running hash,
+// k1 holds the `shift / 8` bytes of the block being filled.
 let h1 = 0;
 let k1 = 0;
 let shift = 0;
 let byteLength = 0;
+
+// The state after hashing the last prefix `a` of a concatenation (a one-entry cache): one decision
+// hashes the same bucketing id with many entity ids.
+let prefixKey: string | null = null;
+let prefixSeed = 0;
+let prefixH1 = 0;
+let prefixK1 = 0;
+let prefixShift = 0;
+let prefixLength = 0;
+// Whether the prefix's last unit is a high surrogate, which a low one starting `b` would join.
+let prefixEndsInHighSurrogate = false;
 
 function reset(seed: number): void {
   // The reference implementation coerces the seed with ToInt32 on first use; `| 0` is the same.
@@ -46,9 +58,8 @@ function isLowSurrogate(unit: number): boolean {
 
 /**
  * Feeds the UTF-8 encoding of `s[start, end)`; a pair is only joined if both halves are in range.
- * The state is worked on in locals and stored once at the end: a store of an int32 past 2^30 to
- * module state allocates a heap number, and a store per byte made non-ASCII ids several times
- * slower to hash than ASCII ones.
+ * The state is worked on in locals and stored once at the end: every store of an int32 past 2^30
+ * to module state allocates a heap number.
  */
 function pushRange(s: string, start: number, end: number): void {
   let h = h1;
@@ -71,38 +82,28 @@ function pushRange(s: string, start: number, end: number): void {
       }
     }
     i++;
-    // The character's UTF-8 bytes, first byte lowest, and how many there are.
-    let bytes = unit;
     let count = 1;
     if (unit >= 0x80) {
       if (unit >= 0xd800 && unit <= 0xdfff) {
         if (isHighSurrogate(unit) && i < end && isLowSurrogate(s.charCodeAt(i))) {
-          unit = 0x10000 + ((unit - 0xd800) << 10) + (s.charCodeAt(i) - 0xdc00);
-          i++;
+          unit = 0x10000 + ((unit - 0xd800) << 10) + (s.charCodeAt(i++) - 0xdc00);
         } else {
           unit = 0xfffd;
         }
       }
-      if (unit < 0x800) {
-        bytes = 0xc0 | (unit >> 6) | ((0x80 | (unit & 0x3f)) << 8);
-        count = 2;
-      } else if (unit < 0x10000) {
-        bytes = 0xe0 | (unit >> 12) | ((0x80 | ((unit >> 6) & 0x3f)) << 8) | ((0x80 | (unit & 0x3f)) << 16);
-        count = 3;
-      } else {
-        bytes =
-          0xf0 |
-          (unit >> 18) |
-          ((0x80 | ((unit >> 12) & 0x3f)) << 8) |
-          ((0x80 | ((unit >> 6) & 0x3f)) << 16) |
-          ((0x80 | (unit & 0x3f)) << 24);
-        count = 4;
-      }
+      count = unit < 0x800 ? 2 : unit < 0x10000 ? 3 : 4;
     }
+    // UTF-8: one byte below 0x80; else a lead byte (0xC0, 0xE0 or 0xF0 with the top bits) and
+    // continuation bytes of six bits each.
     length += count;
-    for (; count > 0; count--) {
-      k |= (bytes & 0xff) << sh;
-      bytes >>= 8;
+    for (let j = count - 1; j >= 0; j--) {
+      const byte =
+        count === 1
+          ? unit
+          : j === count - 1
+            ? ((0xff00 >> count) & 0xff) | (unit >> (6 * j))
+            : 0x80 | ((unit >> (6 * j)) & 0x3f);
+      k |= byte << sh;
       sh += 8;
       if (sh === 32) {
         h = mix(h, k);
@@ -117,19 +118,10 @@ function pushRange(s: string, start: number, end: number): void {
   byteLength = length;
 }
 
-/** Feeds one code point (a surrogate pair split across the two parts of a concatenation). */
-function pushCodePoint(codePoint: number): void {
-  pushRange(String.fromCodePoint(codePoint), 0, 2);
-}
-
-function finish(buckets = 0): number {
-  return finalize(h1, k1, shift, byteLength, buckets);
-}
-
 /**
- * The end of MurmurHash3 on state passed in (not the module's): the pending tail bytes are mixed
- * like a block minus the rotate-multiply-add of h, then the length, then the avalanche. Working
- * on locals matters: every store of a large int32 to module state allocates a heap number.
+ * The end of MurmurHash3 on state passed in: the pending tail bytes are mixed like a block minus
+ * the rotate-multiply-add of h, then the length, then the avalanche. The result is scaled onto
+ * `[0, buckets)` when `buckets` is not 0.
  */
 function finalize(h: number, k: number, pendingShift: number, length: number, buckets: number): number {
   if (pendingShift !== 0) {
@@ -156,7 +148,7 @@ function finalize(h: number, k: number, pendingShift: number, length: number, bu
 export function murmurhash3(key: string, seed: number = DEFAULT_SEED): number {
   reset(seed);
   pushRange(key, 0, key.length);
-  return finish();
+  return finalize(h1, k1, shift, byteLength, 0);
 }
 
 /**
@@ -188,204 +180,10 @@ export function murmurhash3ConcatBucket(
   return hashConcat(a, b, seed, buckets);
 }
 
-/**
- * An id prepared at datafile load to be hashed after any prefix: its UTF-8 bytes laid out as the
- * blocks they complete for each number of bytes (0–3) the prefix leaves pending. Hashing with it
- * mixes those blocks straight in, instead of reading and encoding the id again on every decision.
- */
-export interface HashSuffix {
-  /** The id itself. */
-  readonly text: string;
-  /** @internal Its UTF-8 length in bytes. */
-  readonly byteLength: number;
-  /**
-   * @internal Four plans of `stride` int32s, one per pending byte count: the number of blocks
-   * completed, the bytes left pending after them, the bits they fill, then the blocks (the first
-   * without the prefix's pending bytes, which are ORed in when hashing).
-   */
-  readonly plans: Int32Array;
-  /** @internal The length of one plan. */
-  readonly stride: number;
-  /** @internal Whether the id starts with a low surrogate, which a prefix's high one would join. */
-  readonly startsWithLowSurrogate: boolean;
-}
-
-/**
- * Prepares `id` for {@link murmurhash3SuffixBucket}.
- *
- * @param id - An experiment, rule, holdout or group id.
- */
-export function prepareHashSuffix(id: string): HashSuffix {
-  const bytes = utf8(id);
-  const stride = 3 + ((bytes.length + 3) >> 2) + 1;
-  const plans = new Int32Array(4 * stride);
-  for (let pending = 0; pending < 4; pending++) {
-    const at = pending * stride;
-    let k = 0;
-    let sh = pending * 8;
-    let blocks = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      k |= bytes[i]! << sh;
-      sh += 8;
-      if (sh === 32) {
-        plans[at + 3 + blocks++] = k;
-        k = 0;
-        sh = 0;
-      }
-    }
-    plans[at] = blocks;
-    plans[at + 1] = k;
-    plans[at + 2] = sh;
-  }
-  return {
-    text: id,
-    byteLength: bytes.length,
-    plans,
-    stride,
-    startsWithLowSurrogate: id.length > 0 && isLowSurrogate(id.charCodeAt(0)),
-  };
-}
-
-/** The UTF-8 bytes of `s`, encoded as {@link pushRange} does (once per id, so written for clarity). */
-function utf8(s: string): number[] {
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    let unit = s.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdfff) {
-      const next = s.charCodeAt(i + 1); // NaN past the end
-      if (isHighSurrogate(unit) && isLowSurrogate(next)) {
-        unit = 0x10000 + ((unit - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-      } else {
-        unit = 0xfffd;
-      }
-    }
-    if (unit < 0x80) bytes.push(unit);
-    else if (unit < 0x800) bytes.push(0xc0 | (unit >> 6), 0x80 | (unit & 0x3f));
-    else if (unit < 0x10000)
-      bytes.push(0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f));
-    else
-      bytes.push(
-        0xf0 | (unit >> 18),
-        0x80 | ((unit >> 12) & 0x3f),
-        0x80 | ((unit >> 6) & 0x3f),
-        0x80 | (unit & 0x3f),
-      );
-  }
-  return bytes;
-}
-
-/**
- * `murmurhash3ConcatBucket(a, suffix.text, buckets)` (seed 1), with the suffix's bytes prepared.
- *
- * @param a - The first part of the key: the bucketing id.
- * @param suffix - The second part, from {@link prepareHashSuffix}.
- * @param buckets - A positive integer of at most 2^30.
- */
-export function murmurhash3SuffixBucket(a: string, suffix: HashSuffix, buckets: number): number {
-  if (a !== prefixKey || prefixSeed !== DEFAULT_SEED) setPrefix(a, DEFAULT_SEED);
-  if (prefixEndsInHighSurrogate && suffix.startsWithLowSurrogate) {
-    return hashConcat(a, suffix.text, DEFAULT_SEED, buckets);
-  }
-  const plans = suffix.plans;
-  const at = (prefixShift >> 3) * suffix.stride;
-  const blocks = plans[at]!;
-  let h = prefixH1;
-  let k = prefixK1;
-  if (blocks > 0) {
-    h = mix(h, k | plans[at + 3]!);
-    for (let i = 1; i < blocks; i++) h = mix(h, plans[at + 3 + i]!);
-    k = 0;
-  }
-  return finalize(h, k | plans[at + 1]!, plans[at + 2]!, prefixLength + suffix.byteLength, buckets);
-}
-
-/** Hashes `a` into the one-entry prefix cache. */
+/** Hashes `a` into the one-entry prefix cache (callers check first that it is not there yet). */
 function setPrefix(a: string, seed: number): void {
-  hashPrefix(a, seed);
-  prefixKey = a;
-  prefixSeed = seed;
-  prefixH1 = h1;
-  prefixK1 = k1;
-  prefixShift = shift;
-  prefixLength = byteLength;
-  prefixEndsInHighSurrogate = a.length > 0 && isHighSurrogate(a.charCodeAt(a.length - 1));
-}
-
-/** {@link murmurhash3Concat}, or its bucket when `buckets` is not 0. */
-function hashConcat(a: string, b: string, seed: number, buckets: number): number {
-  // One decision hashes the same bucketing id with many entity ids: resume after the prefix.
-  if (a !== prefixKey || seed !== prefixSeed) setPrefix(a, seed);
-  if (prefixEndsInHighSurrogate && b.length > 0 && isLowSurrogate(b.charCodeAt(0))) {
-    // The pair straddles the boundary: emit it once, between the two ranges.
-    const high = a.charCodeAt(a.length - 1);
-    const low = b.charCodeAt(0);
-    reset(seed);
-    pushRange(a, 0, a.length - 1);
-    pushCodePoint(0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00));
-    pushRange(b, 1, b.length);
-    return finish(buckets);
-  }
-  // Entity ids are short ASCII digit strings: hash them with local state (bytes up to a block
-  // boundary, then whole blocks of four, then the tail), falling back to the general encoder at
-  // the first non-ASCII character.
-  let h = prefixH1;
-  let k = prefixK1;
-  let sh = prefixShift;
-  const bLength = b.length;
-  let i = 0;
-  while (sh !== 0 && i < bLength) {
-    const c = b.charCodeAt(i);
-    if (c >= 0x80) break;
-    k |= c << sh;
-    i++;
-    sh += 8;
-    if (sh === 32) {
-      k = Math.imul(k, C1);
-      k = (k << 15) | (k >>> 17);
-      h ^= Math.imul(k, C2);
-      h = (h << 13) | (h >>> 19);
-      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-      k = 0;
-      sh = 0;
-    }
-  }
-  if (sh === 0) {
-    for (; i + 3 < bLength; i += 4) {
-      const c0 = b.charCodeAt(i);
-      const c1 = b.charCodeAt(i + 1);
-      const c2 = b.charCodeAt(i + 2);
-      const c3 = b.charCodeAt(i + 3);
-      if ((c0 | c1 | c2 | c3) >= 0x80) break;
-      k = Math.imul(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), C1);
-      k = (k << 15) | (k >>> 17);
-      h ^= Math.imul(k, C2);
-      h = (h << 13) | (h >>> 19);
-      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-    }
-    k = 0;
-    // The tail: fewer than four characters, so no block completes.
-    for (; i < bLength; i++) {
-      const c = b.charCodeAt(i);
-      if (c >= 0x80) break;
-      k |= c << sh;
-      sh += 8;
-    }
-  }
-  if (i === bLength) return finalize(h, k, sh, prefixLength + i, buckets);
-  h1 = h;
-  k1 = k;
-  shift = sh;
-  byteLength = prefixLength + i;
-  pushRange(b, i, bLength);
-  return finish(buckets);
-}
-
-/**
- * Resets the state to `seed` and feeds `a`: ASCII characters with local state (the usual id), the
- * rest through the general encoder.
- */
-function hashPrefix(a: string, seed: number): void {
+  // Bucketing ids are usually ASCII: whole blocks and the tail on locals, as pushRange would, but
+  // without its per-character checks (this runs once per decision); the rest through pushRange.
   let h = seed | 0;
   const length = a.length;
   let i = 0;
@@ -395,14 +193,8 @@ function hashPrefix(a: string, seed: number): void {
     const c2 = a.charCodeAt(i + 2);
     const c3 = a.charCodeAt(i + 3);
     if ((c0 | c1 | c2 | c3) >= 0x80) break;
-    let k = Math.imul(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24), C1);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, C2);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    h = mix(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
   }
-  // The ASCII tail: at most three characters (a block that stopped the loop has a non-ASCII one),
-  // so no block completes here.
   let k = 0;
   let sh = 0;
   for (; i < length; i++) {
@@ -416,14 +208,103 @@ function hashPrefix(a: string, seed: number): void {
   shift = sh;
   byteLength = i;
   if (i < length) pushRange(a, i, length);
+  prefixKey = a;
+  prefixSeed = seed;
+  prefixH1 = h1;
+  prefixK1 = k1;
+  prefixShift = shift;
+  prefixLength = byteLength;
+  prefixEndsInHighSurrogate = a.length > 0 && isHighSurrogate(a.charCodeAt(a.length - 1));
 }
 
-// The state after hashing the last prefix `a` of `murmurhash3Concat` (a one-entry cache).
-let prefixKey: string | null = null;
-let prefixSeed = 0;
-let prefixH1 = 0;
-let prefixK1 = 0;
-let prefixShift = 0;
-// Whether the prefix's last unit is a high surrogate, which a low one starting `b` would join.
-let prefixEndsInHighSurrogate = false;
-let prefixLength = 0;
+/** {@link murmurhash3Concat}, or its bucket when `buckets` is not 0. */
+function hashConcat(a: string, b: string, seed: number, buckets: number): number {
+  if (a !== prefixKey || seed !== prefixSeed) setPrefix(a, seed);
+  if (prefixEndsInHighSurrogate && b.length > 0 && isLowSurrogate(b.charCodeAt(0))) {
+    // The pair straddles the boundary: feed it once, between the two ranges.
+    reset(seed);
+    pushRange(a, 0, a.length - 1);
+    pushRange(a.charAt(a.length - 1) + b.charAt(0), 0, 2);
+    pushRange(b, 1, b.length);
+  } else {
+    h1 = prefixH1;
+    k1 = prefixK1;
+    shift = prefixShift;
+    byteLength = prefixLength;
+    pushRange(b, 0, b.length);
+  }
+  return finalize(h1, k1, shift, byteLength, buckets);
+}
+
+/**
+ * An ASCII id prepared (at datafile load) to be hashed after any prefix: its bytes laid out as the
+ * blocks they complete for each number of bytes (0–3) the prefix leaves pending. Hashing with it
+ * mixes those blocks straight in instead of reading the id again on every decision.
+ */
+export interface HashSuffix {
+  /** @internal The id's length (its bytes, being ASCII). */
+  readonly length: number;
+  /**
+   * @internal Four plans of `stride` int32s, one per pending byte count: the number of blocks
+   * completed, the bytes left pending after them, the bits they fill, then the blocks (the first
+   * without the prefix's pending bytes, which are ORed in when hashing).
+   */
+  readonly plans: Int32Array;
+  /** @internal The length of one plan. */
+  readonly stride: number;
+}
+
+/**
+ * Prepares `id` for {@link murmurhash3SuffixBucket}; undefined unless it is ASCII (Optimizely's
+ * entity ids are digit strings), which leaves such an id to {@link murmurhash3ConcatBucket}.
+ *
+ * @param id - An experiment, rule, holdout or group id.
+ */
+export function prepareHashSuffix(id: string): HashSuffix | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is exactly \x00-\x7f
+  if (!/^[\x00-\x7f]*$/.test(id)) return undefined;
+  const stride = 4 + (id.length >> 2);
+  const plans = new Int32Array(4 * stride);
+  for (let pending = 0; pending < 4; pending++) {
+    const at = pending * stride;
+    let k = 0;
+    let sh = pending * 8;
+    let blocks = 0;
+    for (let i = 0; i < id.length; i++) {
+      k |= id.charCodeAt(i) << sh;
+      sh += 8;
+      if (sh === 32) {
+        plans[at + 3 + blocks++] = k;
+        k = 0;
+        sh = 0;
+      }
+    }
+    plans[at] = blocks;
+    plans[at + 1] = k;
+    plans[at + 2] = sh;
+  }
+  return { length: id.length, plans, stride };
+}
+
+/**
+ * `murmurhash3ConcatBucket(a, id, buckets)` (seed 1) of an id prepared by {@link prepareHashSuffix}.
+ *
+ * @param a - The first part of the key: the bucketing id.
+ * @param suffix - The second part, prepared.
+ * @param buckets - A positive integer of at most 2^30.
+ */
+export function murmurhash3SuffixBucket(a: string, suffix: HashSuffix, buckets: number): number {
+  // An ASCII suffix never starts with a low surrogate, so it never joins the prefix's last unit.
+  if (a !== prefixKey || prefixSeed !== DEFAULT_SEED) setPrefix(a, DEFAULT_SEED);
+  const plans = suffix.plans;
+  const at = (prefixShift >> 3) * suffix.stride;
+  const blocks = plans[at]!;
+  let h = prefixH1;
+  let k = prefixK1;
+  if (blocks > 0) {
+    h = mix(h, k | plans[at + 3]!);
+    for (let i = 1; i < blocks; i++) h = mix(h, plans[at + 3 + i]!);
+    k = 0;
+  }
+  return finalize(h, k | plans[at + 1]!, plans[at + 2]!, prefixLength + suffix.length, buckets);
+}

@@ -408,9 +408,9 @@ class IndexedProjectConfig implements ProjectConfig {
     return index;
   }
 
-  #preparedGroupId(entityId: string): HashSuffix | null {
+  #preparedGroupId(entityId: string): HashSuffix | undefined {
     const group = this.#mutexGroupOf(entityId);
-    return group ? prepareHashSuffix(group.id) : null;
+    return group ? prepareHashSuffix(group.id) : undefined;
   }
 
   #groupIndex(): Map<string, Group> {

@@ -52,10 +52,10 @@ export interface CompiledBucketedEntity extends BucketedEntity {
    * with `trafficAllocation`; null where no variation has that id.
    */
   readonly rangeVariations: readonly (Variation | null)[];
-  /** The entity id, prepared for bucketing. */
-  readonly hashSuffix: HashSuffix;
-  /** The id of `group`, prepared for bucketing; null without a group. */
-  readonly groupHashSuffix: HashSuffix | null;
+  /** The entity id, prepared for bucketing (undefined for an id that cannot be). */
+  readonly hashSuffix: HashSuffix | undefined;
+  /** The id of `group`, prepared for bucketing; undefined without a group. */
+  readonly groupHashSuffix: HashSuffix | undefined;
 }
 
 /** An experiment rule, a rollout (delivery) rule or a feature-rollout (`fr`) rule. */

@@ -431,7 +431,7 @@ export class DecisionService {
     const group = entity.group;
     if (group) {
       const groupRanges = group.trafficAllocation;
-      const preparedGroupId = (entity as Partial<CompiledBucketedEntity>).groupHashSuffix ?? undefined;
+      const preparedGroupId = (entity as Partial<CompiledBucketedEntity>).groupHashSuffix;
       const groupIndex = quietBucketIndex(groupRanges, bucketingId, group.id, preparedGroupId);
       const chosen = groupIndex === -1 ? null : groupRanges[groupIndex]!.entityId;
       if (chosen === null) {
