@@ -237,22 +237,12 @@ function hashConcat(a: string, b: string, seed: number, buckets: number): number
 }
 
 /**
- * An ASCII id prepared (at datafile load) to be hashed after any prefix: its bytes laid out as the
- * blocks they complete for each number of bytes (0–3) the prefix leaves pending. Hashing with it
- * mixes those blocks straight in instead of reading the id again on every decision.
+ * An ASCII id prepared (at datafile load) to be hashed after any prefix: its length, then its bytes
+ * packed four to a word (little-endian, zero-padded, plus one zero word), so a decision mixes them
+ * in word by word instead of reading the id again. One small array per entity: for digit ids the
+ * words stay below 2^30, so they are stored as small integers.
  */
-export interface HashSuffix {
-  /** @internal The id's length (its bytes, being ASCII). */
-  readonly length: number;
-  /**
-   * @internal Four plans of `stride` int32s, one per pending byte count: the number of blocks
-   * completed, the bytes left pending after them, the bits they fill, then the blocks (the first
-   * without the prefix's pending bytes, which are ORed in when hashing).
-   */
-  readonly plans: Int32Array;
-  /** @internal The length of one plan. */
-  readonly stride: number;
-}
+export type HashSuffix = readonly number[];
 
 /**
  * Prepares `id` for {@link murmurhash3SuffixBucket}; undefined unless it is ASCII (Optimizely's
@@ -261,29 +251,15 @@ export interface HashSuffix {
  * @param id - An experiment, rule, holdout or group id.
  */
 export function prepareHashSuffix(id: string): HashSuffix | undefined {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is exactly \x00-\x7f
-  if (!/^[\x00-\x7f]*$/.test(id)) return undefined;
-  const stride = 4 + (id.length >> 2);
-  const plans = new Int32Array(4 * stride);
-  for (let pending = 0; pending < 4; pending++) {
-    const at = pending * stride;
-    let k = 0;
-    let sh = pending * 8;
-    let blocks = 0;
-    for (let i = 0; i < id.length; i++) {
-      k |= id.charCodeAt(i) << sh;
-      sh += 8;
-      if (sh === 32) {
-        plans[at + 3 + blocks++] = k;
-        k = 0;
-        sh = 0;
-      }
-    }
-    plans[at] = blocks;
-    plans[at + 1] = k;
-    plans[at + 2] = sh;
+  const prepared: number[] = [id.length];
+  for (let w = 0; w <= (id.length >> 2) + 1; w++) prepared.push(0);
+  for (let i = 0; i < id.length; i++) {
+    const unit = id.charCodeAt(i);
+    if (unit >= 0x80) return undefined;
+    prepared[1 + (i >> 2)]! |= unit << ((i & 3) * 8);
   }
-  return { length: id.length, plans, stride };
+  // The copy has no spare capacity, which a grown array keeps.
+  return prepared.slice();
 }
 
 /**
@@ -296,15 +272,20 @@ export function prepareHashSuffix(id: string): HashSuffix | undefined {
 export function murmurhash3SuffixBucket(a: string, suffix: HashSuffix, buckets: number): number {
   // An ASCII suffix never starts with a low surrogate, so it never joins the prefix's last unit.
   if (a !== prefixKey || prefixSeed !== DEFAULT_SEED) setPrefix(a, DEFAULT_SEED);
-  const plans = suffix.plans;
-  const at = (prefixShift >> 3) * suffix.stride;
-  const blocks = plans[at]!;
+  const length = suffix[0]!;
+  const total = (prefixShift >> 3) + length; // bytes after the prefix's last whole block
+  const blocks = total >> 2;
+  // Block j is the prefix's pending bytes (j = 0) or the end of word j - 1, then the start of
+  // word j, shifted past the pending bytes.
+  const up = prefixShift;
+  const down = 32 - up;
   let h = prefixH1;
-  let k = prefixK1;
-  if (blocks > 0) {
-    h = mix(h, k | plans[at + 3]!);
-    for (let i = 1; i < blocks; i++) h = mix(h, plans[at + 3 + i]!);
-    k = 0;
+  let carry = prefixK1;
+  for (let j = 1; j <= blocks; j++) {
+    const word = suffix[j]!;
+    h = mix(h, carry | (word << up));
+    carry = up === 0 ? 0 : word >>> down;
   }
-  return finalize(h, k | plans[at + 1]!, plans[at + 2]!, prefixLength + suffix.length, buckets);
+  const tail = carry | (suffix[blocks + 1]! << up);
+  return finalize(h, tail, (total & 3) * 8, prefixLength + length, buckets);
 }
