@@ -240,7 +240,7 @@ class IndexedProjectConfig implements ProjectConfig {
       variationsByKey: new ArrayMap(variations, keyOfVariation, itself),
       trafficAllocation,
       rangeVariations: this.#rangeVariations(trafficAllocation),
-      hashSuffix: prepareHashSuffix(raw.id),
+      preparedId: prepareHashSuffix(raw.id),
       audience: compileRuleAudience(
         raw.audienceConditions ?? undefined,
         raw.audienceIds ?? [],
@@ -248,7 +248,7 @@ class IndexedProjectConfig implements ProjectConfig {
       ),
       audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
       group: this.#mutexGroupOf(raw.id),
-      groupHashSuffix: this.#preparedGroupId(raw.id),
+      preparedGroupId: this.#preparedGroupId(raw.id),
       isRollout: entry.isRollout,
       type: raw.type ?? undefined,
       forcedVariations:
@@ -286,7 +286,7 @@ class IndexedProjectConfig implements ProjectConfig {
       variationsByKey: new ArrayMap(this.#variationsOf(raw), keyOfVariation, itself),
       trafficAllocation,
       rangeVariations: this.#rangeVariations(trafficAllocation),
-      hashSuffix: prepareHashSuffix(raw.id),
+      preparedId: prepareHashSuffix(raw.id),
       audience: compileRuleAudience(
         raw.audienceConditions ?? undefined,
         raw.audienceIds ?? [],
@@ -294,7 +294,7 @@ class IndexedProjectConfig implements ProjectConfig {
       ),
       audienceConditions: raw.audienceConditions ?? raw.audienceIds ?? [],
       group: this.#mutexGroupOf(raw.id),
-      groupHashSuffix: this.#preparedGroupId(raw.id),
+      preparedGroupId: this.#preparedGroupId(raw.id),
       isGlobal,
       includedRules: isGlobal ? [] : (raw.includedRules ?? []),
       excludeTargetedDeliveries: isGlobal && raw.excludeTargetedDeliveries === true,

@@ -53,9 +53,9 @@ export interface CompiledBucketedEntity extends BucketedEntity {
    */
   readonly rangeVariations: readonly (Variation | null)[];
   /** The entity id, prepared for bucketing (undefined for an id that cannot be). */
-  readonly hashSuffix: HashSuffix | undefined;
+  readonly preparedId: HashSuffix | undefined;
   /** The id of `group`, prepared for bucketing; undefined without a group. */
-  readonly groupHashSuffix: HashSuffix | undefined;
+  readonly preparedGroupId: HashSuffix | undefined;
 }
 
 /** An experiment rule, a rollout (delivery) rule or a feature-rollout (`fr`) rule. */

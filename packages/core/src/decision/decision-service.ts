@@ -431,7 +431,7 @@ export class DecisionService {
     const group = entity.group;
     if (group) {
       const groupRanges = group.trafficAllocation;
-      const preparedGroupId = (entity as Partial<CompiledBucketedEntity>).groupHashSuffix;
+      const preparedGroupId = (entity as Partial<CompiledBucketedEntity>).preparedGroupId;
       const groupIndex = quietBucketIndex(groupRanges, bucketingId, group.id, preparedGroupId);
       const chosen = groupIndex === -1 ? null : groupRanges[groupIndex]!.entityId;
       if (chosen === null) {
@@ -451,11 +451,11 @@ export class DecisionService {
     const compiled = entity as Partial<CompiledBucketedEntity>;
     let index: number;
     if (trace.active) {
-      const value = anyBucketValue(bucketingId, entity.id, compiled.hashSuffix);
+      const value = anyBucketValue(bucketingId, entity.id, compiled.preparedId);
       trace.add('debug', `Assigned bucket ${value} to user with bucketing ID ${user.userId}.`);
       index = findBucketIndex(entity.trafficAllocation, value);
     } else {
-      index = quietBucketIndex(entity.trafficAllocation, bucketingId, entity.id, compiled.hashSuffix);
+      index = quietBucketIndex(entity.trafficAllocation, bucketingId, entity.id, compiled.preparedId);
     }
     if (index === -1) return null;
     // Others have their variations looked up by id.
