@@ -11,23 +11,10 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hotSpots } from './cpu-profile';
-import { createFixture } from './fixtures';
-import { type Batch, checksum, consume, now, type Side, warmUp } from './measure';
-import { DEFAULT_SEED } from './options';
-import { decideAllBatch } from './scenarios/decide-all';
-import { newContextBatch } from './scenarios/decide-new-context';
-import { prebuiltContextBatch } from './scenarios/decide-prebuilt-context';
-import { CLIENT_FACTORIES, readyClient, userContextFor } from './sdks';
+import { checksum, consume, now, warmUp } from './measure';
+import { PROFILED_SCENARIOS as SCENARIOS, scenarioBatch } from './scenario-batch';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-
-const SCENARIOS = [
-  'decide-new-context',
-  'decide-prebuilt-context',
-  'decide-all-50',
-  'decide-all-200',
-  'load-time-200',
-];
 
 const USAGE = `Usage: pnpm --filter @flagkit/bench bench:profile -- --scenario <id> [options]
 
@@ -37,26 +24,6 @@ const USAGE = `Usage: pnpm --filter @flagkit/bench bench:profile -- --scenario <
   --top <n>         functions to list (default 15)
   --users <n>       users in the pool (default 10000)
   --out <file>      also save the .cpuprofile (relative to where pnpm was run)`;
-
-/** Builds a batch that runs the scenario's operation for `side`; for load-time, one load is one operation. */
-async function scenarioBatch(scenario: string, side: Side, users: number): Promise<Batch> {
-  const flags = scenario.endsWith('-200') ? 200 : 50;
-  const fixture = createFixture({ flags, users, seed: DEFAULT_SEED + (flags === 200 ? 100 : 0) });
-  if (scenario === 'load-time-200') {
-    const factory = CLIENT_FACTORIES[side];
-    // Loads are asynchronous only through onReady; the config is built synchronously by
-    // createInstance in both SDKs, which is what this profiles.
-    return (iterations) => {
-      for (let i = 0; i < iterations; i++) void factory(fixture.text).close();
-      return iterations;
-    };
-  }
-  const client = await readyClient(side, fixture.text);
-  if (scenario === 'decide-new-context') return newContextBatch(client, fixture);
-  const contexts = fixture.users.map((user) => userContextFor(client, user));
-  if (scenario === 'decide-prebuilt-context') return prebuiltContextBatch(contexts, fixture.flagKeys);
-  return decideAllBatch(contexts, fixture.flagKeys);
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
