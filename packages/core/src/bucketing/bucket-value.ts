@@ -12,17 +12,11 @@ export const MAX_TRAFFIC_VALUE = 10000;
  *
  * @param bucketingId - The user's bucketing id (the user id unless `$opt_bucketing_id` is set).
  * @param entityId - The experiment, rule, holdout or group id.
+ * @param preparedId - `entityId` as `prepareHashSuffix` prepared it at datafile load, when it was;
+ *   the hash then mixes its words instead of reading the id again.
  */
-export function bucketValue(bucketingId: string, entityId: string): number {
-  return murmurhash3ConcatBucket(bucketingId, entityId, MAX_TRAFFIC_VALUE);
-}
-
-/**
- * {@link bucketValue} with the entity id prepared at datafile load (`prepareHashSuffix`).
- *
- * @param bucketingId - The user's bucketing id.
- * @param entityId - The experiment, rule, holdout or group id, prepared.
- */
-export function preparedBucketValue(bucketingId: string, entityId: HashSuffix): number {
-  return murmurhash3SuffixBucket(bucketingId, entityId, MAX_TRAFFIC_VALUE);
+export function bucketValue(bucketingId: string, entityId: string, preparedId?: HashSuffix): number {
+  return preparedId === undefined
+    ? murmurhash3ConcatBucket(bucketingId, entityId, MAX_TRAFFIC_VALUE)
+    : murmurhash3SuffixBucket(bucketingId, preparedId, MAX_TRAFFIC_VALUE);
 }

@@ -115,7 +115,7 @@ export function copyAttributeList(source: Readonly<Record<string, unknown>>, int
     keys = entries.map((entry) => entry[0]);
     values = entries.map((entry) => entry[1]);
   }
-  // Builtin scans: far cheaper per attribute than a loop that reads every key and value.
+  // Builtin scans, a little cheaper than a loop of our own over every key and value.
   const bucketingIdAt = keys.indexOf(BUCKETING_ID_ATTRIBUTE);
   const bucketMapAt = keys.indexOf(BUCKET_MAP_ATTRIBUTE);
   into.attributeKeys = keys;

@@ -1,4 +1,4 @@
-import { bucketValue, preparedBucketValue } from '../bucketing/bucket-value';
+import { bucketValue } from '../bucketing/bucket-value';
 import { constantBucketIndex, findBucketIndex, type TrafficRange } from '../bucketing/find-bucket';
 import type { HashSuffix } from '../bucketing/murmurhash3';
 import type {
@@ -45,15 +45,8 @@ function quietBucketIndex(
 ): number {
   const constant = constantBucketIndex(ranges);
   return constant === undefined
-    ? findBucketIndex(ranges, anyBucketValue(bucketingId, id, preparedId))
+    ? findBucketIndex(ranges, bucketValue(bucketingId, id, preparedId))
     : constant;
-}
-
-/** The bucket of an entity id, through its prepared form when the config compiled the entity. */
-function anyBucketValue(bucketingId: string, id: string, preparedId: HashSuffix | undefined): number {
-  return preparedId === undefined
-    ? bucketValue(bucketingId, id)
-    : preparedBucketValue(bucketingId, preparedId);
 }
 
 const NO_DECISION_ROLLOUT: FlagDecision = Object.freeze({
@@ -451,7 +444,7 @@ export class DecisionService {
     const compiled = entity as Partial<CompiledBucketedEntity>;
     let index: number;
     if (trace.active) {
-      const value = anyBucketValue(bucketingId, entity.id, compiled.preparedId);
+      const value = bucketValue(bucketingId, entity.id, compiled.preparedId);
       trace.add('debug', `Assigned bucket ${value} to user with bucketing ID ${user.userId}.`);
       index = findBucketIndex(entity.trafficAllocation, value);
     } else {

@@ -55,10 +55,8 @@ interface ResolvedVariables {
    * spread: one shape clone instead of a shape transition per key).
    */
   readonly template: Readonly<Record<string, VariableValue>>;
-  /** Keys of the json objects and arrays, which each decision gets its own deep copy of. */
-  readonly objectKeys: readonly string[];
-  /** How to copy each of them, aligned with `objectKeys`. */
-  readonly objectPlans: readonly JsonCopyPlan[];
+  /** How to copy it: the json objects and arrays in it get their own deep copies too. */
+  readonly plan: JsonCopyPlan;
 }
 
 // Per flag, per decided variation: resolved once, then copied into each decision.
@@ -73,18 +71,11 @@ function resolve(flag: FeatureFlag, variation: Variation | null): ResolvedVariab
   let resolved = byVariation.get(variation);
   if (!resolved) {
     const template: Record<string, VariableValue> = {};
-    const objectKeys: string[] = [];
-    const objectPlans: JsonCopyPlan[] = [];
     for (const variable of flag.variables) {
       const value = castVariableValue(rawVariableValue(variable, variation), variable.type);
       setOwnProperty(template, variable.key, value);
-      const plan = planJsonCopy(value);
-      if (plan !== null) {
-        objectKeys.push(variable.key);
-        objectPlans.push(plan);
-      }
     }
-    resolved = { template, objectKeys, objectPlans };
+    resolved = { template, plan: planJsonCopy(template)! };
     byVariation.set(variation, resolved);
   }
   return resolved;
@@ -99,11 +90,6 @@ export function decisionVariables(
   variation: Variation | null,
 ): Record<string, VariableValue> {
   if (flag.variables.length === 0) return {};
-  const { template, objectKeys, objectPlans } = resolve(flag, variation);
-  const out: Record<string, VariableValue> = { ...template };
-  for (let i = 0; i < objectKeys.length; i++) {
-    const key = objectKeys[i]!;
-    setOwnProperty(out, key, copyJsonPlanned(template[key] as object, objectPlans[i]!) as VariableValue);
-  }
-  return out;
+  const { template, plan } = resolve(flag, variation);
+  return copyJsonPlanned(template, plan) as Record<string, VariableValue>;
 }

@@ -35,8 +35,8 @@ export interface JsonCopyPlan {
 }
 
 /**
- * Plans deep copies of `value`, a result of `JSON.parse` that is never changed afterwards; null
- * when it is no object or array (nothing to copy).
+ * Plans deep copies of `value`: plain data (objects, arrays and primitives, as `JSON.parse` gives)
+ * that is never changed afterwards. Null when it is no object or array (nothing to copy).
  */
 export function planJsonCopy(value: unknown): JsonCopyPlan | null {
   if (typeof value !== 'object' || value === null) return null;
