@@ -3,7 +3,7 @@
  * instructions one operation of a scenario costs one SDK, under valgrind's cachegrind.
  *
  * Wall-clock A/B runs on a shared 2-core VM move by ±10% from run to run, which hides changes of
- * a few percent. An instruction count moves by 2–3% at most. Two runs differ only in how many
+ * a few percent. An instruction count moves by about 4% at most. Two runs differ only in how many
  * operations they time (after the same warm-up), so start-up, fixture building and JIT warm-up
  * cancel out in the difference. It does not see cache misses, which the wall-clock benchmark
  * does: use it to compare code, and `pnpm bench` for the figures.
