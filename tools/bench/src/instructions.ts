@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { consume, warmUp } from './measure';
-import { PROFILED_SCENARIOS, scenarioBatch } from './scenario-batch';
+import { isScenarioAndSide, PROFILED_SCENARIOS, scenarioBatch, scenarioOptions } from './scenario-batch';
 
 const USAGE = `Usage: pnpm --filter @flagkit/bench bench:instructions -- --scenario <id> [options]
 
@@ -64,23 +64,15 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((arg) => arg !== '--'),
     options: {
-      scenario: { type: 'string' },
-      side: { type: 'string', default: 'flagkit' },
-      users: { type: 'string', default: '500' },
+      ...scenarioOptions('500'),
       ops: { type: 'string', default: '100000' },
       child: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
     },
   });
   const scenario = values.scenario ?? '';
   const side = values.side;
   const ops = Number(values.ops);
-  if (
-    values.help ||
-    !PROFILED_SCENARIOS.includes(scenario) ||
-    (side !== 'flagkit' && side !== 'reference') ||
-    !(ops > 0)
-  ) {
+  if (values.help || !isScenarioAndSide(scenario, side) || !(ops > 0)) {
     process.stdout.write(`${USAGE}\n`);
     if (!values.help) process.exitCode = 2;
     return;

@@ -12,7 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hotSpots } from './cpu-profile';
 import { checksum, consume, now, warmUp } from './measure';
-import { PROFILED_SCENARIOS as SCENARIOS, scenarioBatch } from './scenario-batch';
+import {
+  isScenarioAndSide,
+  PROFILED_SCENARIOS as SCENARIOS,
+  scenarioBatch,
+  scenarioOptions,
+} from './scenario-batch';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -29,18 +34,15 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((arg) => arg !== '--'),
     options: {
-      scenario: { type: 'string' },
-      side: { type: 'string', default: 'flagkit' },
+      ...scenarioOptions('10000'),
       seconds: { type: 'string', default: '5' },
       top: { type: 'string', default: '15' },
-      users: { type: 'string', default: '10000' },
       out: { type: 'string' },
-      help: { type: 'boolean', default: false },
     },
   });
   const scenario = values.scenario ?? '';
   const side = values.side;
-  if (values.help || !SCENARIOS.includes(scenario) || (side !== 'flagkit' && side !== 'reference')) {
+  if (values.help || !isScenarioAndSide(scenario, side)) {
     process.stdout.write(`${USAGE}\n`);
     if (!values.help) process.exitCode = 2;
     return;

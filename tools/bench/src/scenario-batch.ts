@@ -19,6 +19,21 @@ export const PROFILED_SCENARIOS = [
   'load-time-200',
 ];
 
+/** The command-line options both single-SDK tools take; `users` defaults to `defaultUsers`. */
+export function scenarioOptions(defaultUsers: string) {
+  return {
+    scenario: { type: 'string' },
+    side: { type: 'string', default: 'flagkit' },
+    users: { type: 'string', default: defaultUsers },
+    help: { type: 'boolean', default: false },
+  } as const;
+}
+
+/** Whether `scenario` is one of {@link PROFILED_SCENARIOS} and `side` names an SDK. */
+export function isScenarioAndSide(scenario: string, side: string): side is Side {
+  return PROFILED_SCENARIOS.includes(scenario) && (side === 'flagkit' || side === 'reference');
+}
+
 /** Builds a batch that runs the scenario's operation for `side`; for load-time, one load is one operation. */
 export async function scenarioBatch(scenario: string, side: Side, users: number): Promise<Batch> {
   const flags = scenario.endsWith('-200') ? 200 : 50;
