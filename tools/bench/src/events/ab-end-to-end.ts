@@ -7,24 +7,20 @@
  * - `text`: the same requester with its byte-body support hidden, so batches go out as text;
  * - `no-http`: a requester that answers 204 at once without any I/O: what the processor and the
  *   serializer alone cost, so the rest of `bytes` is the HTTP exchange;
+ * - `bare-socket`: the processor over raw keep-alive sockets with no HTTP library
+ *   (`bare-socket-requester.ts`): the rest of it, over `no-http`, is the floor of one exchange;
  * - `reference` (with `--reference`): the reference on its own dispatcher.
  */
 import { parseArgs } from 'node:util';
-import type { EventDispatcher, HttpResponse, Requester } from '@flagkit/core';
+import type { EventDispatcher } from '@flagkit/core';
 import { createRequesterDispatcher } from '@flagkit/event-processor';
 import { createUndiciRequester } from '@flagkit/node';
 import { createFixture } from '../fixtures';
 import { median } from '../measure';
 import { DEFAULT_SEED } from '../options';
 import { runEndToEnd } from '../scenarios/events-end-to-end';
-import { captureUserEvents, LoopbackSink, REFERENCE_NODE_DISPATCHER } from './event-fixtures';
-
-const NO_CONTENT: HttpResponse = {
-  status: 204,
-  headers: { get: () => null },
-  text: () => Promise.resolve(''),
-};
-const NO_HTTP: Requester = { acceptsByteBody: true, request: () => Promise.resolve(NO_CONTENT) };
+import { createBareSocketRequester } from './bare-socket-requester';
+import { captureUserEvents, LoopbackSink, NO_HTTP, REFERENCE_NODE_DISPATCHER } from './event-fixtures';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -39,10 +35,12 @@ async function main(): Promise<void> {
   const sink = new LoopbackSink();
   await sink.start();
   const requester = createUndiciRequester();
+  const bareSocket = createBareSocketRequester();
   const variants: Record<string, EventDispatcher> = {
     bytes: createRequesterDispatcher(requester),
     text: createRequesterDispatcher({ request: (request) => requester.request(request) }),
     'no-http': createRequesterDispatcher(NO_HTTP),
+    'bare-socket': createRequesterDispatcher(bareSocket),
     ...(values.reference ? { reference: REFERENCE_NODE_DISPATCHER } : {}),
   };
   const names = Object.keys(variants);
@@ -71,12 +69,13 @@ async function main(): Promise<void> {
       const perCpuSecond = Math.round(median(cpu[name]!));
       const cpuPerBatch = (10 / perCpuSecond) * 1e6;
       process.stdout.write(
-        `${name.padEnd(10)} ${String(perSecond).padStart(8)} events/s  ${String(perCpuSecond).padStart(8)} events/CPU-s  ${cpuPerBatch.toFixed(0).padStart(5)} µs CPU per batch of 10\n`,
+        `${name.padEnd(11)} ${String(perSecond).padStart(8)} events/s  ${String(perCpuSecond).padStart(8)} events/CPU-s  ${cpuPerBatch.toFixed(0).padStart(5)} µs CPU per batch of 10\n`,
       );
     }
   } finally {
     clearInterval(keepAlive);
     await requester.close();
+    bareSocket.close();
     await sink.stop();
   }
 }

@@ -10,7 +10,9 @@ import {
   createInstance,
   type EventDispatcher,
   type EventProcessor,
+  type HttpResponse,
   type LogEvent,
+  type Requester,
   type UserEvent,
 } from '@flagkit/core';
 import {
@@ -161,6 +163,18 @@ export function referenceBatchProcessor(options: {
   if (!symbol) throw new Error('unexpected shape of the reference batch processor');
   return opaque[symbol]!;
 }
+
+const NO_CONTENT: HttpResponse = {
+  status: 204,
+  headers: { get: () => null },
+  text: () => Promise.resolve(''),
+};
+
+/**
+ * A requester that answers 204 at once without any I/O: a run over it costs what the processor and
+ * the serializer alone cost.
+ */
+export const NO_HTTP: Requester = { acceptsByteBody: true, request: () => Promise.resolve(NO_CONTENT) };
 
 /** Yields to the event loop so I/O callbacks run. */
 export function yieldToEventLoop(): Promise<void> {

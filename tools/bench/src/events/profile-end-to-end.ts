@@ -1,7 +1,8 @@
 /**
- * `pnpm --filter @flagkit/bench bench:events-profile [-- --side flagkit|reference --runs n --count n --text --out file]`:
+ * `pnpm --filter @flagkit/bench bench:events-profile [-- --side flagkit|reference --runs n --count n --text --no-http --out file]`:
  * profiles the events-end-to-end loop of one side with its own HTTP stack (as the target row runs it)
  * and prints the functions with the most self time. Fresh events per run, as in the benchmark.
+ * `--no-http` gives FlagKit's processor a requester that answers at once, leaving only its own work.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -15,7 +16,7 @@ import { hotSpots } from '../cpu-profile';
 import { createFixture } from '../fixtures';
 import { DEFAULT_SEED } from '../options';
 import { runEndToEnd } from '../scenarios/events-end-to-end';
-import { captureUserEvents, LoopbackSink, REFERENCE_NODE_DISPATCHER } from './event-fixtures';
+import { captureUserEvents, LoopbackSink, NO_HTTP, REFERENCE_NODE_DISPATCHER } from './event-fixtures';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
       top: { type: 'string', default: '25' },
       // Hides the requester's byte-body support, so batches go out as text (an A/B of the byte body).
       text: { type: 'boolean', default: false },
+      'no-http': { type: 'boolean', default: false },
       out: { type: 'string' },
     },
   });
@@ -37,9 +39,11 @@ async function main(): Promise<void> {
   const sink = new LoopbackSink();
   await sink.start();
   const requester = createUndiciRequester();
-  const flagkitRequester: Requester = values.text
-    ? { request: (request) => requester.request(request) }
-    : requester;
+  const flagkitRequester: Requester = values['no-http']
+    ? NO_HTTP
+    : values.text
+      ? { request: (request) => requester.request(request) }
+      : requester;
   const dispatcher =
     side === 'flagkit' ? createRequesterDispatcher(flagkitRequester) : REFERENCE_NODE_DISPATCHER;
   const capture = (count: number) => captureUserEvents(fixture, count);
