@@ -1,6 +1,8 @@
 /**
  * The generated corpus: which datafiles (seed, flag count, knobs) and how many users each.
- * `CONFORMANCE_SCALE` (default 1) multiplies the user counts for deeper local runs.
+ * `CONFORMANCE_SCALE` (default 1) multiplies the user counts for deeper local runs, and
+ * `CONFORMANCE_SEED_OFFSET` (default 0) shifts every seed, so a local run can hunt for differences
+ * in datafiles CI never generates.
  */
 import {
   type GenerateDatafileOptions,
@@ -20,21 +22,24 @@ const SCALE = Math.max(0.01, Number(process.env.CONFORMANCE_SCALE ?? '1') || 1);
 
 const scaled = (n: number): number => Math.max(1, Math.round(n * SCALE));
 
+/** Added to every generated datafile's seed (`CONFORMANCE_SEED_OFFSET`). */
+export const SEED_OFFSET = Math.trunc(Number(process.env.CONFORMANCE_SEED_OFFSET ?? '0') || 0);
+
 /** Six datafiles of 10..60 flags, 1500 users each; one without quirks. */
 export const DECIDE_SCENARIOS: readonly Scenario[] = [
-  { seed: 101, flags: 10, users: scaled(1500) },
-  { seed: 202, flags: 20, users: scaled(1500) },
-  { seed: 303, flags: 30, users: scaled(1500), quirks: false },
-  { seed: 404, flags: 40, users: scaled(1500) },
-  { seed: 505, flags: 50, users: scaled(1500) },
-  { seed: 606, flags: 60, users: scaled(1500) },
+  { seed: 101 + SEED_OFFSET, flags: 10, users: scaled(1500) },
+  { seed: 202 + SEED_OFFSET, flags: 20, users: scaled(1500) },
+  { seed: 303 + SEED_OFFSET, flags: 30, users: scaled(1500), quirks: false },
+  { seed: 404 + SEED_OFFSET, flags: 40, users: scaled(1500) },
+  { seed: 505 + SEED_OFFSET, flags: 50, users: scaled(1500) },
+  { seed: 606 + SEED_OFFSET, flags: 60, users: scaled(1500) },
 ];
 
 /** Smaller corpus for the legacy API (each user makes many calls). */
 export const LEGACY_SCENARIOS: readonly Scenario[] = [
-  { seed: 707, flags: 15, users: scaled(200) },
-  { seed: 808, flags: 30, users: scaled(200) },
-  { seed: 909, flags: 45, users: scaled(200), quirks: false },
+  { seed: 707 + SEED_OFFSET, flags: 15, users: scaled(200) },
+  { seed: 808 + SEED_OFFSET, flags: 30, users: scaled(200) },
+  { seed: 909 + SEED_OFFSET, flags: 45, users: scaled(200), quirks: false },
 ];
 
 /** A scenario, materialised. */

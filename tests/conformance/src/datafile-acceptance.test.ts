@@ -11,6 +11,7 @@ import {
 } from '@flagkit/datafile-generator';
 import { createInstance, createStaticProjectConfigManager } from '@optimizely/optimizely-sdk';
 import { describe, expect, it } from 'vitest';
+import { SEED_OFFSET } from './corpus';
 
 const VARIANTS: readonly Omit<GenerateDatafileOptions, 'seed'>[] = [
   { flags: 0 },
@@ -43,7 +44,7 @@ function breaksOfficialConfig(df: GeneratedDatafile): boolean {
 }
 
 const CASES = VARIANTS.flatMap((variant, v) =>
-  Array.from({ length: 5 }, (_, k) => ({ ...variant, seed: 1000 + 10 * v + k })),
+  Array.from({ length: 5 }, (_, k) => ({ ...variant, seed: 1000 + SEED_OFFSET + 10 * v + k })),
 );
 
 describe('official SDK accepts generated datafiles', () => {

@@ -29,7 +29,7 @@ import {
 } from '@optimizely/optimizely-sdk';
 import { describe, expect, it } from 'vitest';
 import { type Attributes, CANDIDATE, copyAttributes } from './clients';
-import { buildCorpus, type Scenario } from './corpus';
+import { buildCorpus, SEED_OFFSET, type Scenario } from './corpus';
 
 /** The calls the test makes, as both clients expose them. */
 interface EventUserContext {
@@ -197,19 +197,19 @@ interface Variant {
 const VARIANTS: readonly Variant[] = [
   {
     name: 'US, bot filtering on, anonymizeIP on, sendFlagDecisions on',
-    scenario: { seed: 1101, flags: 20, users: 120 },
+    scenario: { seed: 1101 + SEED_OFFSET, flags: 20, users: 120 },
     apply: (d) =>
       Object.assign(d, { region: 'US', botFiltering: true, anonymizeIP: true, sendFlagDecisions: true }),
   },
   {
     name: 'EU, bot filtering off, anonymizeIP off, sendFlagDecisions off',
-    scenario: { seed: 1202, flags: 25, users: 120 },
+    scenario: { seed: 1202 + SEED_OFFSET, flags: 25, users: 120 },
     apply: (d) =>
       Object.assign(d, { region: 'EU', botFiltering: false, anonymizeIP: false, sendFlagDecisions: false }),
   },
   {
     name: 'no region, bot filtering absent, sendFlagDecisions on',
-    scenario: { seed: 1303, flags: 30, users: 120, quirks: false },
+    scenario: { seed: 1303 + SEED_OFFSET, flags: 30, users: 120, quirks: false },
     apply: (d) => {
       delete d.region;
       delete (d as Partial<GeneratedDatafile>).botFiltering;
@@ -218,12 +218,12 @@ const VARIANTS: readonly Variant[] = [
   },
   {
     name: 'generated as is',
-    scenario: { seed: 1404, flags: 40, users: 120 },
+    scenario: { seed: 1404 + SEED_OFFSET, flags: 40, users: 120 },
     apply: () => {},
   },
   {
     name: 'forwarding processors (one request per event), generated as is',
-    scenario: { seed: 1505, flags: 20, users: 60 },
+    scenario: { seed: 1505 + SEED_OFFSET, flags: 20, users: 60 },
     apply: () => {},
     mode: 'forwarding',
   },

@@ -19,6 +19,7 @@ import {
   type OptimizelyConfig as OfficialConfig,
 } from '@optimizely/optimizely-sdk';
 import { describe, expect, it } from 'vitest';
+import { SEED_OFFSET } from './corpus';
 
 type ConditionTree = string | readonly unknown[];
 
@@ -115,7 +116,7 @@ const variants: { flags: number; options?: Record<string, boolean> }[] = [
   { flags: 15, options: { prototypeKeyConditions: true } },
   { flags: 10, options: { quirks: false } },
 ];
-const seeds = [1, 2, 3, 5, 8, 13, 21, 42, 99, 1234];
+const seeds = [1, 2, 3, 5, 8, 13, 21, 42, 99, 1234].map((seed) => seed + SEED_OFFSET);
 
 describe('createOptimizelyConfig matches the official getOptimizelyConfig()', () => {
   let direct = 0;
