@@ -29,7 +29,7 @@ import {
 } from '@optimizely/optimizely-sdk';
 import { describe, expect, it } from 'vitest';
 import { type Attributes, CANDIDATE, copyAttributes } from './clients';
-import { buildCorpus, SEED_OFFSET, type Scenario } from './corpus';
+import { buildCorpus, type Scenario, SEED_OFFSET } from './corpus';
 
 /** The calls the test makes, as both clients expose them. */
 interface EventUserContext {
