@@ -34,12 +34,6 @@ export interface JsonCopyPlan {
   readonly nestedPlans: readonly JsonCopyPlan[];
 }
 
-// Not frozen: a frozen object has another hidden class, and copyJsonPlanned's reads of a plan
-// should see one. Nothing writes to plans.
-const NOTHING_NESTED: readonly never[] = [];
-const FLAT_OBJECT: JsonCopyPlan = { isArray: false, nestedKeys: NOTHING_NESTED, nestedPlans: NOTHING_NESTED };
-const FLAT_ARRAY: JsonCopyPlan = { isArray: true, nestedKeys: NOTHING_NESTED, nestedPlans: NOTHING_NESTED };
-
 /**
  * Plans deep copies of `value`: plain data (objects, arrays and primitives, as `JSON.parse` gives)
  * that is never changed afterwards. Null when it is no object or array (nothing to copy).
@@ -56,10 +50,7 @@ export function planJsonCopy(value: unknown): JsonCopyPlan | null {
     nestedKeys.push(key);
     nestedPlans.push(plan);
   }
-  const isArray = Array.isArray(value);
-  // Most values hold no further objects: they share one plan instead of three small objects each.
-  if (nestedKeys.length === 0) return isArray ? FLAT_ARRAY : FLAT_OBJECT;
-  return { isArray, nestedKeys, nestedPlans };
+  return { isArray: Array.isArray(value), nestedKeys, nestedPlans };
 }
 
 /**
