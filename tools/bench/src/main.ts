@@ -79,6 +79,7 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   const loadIds = [
     `load-time-${LARGE_FLAGS}`,
     `load-and-decide-all-${LARGE_FLAGS}`,
+    `load-back-to-back-${LARGE_FLAGS}`,
     `parse-time-${LARGE_FLAGS}`,
   ];
   if (loadIds.some((id) => selected(options, id))) {

@@ -1,7 +1,8 @@
 /**
  * Scenario 5: datafile load time. Both SDKs do the same work an application does at start-up:
  * create a client from the datafile JSON text and wait for `onReady()`. FlagKit's bare
- * `createProjectConfig(text)` is reported too, for information.
+ * `createProjectConfig(text)` is reported too, for information, and so are loads timed back to
+ * back, each paying for the garbage of the ones before it (no full GC in between).
  */
 import { createProjectConfig } from '@flagkit/core';
 import type { DatafileFixture } from '../fixtures';
@@ -40,6 +41,25 @@ async function timeLoadAndDecideAll(side: Side, datafileText: string): Promise<n
   return elapsed;
 }
 
+/** Loads per back-to-back block, after one untimed load. */
+const BLOCK_LOADS = 10;
+
+/**
+ * Mean milliseconds of `BLOCK_LOADS` loads of one side in a row, with no collection forced
+ * between them: garbage a load leaves (its closed client, its parse) is collected during the
+ * loads that follow, as in an application that reloads its datafile.
+ */
+async function timeBackToBack(side: Side, datafileText: string): Promise<number> {
+  await timeOneLoad(side, datafileText);
+  const start = now();
+  for (let i = 0; i < BLOCK_LOADS; i++) {
+    const client = CLIENT_FACTORIES[side](datafileText);
+    await client.onReady();
+    await client.close();
+  }
+  return (now() - start) / BLOCK_LOADS;
+}
+
 /** Milliseconds for FlagKit's `createProjectConfig(text)` alone. */
 function timeOneParse(datafileText: string): number {
   const start = now();
@@ -68,6 +88,7 @@ export async function loadTime(
   const samples: Record<Side, number[]> = { flagkit: [], reference: [] };
   const firstUseSamples: Record<Side, number[]> = { flagkit: [], reference: [] };
   const parseSamples: number[] = [];
+  const blockSamples: Record<Side, number[]> = { flagkit: [], reference: [] };
   for (let run = 0; run < options.runs; run++) {
     const order: readonly Side[] = run % 2 === 0 ? ['flagkit', 'reference'] : ['reference', 'flagkit'];
     for (const side of order) {
@@ -80,6 +101,14 @@ export async function loadTime(
     }
     collectGarbage();
     parseSamples.push(timeOneParse(text));
+  }
+  // A block costs as much as BLOCK_LOADS loads, so fewer of them: a third of the runs.
+  for (let block = 0; block < Math.max(3, Math.ceil(options.runs / 3)); block++) {
+    const order: readonly Side[] = block % 2 === 0 ? ['flagkit', 'reference'] : ['reference', 'flagkit'];
+    for (const side of order) {
+      collectGarbage();
+      blockSamples[side].push(await timeBackToBack(side, text));
+    }
   }
   const kb = Math.round(fixture.bytes / 1024);
   return [
@@ -100,6 +129,15 @@ export async function loadTime(
       reference: median(firstUseSamples.reference),
       target: null,
       samples: firstUseSamples,
+    }),
+    scenarioResult({
+      id: `load-back-to-back-${fixture.flagCount}`,
+      title: `load, ${BLOCK_LOADS} back to back, no GC between (${fixture.flagCount} flags)`,
+      unit: 'ms',
+      flagkit: median(blockSamples.flagkit),
+      reference: median(blockSamples.reference),
+      target: null,
+      samples: blockSamples,
     }),
     scenarioResult({
       id: `parse-time-${fixture.flagCount}`,
