@@ -11,12 +11,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import type { HttpRequest, HttpResponse, Requester } from '@flagkit/core';
-
-const NO_CONTENT: HttpResponse = {
-  status: 204,
-  headers: { get: () => null },
-  text: () => Promise.resolve(''),
-};
+import { NO_CONTENT } from './event-fixtures';
 
 // The sink answers every request with this head and no body.
 const END_OF_HEAD = '\r\n\r\n';
@@ -27,17 +22,11 @@ interface Connection {
   pending: ((response: HttpResponse) => void) | null;
 }
 
-/** Options of {@link createBareSocketRequester}. */
-export interface BareSocketRequesterOptions {
-  /** Connections opened at most; requests beyond them wait for one to be free. Default 16. */
-  readonly connections?: number;
-}
+/** Connections opened at most (as undici's pool in the `bytes` variant); more requests wait. */
+const CONNECTIONS = 16;
 
 /** A bench-only {@link Requester} over raw sockets; see the module comment. `close()` ends its sockets. */
-export function createBareSocketRequester(
-  options: BareSocketRequesterOptions = {},
-): Requester & { close(): void } {
-  const limit = options.connections ?? 16;
+export function createBareSocketRequester(): Requester & { close(): void } {
   const all: Connection[] = [];
   const idle: Connection[] = [];
   const waiting: Array<() => void> = [];
@@ -100,7 +89,7 @@ export function createBareSocketRequester(
       const url = parsed!;
       return new Promise((resolve) => {
         const attempt = () => {
-          const connection = idle.pop() ?? (all.length < limit ? open(url) : undefined);
+          const connection = idle.pop() ?? (all.length < CONNECTIONS ? open(url) : undefined);
           if (connection) send(connection, request, url, resolve);
           else waiting.push(attempt);
         };

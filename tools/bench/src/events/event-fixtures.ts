@@ -164,7 +164,8 @@ export function referenceBatchProcessor(options: {
   return opaque[symbol]!;
 }
 
-const NO_CONTENT: HttpResponse = {
+/** The sink's answer to every request, as a requester resolves it. */
+export const NO_CONTENT: HttpResponse = {
   status: 204,
   headers: { get: () => null },
   text: () => Promise.resolve(''),

@@ -52,12 +52,13 @@ const BLOCK_LOADS = 10;
 async function timeBackToBack(side: Side, datafileText: string): Promise<number> {
   await timeOneLoad(side, datafileText);
   const start = now();
-  for (let i = 0; i < BLOCK_LOADS; i++) {
-    const client = CLIENT_FACTORIES[side](datafileText);
-    await client.onReady();
-    await client.close();
-  }
+  for (let i = 0; i < BLOCK_LOADS; i++) await timeOneLoad(side, datafileText);
   return (now() - start) / BLOCK_LOADS;
+}
+
+/** Which side goes first in round `i`: they take turns. */
+function sidesInTurn(i: number): readonly Side[] {
+  return i % 2 === 0 ? ['flagkit', 'reference'] : ['reference', 'flagkit'];
 }
 
 /** Milliseconds for FlagKit's `createProjectConfig(text)` alone. */
@@ -90,7 +91,7 @@ export async function loadTime(
   const parseSamples: number[] = [];
   const blockSamples: Record<Side, number[]> = { flagkit: [], reference: [] };
   for (let run = 0; run < options.runs; run++) {
-    const order: readonly Side[] = run % 2 === 0 ? ['flagkit', 'reference'] : ['reference', 'flagkit'];
+    const order = sidesInTurn(run);
     for (const side of order) {
       collectGarbage();
       samples[side].push(await timeOneLoad(side, text));
@@ -104,8 +105,7 @@ export async function loadTime(
   }
   // A block costs as much as BLOCK_LOADS loads, so fewer of them: a third of the runs.
   for (let block = 0; block < Math.max(3, Math.ceil(options.runs / 3)); block++) {
-    const order: readonly Side[] = block % 2 === 0 ? ['flagkit', 'reference'] : ['reference', 'flagkit'];
-    for (const side of order) {
+    for (const side of sidesInTurn(block)) {
       collectGarbage();
       blockSamples[side].push(await timeBackToBack(side, text));
     }
