@@ -12,6 +12,7 @@ import { type BenchOptions, parseOptions, USAGE } from './options';
 import { type BenchReport, formatAgreementWarnings, formatTable, writeJsonReport } from './report';
 import { bundleSizes } from './scenarios/bundle-size';
 import { coldImportNode } from './scenarios/cold-import';
+import { coldStart } from './scenarios/cold-start';
 import { decideAll } from './scenarios/decide-all';
 import { decideNewContext } from './scenarios/decide-new-context';
 import { decidePrebuiltContext } from './scenarios/decide-prebuilt-context';
@@ -85,6 +86,10 @@ async function run(options: BenchOptions): Promise<BenchReport> {
   if (loadIds.some((id) => selected(options, id))) {
     progress('load time...');
     results.push(...(await loadTime(large, { runs: options.loadRuns, warmupRuns: 5 })));
+  }
+  if ([`cold-start-load-${LARGE_FLAGS}`, `cold-start-first-decide-all-${LARGE_FLAGS}`].some((id) => selected(options, id))) {
+    progress('cold start (fresh processes)...');
+    results.push(...coldStart(large, options.loadRuns >= 30 ? 11 : 3));
   }
   if (selected(options, `heap-after-load-${LARGE_FLAGS}`)) {
     progress('heap after load...');

@@ -227,6 +227,18 @@ describe('Client: onReady and close', () => {
     expect(processor.starts).toBe(1);
   });
 
+  it('arms no timeout timer when the datafile was parsed at creation, and still resolves', async () => {
+    vi.useFakeTimers();
+    try {
+      const { client } = setup();
+      const ready = client.onReady({ timeout: 0 });
+      expect(vi.getTimerCount()).toBe(0);
+      await expect(ready).resolves.toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('rejects onReady with reason config for an invalid datafile, keeping the DatafileError in the cause chain', async () => {
     const { client } = setup(fixture({ version: 4 }));
     const error = await readyError(client.onReady());

@@ -60,6 +60,8 @@ export class DecideClient implements UserContextHost {
   /** Shared by decisions that collect no reasons: logs only. */
   protected readonly quietTrace: DecisionTrace;
   readonly #readyPromise: Promise<void>;
+  /** Whether the config was there once the parts started, so `onReady` can only resolve. */
+  readonly #readyAtStart: boolean;
   readonly #cleanups: (() => void)[] = [];
   #closeStarted: Promise<void> | null = null;
   #rejectOnClose: ((error: ReadyError) => void)[] = [];
@@ -105,6 +107,9 @@ export class DecideClient implements UserContextHost {
     this.#safely('start', () => this.#eventProcessor?.start());
     this.#safely('start', () => this.#odpManager?.start());
 
+    // A datafile given up front is parsed by start() above: then onReady() needs no timer
+    // (whose first use costs a cold process about half a millisecond).
+    this.#readyAtStart = this.configManager.getConfig() !== null && !this.#odpManager;
     const parts: Promise<unknown>[] = [this.configManager.onReady()];
     if (this.#eventProcessor) parts.push(Promise.resolve());
     if (this.#odpManager?.onReady) parts.push(this.#odpManager.onReady());
@@ -127,6 +132,7 @@ export class DecideClient implements UserContextHost {
     const timeout =
       Number.isFinite(options.timeout) && options.timeout! >= 0 ? options.timeout! : DEFAULT_READY_TIMEOUT_MS;
     if (this.#closeStarted) return Promise.reject(new ReadyError('closed', 'The client is closed.'));
+    if (this.#readyAtStart) return this.#readyPromise;
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const settle = (error?: ReadyError) => {

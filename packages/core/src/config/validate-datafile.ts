@@ -5,37 +5,30 @@ const SUPPORTED_VERSIONS = new Set(['2', '3', '4']);
 
 type Json = Record<string, unknown>;
 
-// Validation runs on every datafile load, right after JSON.parse, while the parsed tree is still
-// in V8's young generation: anything it allocates can trigger a scavenge that copies the whole
-// tree. So checks allocate nothing on success. The path of the field being checked is kept as a
-// stack of segments (field names and indices), turned into text only when a check fails.
-// Validation is synchronous, so one module-level stack serves every call. `depth` is the stack's
-// size: entries above it are stale (shrinking an array's length is a slow runtime call).
-const path: (string | number)[] = [];
-let depth = 0;
+// Validation runs on every datafile load, usually once per process, so most of its code runs in
+// V8's interpreter: each call costs far more than the typeof check it wraps. So the checks are
+// written inline and a function is called only to report a failure. The path of a bad field is
+// not tracked on the way down either: the failure is thrown as an `Invalid` holding the field's
+// key, and each list or nested object it passes through on the way up adds its own segment.
+// Nothing allocates on success, which also matters: the freshly parsed tree is still in V8's
+// young generation, and a scavenge would copy all of it.
 
-function push(segment: string | number): void {
-  path[depth++] = segment;
-}
+/** A failed check travelling up to `validateDatafile`: its path, innermost segment first. */
+class Invalid {
+  readonly segments: (string | number)[] = [];
 
-function pathText(): string {
-  let text = '';
-  for (let i = 0; i < depth; i++) {
-    const segment = path[i]!;
-    if (typeof segment === 'number') text += `[${segment}]`;
-    else text += text ? `.${segment}` : segment;
+  constructor(
+    key: string | number | null,
+    readonly problem: string,
+  ) {
+    if (key !== null) this.segments.push(key);
   }
-  return text;
 }
 
-/** Throws a DatafileError for the field at the current path, plus `key` when given. */
-function fail(key: string | number | null, problem: string): never {
-  if (key !== null) push(key);
-  throw new DatafileError(pathText(), problem);
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Adds `segments` (outermost last) to a failure passing through; rethrows anything else. */
+function within(error: unknown, ...segments: (string | number)[]): unknown {
+  if (error instanceof Invalid) error.segments.push(...segments);
+  return error;
 }
 
 function describe(value: unknown): string {
@@ -44,241 +37,250 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
-// Each helper below checks one field of `parent` (at the current path) and fails naming it.
-// Optional fields may be absent or null (the reference tolerates that); present ones must have the
-// right type.
+/** Fails `value` itself, which should have been `expected`. */
+function badValue(value: unknown, expected: string): never {
+  throw new Invalid(null, `expected ${expected}, got ${describe(value)}`);
+}
 
-function object(value: unknown, key: string | number | null): Json {
-  if (!isObject(value)) fail(key, `expected an object, got ${describe(value)}`);
+/** Fails the field `key` of `parent`, which should have been `expected`. */
+function bad(parent: Json, key: string, expected: string): never {
+  throw new Invalid(key, `expected ${expected}, got ${describe(parent[key])}`);
+}
+
+// For fields read once per datafile or per small entity, a call is cheap enough and shorter.
+function str(parent: Json, key: string): void {
+  if (typeof parent[key] !== 'string') bad(parent, key, STRING);
+}
+
+function optStr(parent: Json, key: string): void {
+  if (parent[key] != null && typeof parent[key] !== 'string') bad(parent, key, STRING);
+}
+
+function optBool(parent: Json, key: string): void {
+  if (parent[key] != null && typeof parent[key] !== 'boolean') bad(parent, key, BOOLEAN);
+}
+
+const STRING = 'a string';
+const BOOLEAN = 'a boolean';
+const OBJECT = 'an object';
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function object(value: unknown): Json {
+  if (!isObject(value)) badValue(value, OBJECT);
   return value;
-}
-
-// Callers read the field themselves (`string(e.id, 'id')`): a property read with a fixed name
-// at each call site stays monomorphic, where `parent[key]` inside a shared helper would not.
-
-function string(value: unknown, key: string | number): void {
-  if (typeof value !== 'string') fail(key, `expected a string, got ${describe(value)}`);
-}
-
-function optionalString(value: unknown, key: string): void {
-  if (value !== undefined && value !== null && typeof value !== 'string') {
-    fail(key, `expected a string, got ${describe(value)}`);
-  }
-}
-
-function optionalBoolean(value: unknown, key: string): void {
-  if (value !== undefined && value !== null && typeof value !== 'boolean') {
-    fail(key, `expected a boolean, got ${describe(value)}`);
-  }
 }
 
 const NONE: readonly unknown[] = [];
 
-function array(value: unknown, key: string, required: boolean): readonly unknown[] {
+/** The list in field `key`; absent (or null, when optional) reads as empty. */
+function list(value: unknown, key: string, required: boolean): readonly unknown[] {
   if (value === undefined || (value === null && !required)) {
-    if (required) fail(key, 'is missing');
+    if (required) throw new Invalid(key, 'is missing');
     return NONE;
   }
-  if (!Array.isArray(value)) fail(key, `expected an array, got ${describe(value)}`);
+  if (!Array.isArray(value)) throw new Invalid(key, `expected an array, got ${describe(value)}`);
   return value;
 }
 
-function stringArray(value: unknown, key: string, required: boolean): void {
-  const items = array(value, key, required);
+function stringArray(value: unknown, key: string): void {
+  const items = list(value, key, false);
   for (let i = 0; i < items.length; i++) {
-    if (typeof items[i] !== 'string') {
-      push(key);
-      fail(i, `expected a string, got ${describe(items[i])}`);
-    }
+    if (typeof items[i] !== 'string')
+      throw within(new Invalid(i, `expected a string, got ${describe(items[i])}`), key);
   }
 }
 
 /**
- * Checks each element of the list `value` (field `key`) with `check`, which sees the element's
- * path. `check` is always a top-level function, so passing it allocates nothing.
+ * Checks each element of the list `value` (field `key`) with `check`. `check` is always a
+ * top-level function, so passing it allocates nothing; the try costs nothing until it catches.
  */
 function each(value: unknown, key: string, required: boolean, check: (item: unknown) => void): void {
-  const items = array(value, key, required);
-  if (items.length === 0) return;
-  push(key);
-  const last = depth++;
-  for (let i = 0; i < items.length; i++) {
-    path[last] = i;
-    check(items[i]);
+  const items = list(value, key, required);
+  let i = 0;
+  try {
+    for (; i < items.length; i++) check(items[i]);
+  } catch (error) {
+    throw within(error, i, key);
   }
-  depth -= 2;
 }
 
 function trafficRange(item: unknown): void {
-  const range = object(item, null);
-  string(range.entityId, 'entityId');
-  if (typeof range.endOfRange !== 'number' || Number.isNaN(range.endOfRange)) {
-    fail('endOfRange', `expected a number, got ${describe(range.endOfRange)}`);
-  }
+  const range = object(item);
+  if (typeof range.entityId !== 'string') bad(range, 'entityId', STRING);
+  if (typeof range.endOfRange !== 'number' || Number.isNaN(range.endOfRange))
+    bad(range, 'endOfRange', 'a number');
 }
 
 function variableUsage(item: unknown): void {
-  const usage = object(item, null);
-  string(usage.id, 'id');
-  string(usage.value, 'value');
+  const usage = object(item);
+  if (typeof usage.id !== 'string') bad(usage, 'id', STRING);
+  if (typeof usage.value !== 'string') bad(usage, 'value', STRING);
 }
 
 function variation(item: unknown): void {
-  const v = object(item, null);
-  string(v.id, 'id');
-  string(v.key, 'key');
-  optionalBoolean(v.featureEnabled, 'featureEnabled');
-  each(v.variables, 'variables', false, variableUsage);
+  const v = object(item);
+  if (typeof v.id !== 'string') bad(v, 'id', STRING);
+  if (typeof v.key !== 'string') bad(v, 'key', STRING);
+  if (v.featureEnabled != null && typeof v.featureEnabled !== 'boolean') bad(v, 'featureEnabled', BOOLEAN);
+  if (v.variables != null) each(v.variables, 'variables', false, variableUsage);
 }
 
+/** Audience-id trees: strings and nested arrays only. */
 function conditionTree(value: unknown): void {
-  // Audience-id trees: strings and nested arrays only.
   if (typeof value === 'string') return;
-  if (!Array.isArray(value)) fail(null, `expected an audience id or a list, got ${describe(value)}`);
-  const last = depth++;
-  for (let i = 0; i < value.length; i++) {
-    path[last] = i;
-    conditionTree(value[i]);
+  if (!Array.isArray(value)) badValue(value, 'an audience id or a list');
+  let i = 0;
+  try {
+    for (; i < value.length; i++) conditionTree(value[i]);
+  } catch (error) {
+    throw within(error, i);
   }
-  depth -= 1;
 }
 
 /** The fields experiments, rollout rules and holdouts share. */
 function bucketedEntity(e: Json, hasLayer: boolean): void {
-  string(e.id, 'id');
-  string(e.key, 'key');
-  string(e.status, 'status');
-  if (hasLayer) optionalString(e.layerId, 'layerId');
+  if (typeof e.id !== 'string') bad(e, 'id', STRING);
+  if (typeof e.key !== 'string') bad(e, 'key', STRING);
+  if (typeof e.status !== 'string') bad(e, 'status', STRING);
+  if (hasLayer && e.layerId != null && typeof e.layerId !== 'string') bad(e, 'layerId', STRING);
   each(e.variations, 'variations', true, variation);
   each(e.trafficAllocation, 'trafficAllocation', true, trafficRange);
-  stringArray(e.audienceIds, 'audienceIds', false);
-  if (e.audienceConditions !== undefined && e.audienceConditions !== null) {
-    push('audienceConditions');
-    conditionTree(e.audienceConditions);
-    depth -= 1;
+  if (e.audienceIds != null) stringArray(e.audienceIds, 'audienceIds');
+  if (e.audienceConditions != null) {
+    try {
+      conditionTree(e.audienceConditions);
+    } catch (error) {
+      throw within(error, 'audienceConditions');
+    }
   }
 }
 
 function experiment(item: unknown): void {
-  const e = object(item, null);
+  const e = object(item);
   bucketedEntity(e, true);
-  if (e.forcedVariations !== undefined && e.forcedVariations !== null) {
-    const forced = object(e.forcedVariations, 'forcedVariations');
-    push('forcedVariations');
-    for (const userId in forced) if (Object.hasOwn(forced, userId)) string(forced[userId], userId);
-    depth -= 1;
-  }
-  optionalString(e.type, 'type');
-  if (e.cmab !== undefined && e.cmab !== null) {
-    const cmab = object(e.cmab, 'cmab');
-    push('cmab');
-    if (typeof cmab.trafficAllocation !== 'number') {
-      fail('trafficAllocation', `expected a number, got ${describe(cmab.trafficAllocation)}`);
+  if (e.forcedVariations != null) {
+    if (!isObject(e.forcedVariations)) bad(e, 'forcedVariations', OBJECT);
+    const forced = e.forcedVariations;
+    for (const userId in forced) {
+      if (Object.hasOwn(forced, userId) && typeof forced[userId] !== 'string')
+        throw within(
+          new Invalid(userId, `expected a string, got ${describe(forced[userId])}`),
+          'forcedVariations',
+        );
     }
-    stringArray(cmab.attributeIds, 'attributeIds', false);
-    depth -= 1;
+  }
+  if (e.type != null && typeof e.type !== 'string') bad(e, 'type', STRING);
+  if (e.cmab != null) {
+    try {
+      const cmab = object(e.cmab);
+      if (typeof cmab.trafficAllocation !== 'number') bad(cmab, 'trafficAllocation', 'a number');
+      stringArray(cmab.attributeIds, 'attributeIds');
+    } catch (error) {
+      throw within(error, 'cmab');
+    }
   }
 }
 
 function holdout(item: unknown): void {
-  const h = object(item, null);
+  const h = object(item);
   bucketedEntity(h, false);
-  if (h.includedRules !== undefined && h.includedRules !== null)
-    stringArray(h.includedRules, 'includedRules', false);
-  optionalBoolean(h.excludeTargetedDeliveries, 'excludeTargetedDeliveries');
+  if (h.includedRules != null) stringArray(h.includedRules, 'includedRules');
+  if (h.excludeTargetedDeliveries != null && typeof h.excludeTargetedDeliveries !== 'boolean')
+    bad(h, 'excludeTargetedDeliveries', BOOLEAN);
 }
 
 function group(item: unknown): void {
-  const g = object(item, null);
-  string(g.id, 'id');
-  string(g.policy, 'policy');
+  const g = object(item);
+  str(g, 'id');
+  str(g, 'policy');
   each(g.trafficAllocation, 'trafficAllocation', true, trafficRange);
   each(g.experiments, 'experiments', false, experiment);
 }
 
 function rollout(item: unknown): void {
-  const r = object(item, null);
-  string(r.id, 'id');
+  const r = object(item);
+  str(r, 'id');
   each(r.experiments, 'experiments', false, experiment);
 }
 
 function variable(item: unknown): void {
-  const v = object(item, null);
-  string(v.id, 'id');
-  string(v.key, 'key');
-  string(v.type, 'type');
-  string(v.defaultValue, 'defaultValue');
-  optionalString(v.subType, 'subType');
+  const v = object(item);
+  if (typeof v.id !== 'string') bad(v, 'id', STRING);
+  if (typeof v.key !== 'string') bad(v, 'key', STRING);
+  if (typeof v.type !== 'string') bad(v, 'type', STRING);
+  if (typeof v.defaultValue !== 'string') bad(v, 'defaultValue', STRING);
+  if (v.subType != null && typeof v.subType !== 'string') bad(v, 'subType', STRING);
 }
 
 function featureFlag(item: unknown): void {
-  const f = object(item, null);
-  string(f.id, 'id');
-  string(f.key, 'key');
-  optionalString(f.rolloutId, 'rolloutId');
-  stringArray(f.experimentIds, 'experimentIds', false);
-  each(f.variables, 'variables', false, variable);
+  const f = object(item);
+  str(f, 'id');
+  str(f, 'key');
+  optStr(f, 'rolloutId');
+  if (f.experimentIds != null) stringArray(f.experimentIds, 'experimentIds');
+  if (f.variables != null) each(f.variables, 'variables', false, variable);
 }
 
 function audienceBase(item: unknown): Json {
-  const a = object(item, null);
-  string(a.id, 'id');
-  optionalString(a.name, 'name');
+  const a = object(item);
+  str(a, 'id');
+  optStr(a, 'name');
   return a;
 }
 
 function legacyAudience(item: unknown): void {
-  const conditions = audienceBase(item).conditions;
-  if (typeof conditions !== 'string' && !Array.isArray(conditions) && !isObject(conditions)) {
-    fail('conditions', `expected conditions, got ${describe(conditions)}`);
-  }
+  const audience = audienceBase(item);
+  const conditions = audience.conditions;
+  if (typeof conditions !== 'string' && !Array.isArray(conditions) && !isObject(conditions))
+    bad(audience, 'conditions', 'conditions');
 }
 
 function typedAudience(item: unknown): void {
-  const conditions = audienceBase(item).conditions;
-  if (conditions === undefined) fail('conditions', `expected conditions, got ${describe(conditions)}`);
+  const audience = audienceBase(item);
+  if (audience.conditions === undefined) bad(audience, 'conditions', 'conditions');
 }
 
 function attribute(item: unknown): void {
-  const a = object(item, null);
-  string(a.id, 'id');
-  string(a.key, 'key');
+  const a = object(item);
+  str(a, 'id');
+  str(a, 'key');
 }
 
 function event(item: unknown): void {
-  const e = object(item, null);
-  string(e.id, 'id');
-  string(e.key, 'key');
-  stringArray(e.experimentIds, 'experimentIds', false);
+  const e = object(item);
+  str(e, 'id');
+  str(e, 'key');
+  if (e.experimentIds != null) stringArray(e.experimentIds, 'experimentIds');
 }
 
 function integration(item: unknown): void {
-  const i = object(item, null);
-  string(i.key, 'key');
-  optionalString(i.host, 'host');
-  optionalString(i.publicKey, 'publicKey');
-  optionalString(i.pixelUrl, 'pixelUrl');
+  const i = object(item);
+  str(i, 'key');
+  optStr(i, 'host');
+  optStr(i, 'publicKey');
+  optStr(i, 'pixelUrl');
 }
 
-/**
- * Checks that a parsed datafile has every field FlagKit reads, with the right types, and returns
- * it typed. Throws a {@link DatafileError} naming the first bad field. Does not modify its input.
- */
-export function validateDatafile(input: unknown): Datafile {
-  depth = 0;
-  const df = object(input, null);
+function datafile(input: unknown): Datafile {
+  const df = object(input);
   if (typeof df.version !== 'string' || !SUPPORTED_VERSIONS.has(df.version)) {
-    fail('version', `unsupported datafile version ${describe(df.version)} (expected "2", "3" or "4")`);
+    throw new Invalid(
+      'version',
+      `unsupported datafile version ${describe(df.version)} (expected "2", "3" or "4")`,
+    );
   }
-  string(df.accountId, 'accountId');
-  string(df.projectId, 'projectId');
-  string(df.revision, 'revision');
-  optionalString(df.sdkKey, 'sdkKey');
-  optionalString(df.environmentKey, 'environmentKey');
-  optionalString(df.region, 'region');
-  optionalBoolean(df.anonymizeIP, 'anonymizeIP');
-  optionalBoolean(df.botFiltering, 'botFiltering');
-  optionalBoolean(df.sendFlagDecisions, 'sendFlagDecisions');
+  str(df, 'accountId');
+  str(df, 'projectId');
+  str(df, 'revision');
+  optStr(df, 'sdkKey');
+  optStr(df, 'environmentKey');
+  optStr(df, 'region');
+  optBool(df, 'anonymizeIP');
+  optBool(df, 'botFiltering');
+  optBool(df, 'sendFlagDecisions');
 
   each(df.experiments, 'experiments', false, experiment);
   each(df.groups, 'groups', false, group);
@@ -292,4 +294,28 @@ export function validateDatafile(input: unknown): Datafile {
   each(df.holdouts, 'holdouts', false, holdout);
   each(df.localHoldouts, 'localHoldouts', false, holdout);
   return df as unknown as Datafile;
+}
+
+/** `a.b[2].c` from segments listed innermost first. */
+function pathText(segments: readonly (string | number)[]): string {
+  let text = '';
+  for (let i = segments.length - 1; i >= 0; i--) {
+    const segment = segments[i]!;
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else text += text ? `.${segment}` : segment;
+  }
+  return text;
+}
+
+/**
+ * Checks that a parsed datafile has every field FlagKit reads, with the right types, and returns
+ * it typed. Throws a {@link DatafileError} naming the first bad field. Does not modify its input.
+ */
+export function validateDatafile(input: unknown): Datafile {
+  try {
+    return datafile(input);
+  } catch (error) {
+    if (error instanceof Invalid) throw new DatafileError(pathText(error.segments), error.problem);
+    throw error;
+  }
 }
