@@ -1,4 +1,5 @@
 import type { ConditionTree } from '../datafile/datafile';
+import { fitted } from '../util/fitted';
 import type { ConditionEvaluator } from './evaluation-user';
 
 const ALWAYS_TRUE: ConditionEvaluator = () => true;
@@ -68,7 +69,7 @@ function compileChildren<Leaf>(
 ): ConditionEvaluator[] {
   const children: ConditionEvaluator[] = [];
   for (let i = start; i < nodes.length; i++) children.push(compileNode(nodes[i], compileLeaf));
-  return children;
+  return fitted(children);
 }
 
 function compileNode<Leaf>(

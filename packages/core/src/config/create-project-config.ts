@@ -12,6 +12,7 @@ import { DatafileError } from '../errors/datafile-error';
 import type { Logger } from '../ports/logger';
 import { ArrayMap } from '../util/array-map';
 import { copyJson } from '../util/copy-json';
+import { fitted } from '../util/fitted';
 import { objectKeyOrder } from '../util/object-key-order';
 import { LazyMap } from './lazy-map';
 import type {
@@ -47,12 +48,6 @@ const RUNNING = 'Running';
 // Most rules whitelist nobody: they share one empty map rather than each holding its own.
 const NO_FORCED_VARIATIONS: ReadonlyMap<string, string> = new Map();
 const NO_HOLDOUTS: readonly Holdout[] = [];
-
-/** Where a variation id points: the entity defining it (last one wins) and its index there. */
-interface VariationEntry {
-  readonly owner: DatafileExperiment | DatafileHoldout;
-  readonly index: number;
-}
 
 // Shared accessors of the ArrayMaps below (shared, so each map stays a few words).
 const keyOfVariation = (variation: Variation) => variation.key;
@@ -129,7 +124,7 @@ class IndexedProjectConfig implements ProjectConfig {
   readonly flagsByKey: LazyMap<FlagEntry, FeatureFlag>;
   readonly experimentsByKey: LazyMap<ExperimentEntry, Experiment>;
   readonly experimentsById: LazyMap<ExperimentEntry, Experiment>;
-  readonly variationsById: LazyMap<VariationEntry, Variation>;
+  readonly variationsById: LazyMap<DatafileExperiment | DatafileHoldout, Variation>;
   readonly rolloutsById: LazyMap<RolloutEntry, Rollout>;
   readonly audiencesById: LazyMap<unknown, ConditionEvaluator>;
 
@@ -140,7 +135,6 @@ class IndexedProjectConfig implements ProjectConfig {
   readonly #localHoldoutsRaw: readonly DatafileHoldout[];
 
   // ── compiled on first use ──
-  readonly #compiledExperiments = new Map<DatafileExperiment, Experiment>();
   readonly #compiledHoldouts = new Map<DatafileHoldout, Holdout>();
   readonly #compiledVariations = new Map<DatafileExperiment | DatafileHoldout, Variation[]>();
   #ruleIndex: RuleIndex | null = null;
@@ -195,17 +189,21 @@ class IndexedProjectConfig implements ProjectConfig {
       () => this.#rules().flagsByKey,
       (entry) => this.#compileFlag(entry),
     );
+    // Experiments are kept on their entries and variations per owner: these maps keep nothing.
     this.experimentsById = new LazyMap(
       () => this.#rules().experimentsById,
       (entry) => this.#experiment(entry),
+      true,
     );
     this.experimentsByKey = new LazyMap(
       () => this.#entryByKey(),
       (entry) => this.#experiment(entry),
+      true,
     );
     this.variationsById = new LazyMap(
       () => this.#indexVariations(),
-      (entry) => this.#variationsOf(entry.owner)[entry.index]!,
+      (owner, id) => this.#variationsOf(owner)[lastIndexOfId(owner.variations, id)]!,
+      true,
     );
     this.rolloutsById = new LazyMap(
       () => this.#rules().rolloutsById,
@@ -216,9 +214,8 @@ class IndexedProjectConfig implements ProjectConfig {
   // ───────────── entities, compiled once on first use ─────────────
 
   #experiment(entry: ExperimentEntry): Experiment {
+    if (entry.compiled !== null) return entry.compiled;
     const { raw } = entry;
-    const experiment = this.#compiledExperiments.get(raw);
-    if (experiment) return experiment;
     const variations = this.#variationsOf(raw);
     // The config owns its parsed datafile, so compiled entities share its arrays rather than
     // copying them; only a feature-rollout rule that gained variations needs a longer list.
@@ -263,7 +260,7 @@ class IndexedProjectConfig implements ProjectConfig {
       isFeatureExperiment: this.#rules().featureExperiments.has(raw),
       ownsId: this.#rules().experimentsById.get(raw.id) === entry,
     };
-    this.#compiledExperiments.set(raw, compiled);
+    entry.compiled = compiled;
     return compiled;
   }
 
@@ -365,7 +362,7 @@ class IndexedProjectConfig implements ProjectConfig {
             : 'ok',
       variables,
       variablesByKey: new ArrayMap(variables, keyOfVariable, sameVariable),
-      variationsByKey: new ArrayMap(flagVariationsByKey, keyOfVariation, itself),
+      variationsByKey: new ArrayMap(fitted(flagVariationsByKey), keyOfVariation, itself),
     };
   }
 
@@ -394,13 +391,11 @@ class IndexedProjectConfig implements ProjectConfig {
     return this.#variableUsage;
   }
 
-  /** Every variation id: experiments and rules, then global and kept local holdouts; last wins. */
-  #indexVariations(): Map<string, VariationEntry> {
-    const index = new Map<string, VariationEntry>();
+  /** Every variation id → its owner: experiments and rules, then global and kept local holdouts; last wins. */
+  #indexVariations(): Map<string, DatafileExperiment | DatafileHoldout> {
+    const index = new Map<string, DatafileExperiment | DatafileHoldout>();
     const add = (owner: DatafileExperiment | DatafileHoldout) => {
-      owner.variations.forEach((v, i) => {
-        index.set(v.id, { owner, index: i });
-      });
+      for (const v of owner.variations) index.set(v.id, owner);
     };
     for (const { raw } of this.#rules().experiments) add(raw);
     for (const raw of this.#df.holdouts ?? []) add(raw);
@@ -518,6 +513,13 @@ class IndexedProjectConfig implements ProjectConfig {
     this.#odpSettings ??= odpIntegration(this.#df, this.#audienceConditions);
     return this.#odpSettings;
   }
+}
+
+/** Where `id` is in `variations`: the last one with it, as the id index keeps the last. */
+function lastIndexOfId(variations: readonly { readonly id: string }[], id: string): number {
+  let i = variations.length - 1;
+  while (variations[i]!.id !== id) i--;
+  return i;
 }
 
 /** Audience id → conditions: legacy condition strings parsed now; typed audiences override by id. */

@@ -55,4 +55,25 @@ describe('LazyMap', () => {
     expect(seen).toEqual(['b=raw-b', 'a=raw-a']);
     expect(calls.build).toEqual(['raw-a', 'raw-b']);
   });
+
+  it('with a self-caching build, asks build on every get, with the key, and keeps nothing itself', () => {
+    const cache = new Map<string, { of: string; key: string }>();
+    const calls: string[] = [];
+    const map = new LazyMap<string, { of: string; key: string }>(
+      () => new Map([['a', 'raw-a']]),
+      (raw, key) => {
+        calls.push(key);
+        let value = cache.get(raw);
+        if (!value) cache.set(raw, (value = { of: raw, key }));
+        return value;
+      },
+      true,
+    );
+    const first = map.get('a');
+    expect(first).toEqual({ of: 'raw-a', key: 'a' });
+    expect(map.get('a')).toBe(first);
+    expect(map.get('b')).toBeUndefined();
+    expect(calls).toEqual(['a', 'a']);
+    expect([...map]).toEqual([['a', first]]);
+  });
 });

@@ -9,20 +9,31 @@ import { MapView } from '../util/map-view';
  */
 export class LazyMap<Raw, Value> extends MapView<Value> {
   #rawIndex: ReadonlyMap<string, Raw> | null = null;
-  readonly #built = new Map<string, Value>();
+  /** Built values by key; null when `build` keeps its own (see the constructor). */
+  readonly #built: Map<string, Value> | null;
   #ordered: Map<string, Value> | null = null;
 
   readonly #indexRaw: () => ReadonlyMap<string, Raw>;
-  readonly #build: (raw: Raw) => Value;
+  readonly #build: (raw: Raw, key: string) => Value;
 
   /**
    * @param indexRaw - Builds the raw index (called at most once).
-   * @param build - Builds the value of one raw entry (called at most once per key).
+   * @param build - Builds the value of one raw entry, given with its key (called at most once per
+   *   key, unless
+   *   `buildCaches`).
+   * @param buildCaches - `build` returns the same value for the same raw entry by itself (it keeps
+   *   its own cache), so this map keeps none: a config has thousands of entities, and a second
+   *   map of them costs some 40 bytes each.
    */
-  constructor(indexRaw: () => ReadonlyMap<string, Raw>, build: (raw: Raw) => Value) {
+  constructor(
+    indexRaw: () => ReadonlyMap<string, Raw>,
+    build: (raw: Raw, key: string) => Value,
+    buildCaches = false,
+  ) {
     super();
     this.#indexRaw = indexRaw;
     this.#build = build;
+    this.#built = buildCaches ? null : new Map();
   }
 
   #raw(): ReadonlyMap<string, Raw> {
@@ -39,12 +50,17 @@ export class LazyMap<Raw, Value> extends MapView<Value> {
   }
 
   get(key: string): Value | undefined {
-    const value = this.#built.get(key);
+    const built = this.#built;
+    if (built === null) {
+      const raw = this.#raw().get(key);
+      return raw === undefined ? undefined : this.#build(raw, key);
+    }
+    const value = built.get(key);
     if (value !== undefined) return value;
     const raw = this.#raw().get(key);
     if (raw === undefined) return undefined;
-    const fresh = this.#build(raw);
-    this.#built.set(key, fresh);
+    const fresh = this.#build(raw, key);
+    built.set(key, fresh);
     return fresh;
   }
 

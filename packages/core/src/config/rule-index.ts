@@ -1,12 +1,18 @@
 import type { Datafile, DatafileExperiment, DatafileFeatureFlag } from '../datafile/datafile';
 import { DatafileError } from '../errors/datafile-error';
+import { fitted } from '../util/fitted';
 import { isArrayIndex } from '../util/object-key-order';
+import type { Experiment } from './project-config';
 
-/** A raw experiment with what its position in the datafile says about it. */
+/**
+ * A raw experiment with what its position in the datafile says about it, and the compiled
+ * experiment once a config has built it (kept here rather than in a map of its own).
+ */
 export interface ExperimentEntry {
   readonly raw: DatafileExperiment;
   readonly groupId: string | undefined;
   readonly isRollout: boolean;
+  compiled: Experiment | null;
 }
 
 export interface RolloutEntry {
@@ -78,18 +84,20 @@ export function checkFlagRules(df: Datafile): void {
  */
 export function indexRules(df: Datafile): RuleIndex {
   const experiments: ExperimentEntry[] = [];
-  for (const raw of df.experiments ?? []) experiments.push({ raw, groupId: undefined, isRollout: false });
+  for (const raw of df.experiments ?? [])
+    experiments.push({ raw, groupId: undefined, isRollout: false, compiled: null });
   for (const group of df.groups ?? [])
-    for (const raw of group.experiments ?? []) experiments.push({ raw, groupId: group.id, isRollout: false });
+    for (const raw of group.experiments ?? [])
+      experiments.push({ raw, groupId: group.id, isRollout: false, compiled: null });
   const rolloutsById = new Map<string, RolloutEntry>();
   for (const rollout of df.rollouts ?? []) {
     const rules: ExperimentEntry[] = [];
     for (const raw of rollout.experiments ?? []) {
-      const entry = { raw, groupId: undefined, isRollout: true };
+      const entry: ExperimentEntry = { raw, groupId: undefined, isRollout: true, compiled: null };
       rules.push(entry);
       experiments.push(entry);
     }
-    rolloutsById.set(rollout.id, { id: rollout.id, rules });
+    rolloutsById.set(rollout.id, { id: rollout.id, rules: fitted(rules) });
   }
   const experimentsById = new Map<string, ExperimentEntry>();
   for (const entry of experiments) experimentsById.set(entry.raw.id, entry);
@@ -120,7 +128,7 @@ export function indexRules(df: Datafile): RuleIndex {
       variationCounts.push(countSoFar(entry.raw));
     }
     for (const rule of rollout ?? []) variationCounts.push(countSoFar(rule.raw));
-    flagEntries.push({ raw, experiments: rules, rollout, variationCounts });
+    flagEntries.push({ raw, experiments: fitted(rules), rollout, variationCounts: fitted(variationCounts) });
   }
 
   const flagsByKey = new Map<string, FlagEntry>();

@@ -1,3 +1,4 @@
+import { fitted } from './fitted';
 import { setOwnProperty } from './set-own-property';
 
 /**
@@ -50,7 +51,7 @@ export function planJsonCopy(value: unknown): JsonCopyPlan | null {
     nestedKeys.push(key);
     nestedPlans.push(plan);
   }
-  return { isArray: Array.isArray(value), nestedKeys, nestedPlans };
+  return { isArray: Array.isArray(value), nestedKeys: fitted(nestedKeys), nestedPlans: fitted(nestedPlans) };
 }
 
 /**
