@@ -87,7 +87,8 @@ async function run(options: BenchOptions): Promise<BenchReport> {
     progress('load time...');
     results.push(...(await loadTime(large, { runs: options.loadRuns, warmupRuns: 5 })));
   }
-  if ([`cold-start-load-${LARGE_FLAGS}`, `cold-start-first-decide-all-${LARGE_FLAGS}`].some((id) => selected(options, id))) {
+  const coldStartIds = [`cold-start-load-${LARGE_FLAGS}`, `cold-start-first-decide-all-${LARGE_FLAGS}`];
+  if (coldStartIds.some((id) => selected(options, id))) {
     progress('cold start (fresh processes)...');
     results.push(...coldStart(large, options.loadRuns >= 30 ? 11 : 3));
   }

@@ -63,8 +63,10 @@ describe('LazyMap', () => {
       () => new Map([['a', 'raw-a']]),
       (raw, key) => {
         calls.push(key);
-        let value = cache.get(raw);
-        if (!value) cache.set(raw, (value = { of: raw, key }));
+        const known = cache.get(raw);
+        if (known) return known;
+        const value = { of: raw, key };
+        cache.set(raw, value);
         return value;
       },
       true,
