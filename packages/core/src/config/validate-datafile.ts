@@ -37,14 +37,19 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
+/** The failure of field `key` (null: the value itself) holding `value`, which should be `expected`. */
+function mistyped(key: string | number | null, value: unknown, expected: string): Invalid {
+  return new Invalid(key, `expected ${expected}, got ${describe(value)}`);
+}
+
 /** Fails `value` itself, which should have been `expected`. */
 function badValue(value: unknown, expected: string): never {
-  throw new Invalid(null, `expected ${expected}, got ${describe(value)}`);
+  throw mistyped(null, value, expected);
 }
 
 /** Fails the field `key` of `parent`, which should have been `expected`. */
 function bad(parent: Json, key: string, expected: string): never {
-  throw new Invalid(key, `expected ${expected}, got ${describe(parent[key])}`);
+  throw mistyped(key, parent[key], expected);
 }
 
 // For fields read once per datafile or per small entity, a call is cheap enough and shorter.
@@ -81,15 +86,14 @@ function list(value: unknown, key: string, required: boolean): readonly unknown[
     if (required) throw new Invalid(key, 'is missing');
     return NONE;
   }
-  if (!Array.isArray(value)) throw new Invalid(key, `expected an array, got ${describe(value)}`);
+  if (!Array.isArray(value)) throw mistyped(key, value, 'an array');
   return value;
 }
 
 function stringArray(value: unknown, key: string): void {
   const items = list(value, key, false);
   for (let i = 0; i < items.length; i++) {
-    if (typeof items[i] !== 'string')
-      throw within(new Invalid(i, `expected a string, got ${describe(items[i])}`), key);
+    if (typeof items[i] !== 'string') throw within(mistyped(i, items[i], STRING), key);
   }
 }
 
@@ -166,10 +170,7 @@ function experiment(item: unknown): void {
     const forced = e.forcedVariations;
     for (const userId in forced) {
       if (Object.hasOwn(forced, userId) && typeof forced[userId] !== 'string')
-        throw within(
-          new Invalid(userId, `expected a string, got ${describe(forced[userId])}`),
-          'forcedVariations',
-        );
+        throw within(mistyped(userId, forced[userId], STRING), 'forcedVariations');
     }
   }
   if (e.type != null && typeof e.type !== 'string') bad(e, 'type', STRING);

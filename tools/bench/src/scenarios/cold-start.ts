@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatafileFixture } from '../fixtures';
 import { median, type Side } from '../measure';
+import { sidesInTurn } from './load-time';
 import { type ScenarioResult, scenarioResult } from './scenario-result';
 
 // Bare specifiers resolve from this package, which depends on both SDKs.
@@ -67,8 +68,7 @@ export function coldStart(fixture: DatafileFixture, runs: number): ScenarioResul
     coldSample('flagkit', path);
     coldSample('reference', path);
     for (let i = 0; i < runs; i++) {
-      const order: readonly Side[] = i % 2 === 0 ? ['flagkit', 'reference'] : ['reference', 'flagkit'];
-      for (const side of order) {
+      for (const side of sidesInTurn(i)) {
         const sample = coldSample(side, path);
         load[side].push(sample.load);
         total[side].push(sample.total);

@@ -57,7 +57,7 @@ async function timeBackToBack(side: Side, datafileText: string): Promise<number>
 }
 
 /** Which side goes first in round `i`: they take turns. */
-function sidesInTurn(i: number): readonly Side[] {
+export function sidesInTurn(i: number): readonly Side[] {
   return i % 2 === 0 ? ['flagkit', 'reference'] : ['reference', 'flagkit'];
 }
 
