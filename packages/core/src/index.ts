@@ -17,6 +17,12 @@ export {
   type OptimizelyForcedDecision,
   OptimizelyUserContext,
 } from './client/user-context';
+export { type CmabServiceOptions, createCmabService } from './cmab/create-cmab-service';
+export {
+  DEFAULT_CMAB_CACHE_SIZE,
+  DEFAULT_CMAB_CACHE_TTL_MS,
+  InMemoryCmabCache,
+} from './cmab/in-memory-cmab-cache';
 export { createProjectConfig, type ProjectConfigOptions } from './config/create-project-config';
 export type * from './config/optimizely-config';
 export { createOptimizelyConfig } from './config/optimizely-config';
@@ -43,6 +49,7 @@ export { createStaticConfigManager, type StaticConfigManagerOptions } from './co
 export type * from './datafile/datafile';
 export type { DecisionSource } from './decision/decision-source';
 export type { VariableValue } from './decision/variable-values';
+export { CmabError, type CmabErrorReason } from './errors/cmab-error';
 export { ConfigError, type ConfigErrorReason } from './errors/config-error';
 export { DatafileError } from './errors/datafile-error';
 // Errors
@@ -76,6 +83,8 @@ export {
   type NotificationType,
   type TrackNotification,
 } from './notifications/notification-types';
+export type { CmabCache, CmabCacheEntry } from './ports/cmab-cache';
+export type { CmabDecision, CmabFetchOptions, CmabService, CmabUser } from './ports/cmab-service';
 export type { ErrorHandler } from './ports/error-handler';
 export type { DispatchResponse, EventDispatcher } from './ports/event-dispatcher';
 export type { EventProcessor } from './ports/event-processor';

@@ -1,6 +1,8 @@
 import {
   type Client,
   type ClientOptions,
+  type CmabServiceOptions,
+  createCmabService,
   createInstance as createCoreInstance,
   createLogger,
   createPollingConfigManager,
@@ -59,7 +61,14 @@ export interface NodeClientOptions extends Omit<ClientOptions, 'eventProcessor' 
   readonly odpManager?: OdpManager | false;
   /** Options for the default ODP manager (ignored when `odpManager` is given). */
   readonly odp?: Omit<OdpManagerOptions, 'requester'>;
-  /** The HTTP port for datafiles, events and ODP. Default: one keep-alive undici pool per process. */
+  /**
+   * Options for the default CMAB service, which the async decide methods ask for predictions on
+   * CMAB rules (over `requester`, at Optimizely's prediction endpoint unless
+   * `predictionEndpointTemplate` says otherwise). `false` turns it off: async decide then skips
+   * CMAB rules as sync decide does. Ignored when `cmabService` is given.
+   */
+  readonly cmab?: Omit<CmabServiceOptions, 'requester'> | false;
+  /** The HTTP port for datafiles, events, ODP and CMAB. Default: one keep-alive undici pool per process. */
   readonly requester?: Requester;
   /** A logger; or a level for the console logger. Default: the console at `warn`. `'none'` logs nothing. */
   readonly logger?: Logger | LogLevel | 'none';
@@ -82,6 +91,7 @@ export function createInstance(options: NodeClientOptions = {}): NodeClient {
     polling: _polling,
     events,
     odp,
+    cmab,
     requester: requesterOption,
     eventProcessor: eventProcessorOption,
     odpManager: odpManagerOption,
@@ -112,8 +122,12 @@ export function createInstance(options: NodeClientOptions = {}): NodeClient {
       ? undefined
       : (odpManagerOption ?? createOdpManager({ logger, ...odp, requester }));
 
+  const cmabService =
+    options.cmabService ?? (cmab === false ? undefined : createCmabService({ logger, ...cmab, requester }));
+
   const client = createCoreInstance({
     ...coreOptions,
+    ...(cmabService ? { cmabService } : {}),
     clientName: options.clientName ?? NODE_CLIENT_NAME,
     logger,
     ...(projectConfigManager ? { projectConfigManager } : {}),

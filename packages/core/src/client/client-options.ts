@@ -1,3 +1,4 @@
+import type { CmabService } from '../ports/cmab-service';
 import type { ErrorHandler } from '../ports/error-handler';
 import type { EventProcessor } from '../ports/event-processor';
 import type { Logger } from '../ports/logger';
@@ -19,6 +20,11 @@ export interface ClientOptions {
   readonly odpManager?: OdpManager;
   readonly userProfileService?: UserProfileService;
   readonly userProfileServiceAsync?: UserProfileServiceAsync;
+  /**
+   * Predictions for CMAB (contextual bandit) rules, asked by the async decide methods
+   * (`createCmabService`). Without it, async decide skips CMAB rules as sync decide does.
+   */
+  readonly cmabService?: CmabService;
   readonly logger?: Logger;
   readonly errorHandler?: ErrorHandler;
   /** Options applied to every decide call, merged with the call's own. */

@@ -1,5 +1,6 @@
 import type { UserAttributes } from '../audience/evaluation-user';
 import type { FeatureFlag, ProjectConfig } from '../config/project-config';
+import { CmabAnswers } from '../decision/cmab-answers';
 import { DecisionService } from '../decision/decision-service';
 import { DecisionTrace } from '../decision/decision-trace';
 import type { FlagDecision } from '../decision/flag-decision';
@@ -14,6 +15,7 @@ import type { ClientInfo, UserEventBuilder } from '../events/build-user-event';
 import type { EventTags, UserEvent } from '../events/user-event';
 import { noopLogger } from '../logging/create-logger';
 import { NotificationCenter } from '../notifications/notification-center';
+import type { CmabFetchOptions, CmabService } from '../ports/cmab-service';
 import type { ErrorHandler } from '../ports/error-handler';
 import type { EventProcessor } from '../ports/event-processor';
 import type { Logger, LogLevel } from '../ports/logger';
@@ -53,6 +55,8 @@ export class DecideClient implements UserContextHost {
   readonly #odpManager: OdpManager | undefined;
   readonly #userProfileService: UserProfileService | undefined;
   readonly #userProfileServiceAsync: UserProfileServiceAsync | undefined;
+  readonly #cmabService: CmabService | undefined;
+  #warnedNoCmabService = false;
   readonly #defaultDecideBits: number;
   readonly #clientInfo: ClientInfo;
   protected readonly decisionService: DecisionService;
@@ -83,6 +87,7 @@ export class DecideClient implements UserContextHost {
     this.#odpManager = options.odpManager;
     this.#userProfileService = validUserProfileService(options.userProfileService, this.logger);
     this.#userProfileServiceAsync = options.userProfileServiceAsync;
+    this.#cmabService = options.cmabService;
     this.#defaultDecideBits = decideOptionBits(options.defaultDecideOptions ?? [], this.logger);
     this.#clientInfo = {
       clientName: options.clientName ?? 'javascript-sdk',
@@ -327,7 +332,28 @@ export class DecideClient implements UserContextHost {
       }
     }
     const profile = useAsync ? new UserProfileTracker(stored, user.bucketMapAttribute) : undefined;
-    const decisions = this.decideMany(config, user, keys, options, profile ?? null, bits);
+    const cmabFlags = this.#cmabFlags(config, keys);
+    if (cmabFlags.length === 0 || !this.#cmabService) {
+      return this.#finishAsync(
+        user,
+        this.decideMany(config, user, keys, options, profile ?? null, bits),
+        profile,
+      );
+    }
+    // The sync profile is looked up once here, for the predictions' rounds and the decisions.
+    const tracked = profile ?? this.profileFor(user, bits);
+    const cmab = await this.#predictCmab(config, user, cmabFlags, bits, tracked, this.#cmabService);
+    const decisions = this.decideMany(config, user, keys, options, tracked, bits, cmab);
+    if (!profile) this.saveProfile(user.userId, tracked);
+    return this.#finishAsync(user, decisions, profile);
+  }
+
+  /** Saves the async profile when the decisions changed it. */
+  async #finishAsync(
+    user: OptimizelyUserContext,
+    decisions: OptimizelyDecisions,
+    profile: UserProfileTracker | undefined,
+  ): Promise<OptimizelyDecisions> {
     if (profile?.changed) {
       try {
         await this.#userProfileServiceAsync!.save(profile.toProfile(user.userId));
@@ -338,6 +364,69 @@ export class DecideClient implements UserContextHost {
     return decisions;
   }
 
+  /** The flags among `keys` (all flags for null) with a CMAB experiment rule. */
+  #cmabFlags(config: ProjectConfig, keys: readonly string[] | null): FeatureFlag[] {
+    const found: FeatureFlag[] = [];
+    if (!this.#cmabService && this.#warnedNoCmabService) return found;
+    const flags = keys === null ? config.flags : keys.map((key) => config.flagsByKey.get(key));
+    for (const flag of flags) {
+      if (flag?.experimentRules.some((rule) => rule.cmab !== null)) found.push(flag);
+    }
+    if (found.length > 0 && !this.#cmabService && !this.#warnedNoCmabService) {
+      this.#warnedNoCmabService = true;
+      this.log('warn', 'No cmabService is configured: async decide skips CMAB rules, as sync decide does.');
+    }
+    return found;
+  }
+
+  /**
+   * Fetches the CMAB predictions the decisions of `flags` need. The decision service is
+   * synchronous, so the flags are decided quietly in rounds: each round notes the CMAB rules that
+   * lack a prediction, which are then fetched together. A flag needs another round only when a
+   * prediction sent it on to a later CMAB rule.
+   */
+  async #predictCmab(
+    config: ProjectConfig,
+    user: OptimizelyUserContext,
+    flags: readonly FeatureFlag[],
+    bits: number,
+    profile: UserProfileTracker | null,
+    service: CmabService,
+  ): Promise<CmabAnswers> {
+    const answers = new CmabAnswers();
+    const silent = new DecisionTrace(noopLogger, null);
+    const fetchOptions: CmabFetchOptions = {
+      ignoreCache: (bits & DecideFlag.IGNORE_CMAB_CACHE) !== 0,
+      resetCache: (bits & DecideFlag.RESET_CMAB_CACHE) !== 0,
+      invalidateUserCache: (bits & DecideFlag.INVALIDATE_USER_CMAB_CACHE) !== 0,
+    };
+    const cmabUser = { userId: user.userId, attributes: user.getAttributes() };
+    let pending = flags;
+    while (pending.length > 0) {
+      const next: FeatureFlag[] = [];
+      for (const flag of pending) {
+        this.decisionService.decideFlag(config, flag, user, profile, silent, null, answers);
+        if (answers.stop === 'pending') next.push(flag);
+      }
+      const ruleIds = [...answers.missing];
+      if (ruleIds.length === 0) break;
+      const results = await Promise.all(
+        ruleIds.map((ruleId) =>
+          service.getDecision(config, cmabUser, ruleId, fetchOptions).then(
+            (decision) => decision,
+            (error: unknown) => {
+              this.log('error', `CMAB prediction for rule ${ruleId} failed: ${errorMessage(error)}`);
+              return 'failed' as const;
+            },
+          ),
+        ),
+      );
+      for (let i = 0; i < ruleIds.length; i++) answers.set(ruleIds[i]!, results[i]!);
+      pending = next;
+    }
+    return answers;
+  }
+
   private decideMany(
     config: ProjectConfig,
     user: OptimizelyUserContext,
@@ -345,6 +434,7 @@ export class DecideClient implements UserContextHost {
     options: readonly OptimizelyDecideOption[] | undefined,
     asyncProfile: UserProfileTracker | null,
     presetBits?: number,
+    cmab: CmabAnswers | null = null,
   ): OptimizelyDecisions {
     const result: OptimizelyDecisions = {};
     try {
@@ -360,8 +450,10 @@ export class DecideClient implements UserContextHost {
       const holdoutMemo = memoize ? (user.globalHoldoutMemo(config) ?? (flags.length > 1 ? [] : null)) : null;
       for (let i = 0; i < flags.length; i++) {
         const flag = flags[i]!;
-        const decision = this.decideOne(config, flag, user, bits, profile, holdoutMemo);
-        if (!onlyEnabled || decision.enabled) setOwnProperty(result, flag.key, decision);
+        const decision = this.decideOne(config, flag, user, bits, profile, holdoutMemo, cmab);
+        // An error decision (a failed CMAB prediction) is kept even with ENABLED_FLAGS_ONLY.
+        if (!onlyEnabled || decision.enabled || (cmab !== null && cmab.stop !== null))
+          setOwnProperty(result, flag.key, decision);
       }
       if (profile !== asyncProfile) this.saveProfile(user.userId, profile);
     } catch (error) {
@@ -400,10 +492,13 @@ export class DecideClient implements UserContextHost {
     bits: number,
     profile: UserProfileTracker | null,
     holdoutMemo: GlobalHoldoutMemo | null = null,
+    cmab: CmabAnswers | null = null,
   ): OptimizelyDecision {
     const reasons = bits & DecideFlag.INCLUDE_REASONS ? [] : null;
     const trace = reasons ? new DecisionTrace(this.logger, reasons) : this.quietTrace;
-    const decision = this.decisionService.decideFlag(config, flag, user, profile, trace, holdoutMemo);
+    const decision = this.decisionService.decideFlag(config, flag, user, profile, trace, holdoutMemo, cmab);
+    if (cmab !== null && cmab.stop !== null)
+      return this.#cmabErrorDecision(config, flag, user, profile, cmab);
     const variation = decision.variation;
     const enabled = variation?.featureEnabled ?? false;
     const variables = bits & DecideFlag.EXCLUDE_VARIABLES ? {} : decisionVariables(flag, variation);
@@ -470,6 +565,31 @@ export class DecideClient implements UserContextHost {
       userContext: user,
       reasons: reported,
     };
+  }
+
+  /**
+   * The error decision of a flag whose CMAB prediction failed. As in the reference it carries
+   * every reason up to the failure, asked for or not: the flag is decided again, quietly, to
+   * collect them. No event is sent and no DECISION notification.
+   */
+  #cmabErrorDecision(
+    config: ProjectConfig,
+    flag: FeatureFlag,
+    user: OptimizelyUserContext,
+    profile: UserProfileTracker | null,
+    cmab: CmabAnswers,
+  ): OptimizelyDecision {
+    const reasons: string[] = [];
+    this.decisionService.decideFlag(
+      config,
+      flag,
+      user,
+      profile,
+      new DecisionTrace(noopLogger, reasons),
+      null,
+      cmab,
+    );
+    return errorDecision(flag.key, user, reasons);
   }
 
   /** The sticky-bucketing profile for one decide call, or null when there is nothing to track. */

@@ -11,6 +11,7 @@ import type {
   ProjectConfig,
   Variation,
 } from '../config/project-config';
+import type { CmabAnswers } from './cmab-answers';
 import type { DecisionTrace } from './decision-trace';
 import type { DecisionUser } from './decision-user';
 import type { FlagDecision } from './flag-decision';
@@ -49,6 +50,13 @@ function quietBucketIndex(
     : constant;
 }
 
+/** What a flag decides when it stopped at a CMAB rule (`CmabAnswers.stop` says why). */
+export const CMAB_STOPPED: FlagDecision = Object.freeze({
+  experiment: null,
+  variation: null,
+  source: 'feature-test',
+});
+
 const NO_DECISION_ROLLOUT: FlagDecision = Object.freeze({
   experiment: null,
   variation: null,
@@ -63,7 +71,11 @@ const NO_DECISION_ROLLOUT: FlagDecision = Object.freeze({
 export class DecisionService {
   constructor(private readonly forcedVariations: ForcedVariations) {}
 
-  /** Decides one flag (synchronous decide: CMAB rules are skipped). */
+  /**
+   * Decides one flag. Without `cmab` (synchronous decide) CMAB rules are skipped. With it, a CMAB
+   * rule the user reaches takes its prediction from there; when that is missing or failed, the
+   * flag stops at that rule (`cmab.stop` says which) and the answer is no decision.
+   */
   decideFlag(
     config: ProjectConfig,
     flag: FeatureFlag,
@@ -71,8 +83,10 @@ export class DecisionService {
     profile: UserProfileTracker | null,
     trace: DecisionTrace,
     holdoutMemo: GlobalHoldoutMemo | null = null,
+    cmab: CmabAnswers | null = null,
   ): FlagDecision {
     const userId = user.userId;
+    if (cmab !== null) cmab.beginFlag();
 
     const forcedKey = user.forcedVariationKey(flag.key);
     if (forcedKey !== undefined) {
@@ -121,8 +135,9 @@ export class DecisionService {
     }
 
     if (!appliedHoldout) {
-      const fromExperiments = this.experimentRules(config, flag, user, profile, trace);
+      const fromExperiments = this.experimentRules(config, flag, user, profile, trace, cmab);
       if (fromExperiments) return fromExperiments;
+      if (cmab !== null && cmab.stop !== null) return CMAB_STOPPED;
     }
 
     const fromRollout = this.rolloutRules(config, flag, user, trace);
@@ -147,6 +162,7 @@ export class DecisionService {
     user: DecisionUser,
     profile: UserProfileTracker | null,
     trace: DecisionTrace,
+    cmab: CmabAnswers | null = null,
   ): string | null {
     const userId = user.userId;
     if (!experiment.isRunning) {
@@ -210,7 +226,14 @@ export class DecisionService {
 
     let variation: Variation | undefined;
     if (experiment.cmab) {
-      if (trace.active) trace.add('info', 'CMAB is not supported in sync mode.');
+      if (cmab === null) {
+        if (trace.active) trace.add('info', 'CMAB is not supported in sync mode.');
+      } else {
+        variation =
+          this.cmabVariation(config, experiment, experiment.cmab.trafficAllocation, user, trace, cmab) ??
+          undefined;
+        if (cmab.stop !== null) return null;
+      }
     } else {
       variation = this.bucket(config, experiment, user, trace) ?? undefined;
     }
@@ -231,6 +254,7 @@ export class DecisionService {
     user: DecisionUser,
     profile: UserProfileTracker | null,
     trace: DecisionTrace,
+    cmab: CmabAnswers | null,
   ): FlagDecision | null {
     const rules = flag.experimentRules;
     if (rules.length === 0) {
@@ -239,14 +263,20 @@ export class DecisionService {
     }
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]!;
-      const outcome = this.experimentRule(config, flag, rule, user, profile, trace);
-      if (outcome === null) continue;
+      const outcome = this.experimentRule(config, flag, rule, user, profile, trace, cmab);
+      if (outcome === null) {
+        if (cmab !== null && cmab.stop !== null) return null;
+        continue;
+      }
       if (typeof outcome !== 'string') return outcome;
       const variation = rule.variationsByKey.get(outcome) ?? flag.variationsByKey.get(outcome);
       // A key the flag does not know (a sticky profile naming another experiment's variation)
       // ends the experiment rules without a decision: delivery rules decide, as in the reference.
       if (!variation) return null;
-      return { experiment: rule, variation, source: 'feature-test' };
+      const cmabUuid = cmab === null ? undefined : cmab.cmabUuid;
+      return cmabUuid === undefined
+        ? { experiment: rule, variation, source: 'feature-test' }
+        : { experiment: rule, variation, source: 'feature-test', cmabUuid };
     }
     return null;
   }
@@ -258,6 +288,7 @@ export class DecisionService {
     user: DecisionUser,
     profile: UserProfileTracker | null,
     trace: DecisionTrace,
+    cmab: CmabAnswers | null,
   ): RuleOutcome {
     const forced = this.ruleForcedVariation(flag, rule, user, trace);
     if (forced) return forced.key;
@@ -265,7 +296,7 @@ export class DecisionService {
     const holdout = this.localHoldout(config, rule, user, trace);
     if (holdout) return holdout;
 
-    return this.resolveExperiment(config, rule, user, profile, trace);
+    return this.resolveExperiment(config, rule, user, profile, trace, cmab);
   }
 
   private rolloutRules(
@@ -421,25 +452,7 @@ export class DecisionService {
     trace: DecisionTrace,
   ): Variation | null {
     const bucketingId = this.bucketingId(user, trace);
-    const group = entity.group;
-    if (group) {
-      const groupRanges = group.trafficAllocation;
-      const preparedGroupId = (entity as Partial<CompiledBucketedEntity>).preparedGroupId;
-      const groupIndex = quietBucketIndex(groupRanges, bucketingId, group.id, preparedGroupId);
-      const chosen = groupIndex === -1 ? null : groupRanges[groupIndex]!.entityId;
-      if (chosen === null) {
-        if (trace.active)
-          trace.add('info', `User ${user.userId} is not in any experiment of group ${group.id}.`);
-        return null;
-      }
-      if (chosen !== entity.id) {
-        if (trace.active)
-          trace.add('info', `User ${user.userId} is not in experiment ${entity.key} of group ${group.id}.`);
-        return null;
-      }
-      if (trace.active)
-        trace.add('info', `User ${user.userId} is in experiment ${entity.key} of group ${group.id}.`);
-    }
+    if (entity.group && !this.inGroupSlot(entity, entity.group, user, bucketingId, trace)) return null;
     // Compiled entities carry their id prepared for hashing and each range's variation.
     const compiled = entity as Partial<CompiledBucketedEntity>;
     let index: number;
@@ -459,6 +472,83 @@ export class DecisionService {
     if (variation === null && entity.trafficAllocation[index]!.entityId !== '')
       trace.add('warn', 'Bucketed into an invalid variation ID. Returning null.');
     return variation;
+  }
+
+  /** Whether the entity's mutex group buckets the user into this very entity. */
+  private inGroupSlot(
+    entity: BucketedEntity,
+    group: NonNullable<BucketedEntity['group']>,
+    user: DecisionUser,
+    bucketingId: string,
+    trace: DecisionTrace,
+  ): boolean {
+    const groupRanges = group.trafficAllocation;
+    const preparedGroupId = (entity as Partial<CompiledBucketedEntity>).preparedGroupId;
+    const groupIndex = quietBucketIndex(groupRanges, bucketingId, group.id, preparedGroupId);
+    const chosen = groupIndex === -1 ? null : groupRanges[groupIndex]!.entityId;
+    if (chosen === null) {
+      if (trace.active)
+        trace.add('info', `User ${user.userId} is not in any experiment of group ${group.id}.`);
+      return false;
+    }
+    if (chosen !== entity.id) {
+      if (trace.active)
+        trace.add('info', `User ${user.userId} is not in experiment ${entity.key} of group ${group.id}.`);
+      return false;
+    }
+    if (trace.active)
+      trace.add('info', `User ${user.userId} is in experiment ${entity.key} of group ${group.id}.`);
+    return true;
+  }
+
+  /**
+   * A CMAB rule's variation for the user (async decide): the user must fall within the rule's
+   * CMAB traffic (its group first, then one range of `trafficAllocation` ending at the CMAB share),
+   * and then the prediction in `cmab` names the variation. A missing or failed prediction sets
+   * `cmab.stop`.
+   */
+  private cmabVariation(
+    config: ProjectConfig,
+    experiment: Experiment,
+    trafficAllocation: number,
+    user: DecisionUser,
+    trace: DecisionTrace,
+    cmab: CmabAnswers,
+  ): Variation | null {
+    // The reference reports how the user was bucketed only when they fall outside the traffic.
+    const bucketing = trace.active ? trace.fork() : trace;
+    const bucketingId = this.bucketingId(user, bucketing);
+    const inGroup =
+      experiment.group === null ||
+      this.inGroupSlot(experiment, experiment.group, user, bucketingId, bucketing);
+    let inTraffic = false;
+    if (inGroup) {
+      const value = bucketValue(
+        bucketingId,
+        experiment.id,
+        (experiment as Partial<CompiledBucketedEntity>).preparedId,
+      );
+      if (bucketing.active)
+        bucketing.add('debug', `Assigned bucket ${value} to user with bucketing ID ${user.userId}.`);
+      inTraffic = value < trafficAllocation;
+    }
+    if (!inTraffic) {
+      if (bucketing !== trace) trace.adopt(bucketing);
+      return null;
+    }
+    const answer = cmab.get(experiment.id);
+    if (answer === undefined) {
+      cmab.missing.add(experiment.id);
+      cmab.stop = 'pending';
+      return null;
+    }
+    if (answer === 'failed') {
+      cmab.stop = 'failed';
+      trace.add('error', `Failed to fetch CMAB data for experiment ${experiment.key}.`);
+      return null;
+    }
+    cmab.cmabUuid = answer.cmabUuid;
+    return config.variationsById.get(answer.variationId) ?? null;
   }
 
   private bucketingId(user: DecisionUser, trace: DecisionTrace): string {

@@ -25,6 +25,19 @@ export class DecisionTrace {
     if (level === 'debug' ? this.logDebug : this.logger.isEnabled(level)) this.logger.log(level, message);
   }
 
+  /**
+   * A trace that logs as this one does but keeps its reasons apart, for the caller to
+   * {@link adopt} or drop (some reasons are reported only on one outcome).
+   */
+  fork(): DecisionTrace {
+    return new DecisionTrace(this.logger, this.reasons ? [] : null);
+  }
+
+  /** Takes over the reasons a {@link fork} collected (they were logged already). */
+  adopt(fork: DecisionTrace): void {
+    if (this.reasons && fork.reasons) this.reasons.push(...fork.reasons);
+  }
+
   /** A log line that is not a decide reason (the reference logs it without reporting it). */
   log(level: LogLevel, message: string): void {
     if (this.logger.isEnabled(level)) this.logger.log(level, message);
