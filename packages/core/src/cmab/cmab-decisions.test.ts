@@ -227,6 +227,17 @@ describe('CMAB rules in async decide', () => {
     expect(decision).toMatchObject({ ruleKey: 'everyone_else', variationKey: 'off' });
   });
 
+  it('sends no cmab_uuid for a later rule after a prediction that named no variation', async () => {
+    service.answer = () => ({ status: 200, body: { predictions: [{ variation_id: 'v-unknown' }] } });
+    const df = cmabDatafile(ALL_IN);
+    (df.experiments as Json[]).push(rule('e2', 'second_exp', [variation('v-second', 'second')]));
+    ((df.featureFlags as Json[])[0]!.experimentIds as string[]).push('e2');
+    const { client, events } = clientFor(df);
+    const decision = await client.createUserContext('u1').decideAsync('flag');
+    expect(decision.ruleKey).toBe('second_exp');
+    expect((events.events[0] as ImpressionEvent).cmabUuid).toBeUndefined();
+  });
+
   it('retries a failed prediction once', async () => {
     let calls = 0;
     service.answer = () =>

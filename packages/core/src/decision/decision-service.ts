@@ -547,8 +547,10 @@ export class DecisionService {
       trace.add('error', `Failed to fetch CMAB data for experiment ${experiment.key}.`);
       return null;
     }
-    cmab.cmabUuid = answer.cmabUuid;
-    return config.variationsById.get(answer.variationId) ?? null;
+    const variation = config.variationsById.get(answer.variationId) ?? null;
+    // A prediction naming no variation of the datafile sends the flag on, without its UUID.
+    cmab.cmabUuid = variation === null ? undefined : answer.cmabUuid;
+    return variation;
   }
 
   private bucketingId(user: DecisionUser, trace: DecisionTrace): string {

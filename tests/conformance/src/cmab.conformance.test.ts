@@ -1,0 +1,228 @@
+/**
+ * CMAB conformance: both SDKs decide every flag with `decideAllAsync` against one fake prediction
+ * service on 127.0.0.1, whose answers depend only on the request (rule, visitor, attributes): a
+ * variation of the rule, a variation id the datafile lacks, a 500, or a body without predictions.
+ * The decisions must be equal (error decisions with their reasons too), the prediction requests
+ * must be the same (cmabUUID aside), and so must the impressions each SDK sends, whose `cmab_uuid`
+ * must be the UUID that SDK sent with the prediction request.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  createCmabService,
+  createInstance as createFlagKitInstance,
+  type EventDispatcher as FlagKitDispatcher,
+} from '@flagkit/core';
+import type { GeneratedDatafile } from '@flagkit/datafile-generator';
+import { createBatchEventProcessor as createFlagKitBatchProcessor } from '@flagkit/event-processor';
+import {
+  createBatchEventProcessor,
+  createInstance,
+  createStaticProjectConfigManager,
+  type EventDispatcher,
+  type UserAttributes,
+} from '@optimizely/optimizely-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFetchRequester } from '../../../packages/core/test-support/fetch-requester';
+import { type Attributes, CANDIDATE, copyAttributes, type DecisionLike } from './clients';
+import { buildCorpus, label, type Scenario, SEED_OFFSET } from './corpus';
+
+const SCENARIOS: readonly Scenario[] = [
+  { seed: 1301 + SEED_OFFSET, flags: 20, users: 60, cmabShare: 0.4 },
+  { seed: 1302 + SEED_OFFSET, flags: 30, users: 60, cmabShare: 0.5, quirks: false },
+];
+
+/** A prediction request as the service saw it, with the UUID taken out. */
+interface SeenRequest {
+  readonly path: string;
+  readonly body: string;
+  readonly uuid: string;
+}
+
+/** FNV-1a: a deterministic pick from the request text. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+let port = 0;
+let server: ReturnType<typeof createServer>;
+/** Variation ids by rule id, of the datafile being decided. */
+let variationIds = new Map<string, string[]>();
+let seen: SeenRequest[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString('utf8');
+    });
+    req.on('end', () => {
+      const parsed = JSON.parse(body) as { instances: { experimentId: string; cmabUUID: string }[] };
+      const instance = parsed.instances[0]!;
+      const withoutUuid = body.replace(instance.cmabUUID, '<uuid>');
+      seen.push({ path: req.url ?? '', body: withoutUuid, uuid: instance.cmabUUID });
+      const h = hash(withoutUuid);
+      const pick = h % 100;
+      const ids = variationIds.get(instance.experimentId) ?? [];
+      res.setHeader('content-type', 'application/json');
+      if (pick < 6) {
+        res.statusCode = 500;
+        res.end('{}');
+      } else if (pick < 9) {
+        res.end(JSON.stringify({ predictions: [] }));
+      } else if (pick < 13 || ids.length === 0) {
+        res.end(JSON.stringify({ predictions: [{ variation_id: 'not-in-datafile' }] }));
+      } else {
+        res.end(JSON.stringify({ predictions: [{ variation_id: ids[h % ids.length] }] }));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const endpoint = () => `http://127.0.0.1:${port}/predict/%s`;
+
+interface AsyncClient {
+  onReady(): Promise<unknown>;
+  close(): unknown;
+  createUserContext(
+    userId: string,
+    attributes?: Attributes,
+  ): { decideAllAsync(): Promise<Record<string, DecisionLike & { reasons: readonly string[] }>> };
+}
+
+function capture(into: string[]): EventDispatcher & FlagKitDispatcher {
+  return {
+    dispatchEvent(logEvent) {
+      into.push(JSON.stringify(logEvent.params));
+      return Promise.resolve({ statusCode: 204 });
+    },
+  };
+}
+
+async function openOfficial(datafile: GeneratedDatafile, events: string[]): Promise<AsyncClient> {
+  const client = createInstance({
+    projectConfigManager: createStaticProjectConfigManager({ datafile: JSON.stringify(datafile) }),
+    eventProcessor: createBatchEventProcessor({
+      eventDispatcher: capture(events),
+      batchSize: 10,
+      flushInterval: 600_000,
+    }),
+    cmab: { predictionEndpointTemplate: endpoint() },
+  });
+  if (!client) throw new Error('official createInstance returned null');
+  await client.onReady();
+  return {
+    onReady: () => client.onReady(),
+    close: () => client.close(),
+    createUserContext: (userId, attributes) => {
+      const context = client.createUserContext(userId, attributes as UserAttributes | undefined);
+      return { decideAllAsync: () => context.decideAllAsync() as never };
+    },
+  };
+}
+
+async function openCandidate(datafile: GeneratedDatafile, events: string[]): Promise<AsyncClient> {
+  if (CANDIDATE === 'official') return openOfficial(datafile, events);
+  const client = createFlagKitInstance({
+    datafile: structuredClone(datafile),
+    clientName: 'node-sdk',
+    clientVersion: '6.6.1',
+    eventProcessor: createFlagKitBatchProcessor({
+      eventDispatcher: capture(events),
+      batchSize: 10,
+      flushInterval: 600_000,
+    }),
+    cmabService: createCmabService({
+      requester: createFetchRequester(),
+      predictionEndpointTemplate: endpoint(),
+    }),
+  });
+  await client.onReady();
+  return client as unknown as AsyncClient;
+}
+
+/** The fields compared: the decision's, plus its reasons when it is an error decision. */
+function comparable(decisions: Record<string, DecisionLike & { reasons: readonly string[] }>) {
+  return Object.fromEntries(
+    Object.entries(decisions).map(([key, d]) => [
+      key,
+      {
+        flagKey: d.flagKey,
+        enabled: d.enabled,
+        variationKey: d.variationKey,
+        ruleKey: d.ruleKey,
+        variables: d.variables,
+        // Without INCLUDE_REASONS only error decisions carry reasons.
+        reasons: d.reasons,
+      },
+    ]),
+  );
+}
+
+/** Each impression's cmab_uuid must be one this SDK sent; then it is masked for comparison. */
+function normalise(events: string[], uuids: ReadonlySet<string>): string[] {
+  return events.map((text) =>
+    text
+      .replace(/"cmab_uuid":"([0-9a-f-]{36})"/g, (_, uuid: string) => {
+        expect(uuids.has(uuid), `cmab_uuid ${uuid} was never sent to the prediction service`).toBe(true);
+        return '"cmab_uuid":"<cmab>"';
+      })
+      .replace(/"uuid":"[0-9a-f-]{36}"/g, '"uuid":"<uuid>"')
+      .replace(/"timestamp":\d+/g, '"timestamp":0'),
+  );
+}
+
+describe('CMAB in decideAllAsync: FlagKit and the official SDK against one prediction service', () => {
+  for (const scenario of SCENARIOS) {
+    it(`agrees on decisions, prediction requests and impressions (${label(scenario)})`, async () => {
+      const corpus = buildCorpus(scenario);
+      variationIds = new Map(corpus.datafile.experiments.map((e) => [e.id, e.variations.map((v) => v.id)]));
+      const cmabRules = corpus.datafile.experiments.filter((e) => e.cmab).length;
+      expect(cmabRules, 'the datafile has CMAB rules').toBeGreaterThan(0);
+
+      const officialEvents: string[] = [];
+      const candidateEvents: string[] = [];
+      const official = await openOfficial(corpus.datafile, officialEvents);
+      const candidate = await openCandidate(corpus.datafile, candidateEvents);
+      const officialUuids = new Set<string>();
+      const candidateUuids = new Set<string>();
+      let predicted = 0;
+      let errors = 0;
+      try {
+        for (const user of corpus.users) {
+          seen = [];
+          const expected = await official
+            .createUserContext(user.userId, copyAttributes(user.attributes))
+            .decideAllAsync();
+          const officialSeen = seen;
+          seen = [];
+          const actual = await candidate
+            .createUserContext(user.userId, copyAttributes(user.attributes))
+            .decideAllAsync();
+          const candidateSeen = seen;
+          expect(comparable(actual), `user ${user.userId}`).toEqual(comparable(expected));
+          const requests = (list: SeenRequest[]) => list.map((r) => `${r.path} ${r.body}`).sort();
+          expect(requests(candidateSeen), `prediction requests for ${user.userId}`).toEqual(
+            requests(officialSeen),
+          );
+          predicted += officialSeen.length;
+          errors += Object.values(expected).filter((d) => d.reasons.length > 0).length;
+          for (const r of officialSeen) officialUuids.add(r.uuid);
+          for (const r of candidateSeen) candidateUuids.add(r.uuid);
+        }
+      } finally {
+        await official.close();
+        await candidate.close();
+      }
+      expect(predicted, 'some users reached a CMAB rule').toBeGreaterThan(10);
+      expect(errors, 'some predictions failed').toBeGreaterThan(0);
+      expect(normalise(candidateEvents, candidateUuids)).toEqual(normalise(officialEvents, officialUuids));
+      expect(officialEvents.some((e) => e.includes('"cmab_uuid"'))).toBe(true);
+    }, 120_000);
+  }
+});
