@@ -404,8 +404,10 @@ export class DecideClient implements UserContextHost {
     let pending = flags;
     while (pending.length > 0) {
       const next: FeatureFlag[] = [];
+      // Rounds bucket on a copy: only the decisions proper may add to the profile.
+      const scratch = profile === null ? null : profile.copy();
       for (const flag of pending) {
-        this.decisionService.decideFlag(config, flag, user, profile, silent, null, answers);
+        this.decisionService.decideFlag(config, flag, user, scratch, silent, null, answers);
         if (answers.stop === 'pending') next.push(flag);
       }
       const ruleIds = [...answers.missing];

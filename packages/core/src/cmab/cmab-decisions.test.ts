@@ -292,6 +292,23 @@ describe('CMAB rules in async decide', () => {
     expect(logger.lines.filter((line) => line.includes('No cmabService'))).toHaveLength(1);
   });
 
+  it('keeps the prediction rounds out of the user profile: decisions bucket as if fresh', async () => {
+    const df = cmabDatafile(ALL_IN);
+    // An ordinary experiment before the CMAB rule buckets everyone.
+    (df.experiments as Json[]).unshift(rule('e0', 'plain_exp', [variation('v-plain', 'plain')]));
+    ((df.featureFlags as Json[])[0]!.experimentIds as string[]).unshift('e0');
+    const saved: { experiment_bucket_map: object }[] = [];
+    const { client } = clientFor(df, {
+      userProfileService: { lookup: () => null, save: (profile) => saved.push(profile) },
+    });
+    const decision = await client
+      .createUserContext('u1')
+      .decideAsync('flag', [OptimizelyDecideOption.INCLUDE_REASONS]);
+    expect(decision.ruleKey).toBe('plain_exp');
+    expect(decision.reasons.some((reason) => reason.includes('from user profile'))).toBe(false);
+    expect(saved).toEqual([{ user_id: 'u1', experiment_bucket_map: { e0: { variation_id: 'v-plain' } } }]);
+  });
+
   it('does not save CMAB variations in the user profile', async () => {
     const saved: unknown[] = [];
     const { client } = clientFor(cmabDatafile(ALL_IN), {

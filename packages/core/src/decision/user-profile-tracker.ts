@@ -14,6 +14,13 @@ export class UserProfileTracker {
     addEntries(this.map, fromAttribute);
   }
 
+  /** A copy to decide with when the bucketings must not be kept (CMAB's prediction rounds). */
+  copy(): UserProfileTracker {
+    const copy = new UserProfileTracker(null, null);
+    for (const [experimentId, variationId] of this.map) copy.map.set(experimentId, variationId);
+    return copy;
+  }
+
   /** The stored variation id for an experiment, if any. */
   variationIdFor(experimentId: string): string | undefined {
     return this.map.get(experimentId);
