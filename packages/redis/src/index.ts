@@ -20,6 +20,13 @@ export type {
   RedisMessageListener,
   RedisSubscriberClient,
 } from './redis-client-port';
+export {
+  createRedisCmabCache,
+  DEFAULT_CMAB_KEY_PREFIX,
+  DEFAULT_CMAB_TTL_MS,
+  type RedisCmabCache,
+  type RedisCmabCacheOptions,
+} from './redis-cmab-cache';
 export type { RedisClientOption, RedisComponentOptions } from './redis-connection';
 export type { RedisHealth } from './redis-health';
 export {
