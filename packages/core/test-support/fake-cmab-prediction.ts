@@ -1,5 +1,24 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { datafile, flag, type Json, rule, variation } from './datafile-builder';
+
+/**
+ * A datafile whose one flag (`flag`) has one CMAB rule (`cmab_exp`, id `e-cmab`) for everyone, with
+ * variations `v-a` (key `a`) and `v-b` (key `b`); the rule sends the `plan` attribute (`att-plan`).
+ */
+export function cmabRuleDatafile(): Json {
+  return datafile({
+    attributes: [{ id: 'att-plan', key: 'plan' }],
+    experiments: [
+      rule('e-cmab', 'cmab_exp', [variation('v-a', 'a'), variation('v-b', 'b')], {
+        type: 'cmab',
+        cmab: { trafficAllocation: 10000, attributeIds: ['att-plan'] },
+        traffic: [],
+      }),
+    ],
+    featureFlags: [flag('f1', 'flag', { experimentIds: ['e-cmab'] })],
+  });
+}
 
 /** One prediction request the fake service received, body parsed. */
 export interface PredictionRequest {

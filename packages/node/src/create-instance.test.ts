@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as build from '../../core/test-support/datafile-builder';
 import { type FakeCdn, startFakeCdn } from '../../core/test-support/fake-cdn';
-import { startFakeCmabPrediction } from '../../core/test-support/fake-cmab-prediction';
+import { cmabRuleDatafile, startFakeCmabPrediction } from '../../core/test-support/fake-cmab-prediction';
 import { ScriptedServer } from '../../event-processor/test-support/scripted-server';
 import { FakeOdpServer } from '../../odp/test-support/fake-odp-server';
 import { odpDatafile } from '../../odp/test-support/odp-datafile';
@@ -195,26 +194,13 @@ describe('given a Node client whose datafile integrates ODP', () => {
 });
 
 describe('given a Node client whose datafile has a CMAB rule', () => {
-  const cmabDatafile = () =>
-    build.datafile({
-      attributes: [{ id: 'att-plan', key: 'plan' }],
-      experiments: [
-        build.rule('e-cmab', 'cmab_exp', [build.variation('v-a', 'a'), build.variation('v-b', 'b')], {
-          type: 'cmab',
-          cmab: { trafficAllocation: 10000, attributeIds: ['att-plan'] },
-          traffic: [],
-        }),
-      ],
-      featureFlags: [build.flag('f1', 'flag', { experimentIds: ['e-cmab'] })],
-    });
-
   it('asks the prediction service over undici in async decide, and reports cmab_uuid in the impression', async () => {
     const prediction = await startFakeCmabPrediction(() => 'v-b');
     try {
       const bodies: { visitors: { snapshots: { decisions: { metadata: { cmab_uuid?: string } }[] }[] }[] }[] =
         [];
       const c = client({
-        datafile: cmabDatafile(),
+        datafile: cmabRuleDatafile(),
         cmab: { predictionEndpointTemplate: prediction.endpointTemplate },
         events: { endpoint: logx.url() },
       });
@@ -233,7 +219,7 @@ describe('given a Node client whose datafile has a CMAB rule', () => {
   });
 
   it('skips the CMAB rule with cmab: false', async () => {
-    const c = client({ datafile: cmabDatafile(), cmab: false, eventProcessor: false });
+    const c = client({ datafile: cmabRuleDatafile(), cmab: false, eventProcessor: false });
     const decision = await c.createUserContext('u1').decideAsync('flag');
     expect(decision.ruleKey).toBeNull();
   });

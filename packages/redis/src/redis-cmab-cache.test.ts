@@ -1,8 +1,7 @@
 import { createCmabService, createInstance } from '@flagkit/core';
 import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as build from '../../core/test-support/datafile-builder';
-import { startFakeCmabPrediction } from '../../core/test-support/fake-cmab-prediction';
+import { cmabRuleDatafile, startFakeCmabPrediction } from '../../core/test-support/fake-cmab-prediction';
 import { createFetchRequester } from '../../core/test-support/fetch-requester';
 import { MemoryLogger } from '../test-support/memory-logger';
 import { RedisServer } from '../test-support/redis-server';
@@ -78,17 +77,7 @@ describe('createRedisCmabCache', () => {
   it('lets two clients share predictions: the second asks the service nothing', async () => {
     const prediction = await startFakeCmabPrediction(() => 'v-b');
     try {
-      const datafile = build.datafile({
-        attributes: [{ id: 'att-plan', key: 'plan' }],
-        experiments: [
-          build.rule('e-cmab', 'cmab_exp', [build.variation('v-a', 'a'), build.variation('v-b', 'b')], {
-            type: 'cmab',
-            cmab: { trafficAllocation: 10000, attributeIds: ['att-plan'] },
-            traffic: [],
-          }),
-        ],
-        featureFlags: [build.flag('f1', 'flag', { experimentIds: ['e-cmab'] })],
-      });
+      const datafile = cmabRuleDatafile();
       const node = () =>
         createInstance({
           datafile,
