@@ -15,7 +15,7 @@ export interface AgentOptions {
   readonly config: AgentConfig;
   /** Shared parts (user profile services, segment caches, notification bus, datafile sync). */
   readonly plugins?: AgentPlugins;
-  /** The HTTP port for datafiles, events and ODP; default one undici pool. */
+  /** The HTTP port for datafiles, events, ODP and CMAB predictions; default one undici pool. */
   readonly requester?: Requester;
   readonly logger?: Logger;
 }
@@ -55,6 +55,7 @@ export function createAgent(options: AgentOptions): Agent {
     ...options.plugins,
     userProfileServices: { ...redis?.plugins.userProfileServices, ...options.plugins?.userProfileServices },
     segmentsCaches: { ...redis?.plugins.segmentsCaches, ...options.plugins?.segmentsCaches },
+    cmabCaches: { ...redis?.plugins.cmabCaches, ...options.plugins?.cmabCaches },
   };
   const bus = plugins.notificationBus ?? createInMemoryNotificationBus();
   const datafileSync = plugins.datafileSync ?? createInMemoryDatafileSync();

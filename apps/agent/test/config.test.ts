@@ -36,6 +36,59 @@ describe('loadConfig', () => {
     expect(config.client.odp.segmentsCache.services['in-memory']).toEqual({ size: 1, timeout: 5000 });
   });
 
+  it('has Agent’s client.cmab defaults', () => {
+    expect(loadConfig({ env: {} }).client.cmab).toEqual({
+      requestTimeout: 10_000,
+      predictionEndpoint: 'https://prediction.cmab.optimizely.com/predict/%s',
+      cache: { default: 'in-memory', services: { 'in-memory': { size: 10_000, timeout: 1_800_000 } } },
+    });
+  });
+
+  it('reads client.cmab from the file, and lets OPTIMIZELY_CMAB_PREDICTIONENDPOINT win', () => {
+    const yaml = [
+      'client:',
+      '  cmab:',
+      '    requestTimeout: 2s',
+      '    predictionEndpoint: http://from-file/predict/%s',
+      '    cache:',
+      '      services:',
+      '        in-memory: { size: 5, timeout: 1m }',
+    ].join('\n');
+    const fromFile = loadConfig({ env: {}, yaml }).client.cmab;
+    expect(fromFile.requestTimeout).toBe(2_000);
+    expect(fromFile.predictionEndpoint).toBe('http://from-file/predict/%s');
+    expect(fromFile.cache).toEqual({
+      default: 'in-memory',
+      services: { 'in-memory': { size: 5, timeout: 60_000 } },
+    });
+
+    const path = loadConfig({
+      yaml,
+      env: {
+        OPTIMIZELY_CLIENT_CMAB_PREDICTIONENDPOINT: 'http://from-path/predict/%s',
+        OPTIMIZELY_CLIENT_CMAB_REQUESTTIMEOUT: '3s',
+        OPTIMIZELY_CLIENT_CMAB_CACHE: '{"default":"redis"}',
+      },
+    }).client.cmab;
+    expect(path.predictionEndpoint).toBe('http://from-path/predict/%s');
+    expect(path.requestTimeout).toBe(3_000);
+    expect(path.cache.default).toBe('redis');
+
+    const agentVariable = loadConfig({
+      yaml,
+      env: {
+        OPTIMIZELY_CLIENT_CMAB_PREDICTIONENDPOINT: 'http://from-path/predict/%s',
+        OPTIMIZELY_CMAB_PREDICTIONENDPOINT: 'http://from-env/predict/%s',
+      },
+    }).client.cmab;
+    expect(agentVariable.predictionEndpoint).toBe('http://from-env/predict/%s');
+    expect(agentVariable.requestTimeout).toBe(2_000);
+    // Set but empty: not set.
+    expect(
+      loadConfig({ yaml, env: { OPTIMIZELY_CMAB_PREDICTIONENDPOINT: '' } }).client.cmab.predictionEndpoint,
+    ).toBe('http://from-file/predict/%s');
+  });
+
   it('refuses values of the wrong type with the path named', () => {
     expect(() => loadConfig({ env: {}, yaml: 'api:\n  port: soon\n' })).toThrow(AgentConfigError);
     expect(() => loadConfig({ env: { OPTIMIZELY_API_ENABLEOVERRIDES: 'maybe' } })).toThrow(/enableOverrides/);

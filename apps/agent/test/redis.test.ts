@@ -2,6 +2,11 @@ import { createHmac } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { createResilientRedisClient, whenRedisReady } from '@flagkit/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cmabRuleDatafile,
+  type FakeCmabPrediction,
+  startFakeCmabPrediction,
+} from '../../../packages/core/test-support/fake-cmab-prediction';
 import { RedisServer } from '../../../packages/redis/test-support/redis-server';
 import { agentDatafile } from './support/agent-datafile';
 import {
@@ -19,14 +24,20 @@ import {
 let redis: RedisServer;
 let a: AgentHarness;
 let b: AgentHarness;
+let prediction: FakeCmabPrediction;
 
 beforeAll(async () => {
   redis = await RedisServer.launch();
+  prediction = await startFakeCmabPrediction(() => 'v-b');
   const server = { host: `127.0.0.1:${redis.port}`, database: 0 };
   const config = {
     client: {
       userProfileService: { default: 'redis', services: { redis: server } },
       odp: { segmentsCache: { default: 'redis', services: { redis: { ...server, timeout: '60s' } } } },
+      cmab: {
+        predictionEndpoint: prediction.endpointTemplate,
+        cache: { default: 'redis', services: { redis: { ...server, timeout: '60s' } } },
+      },
     },
     synchronization: {
       pubsub: { redis: server },
@@ -42,6 +53,7 @@ afterAll(async () => {
   await b?.close();
   await a?.close();
   await redis?.kill();
+  await prediction?.close();
 });
 
 /** One GET straight from Redis, to check the key layout. */
@@ -116,6 +128,23 @@ describe('two nodes on one Redis', () => {
     expect(((await onB.json()) as { variationKey: string }).variationKey).toBe('on');
     expect(queries()).toBe(1);
     expect(JSON.parse(String(await redisGet('fs_user_id-$-redis-seg')))).toEqual(['vip']);
+  });
+
+  it('share CMAB predictions: node B serves node A’s prediction without asking again', async () => {
+    a.cdn.publish('cmabKey', cmabRuleDatafile());
+    const decideOn = async (node: AgentHarness) => {
+      const response = await fetch(`${node.api}/v1/decide?keys=flag`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-optimizely-sdk-key': 'cmabKey' },
+        body: JSON.stringify({ userId: 'cmab-user', userAttributes: { plan: 'pro' } }),
+      });
+      return ((await response.json()) as { variationKey: string }).variationKey;
+    };
+    expect(await decideOn(a)).toBe('b');
+    expect(await decideOn(b)).toBe('b');
+    expect(prediction.requests).toHaveLength(1);
+    const stored = JSON.parse(String(await redisGet('flagkit:cmab:9-cmab-user-e-cmab')));
+    expect(stored).toMatchObject({ variationId: 'v-b' });
   });
 
   it('an SSE client on node B receives decisions made on node A', async () => {

@@ -124,6 +124,21 @@ export interface SdkClientConfig {
       readonly services: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
     };
   };
+  /** CMAB (contextual-bandit) rules: where `/v1/decide` asks for their predictions, and their cache. */
+  readonly cmab: {
+    /** Per prediction request, in ms. Default 10 s. */
+    readonly requestTimeout: number;
+    /**
+     * The prediction URL, `%s` standing for the rule id. Default: Optimizely's prediction service.
+     * `$OPTIMIZELY_CMAB_PREDICTIONENDPOINT`, when set, wins over every other source but `overrides`.
+     */
+    readonly predictionEndpoint: string;
+    readonly cache: {
+      /** The service that keeps predictions; only `in-memory` is built in. */
+      readonly default: string;
+      readonly services: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+    };
+  };
 }
 
 /**
@@ -192,6 +207,11 @@ export const DEFAULT_CONFIG: AgentConfig = {
       eventsFlushInterval: 1_000,
       segmentsRequestTimeout: 10_000,
       segmentsCache: { default: 'in-memory', services: { 'in-memory': { size: 10_000, timeout: 600_000 } } },
+    },
+    cmab: {
+      requestTimeout: 10_000,
+      predictionEndpoint: 'https://prediction.cmab.optimizely.com/predict/%s',
+      cache: { default: 'in-memory', services: { 'in-memory': { size: 10_000, timeout: 1_800_000 } } },
     },
   },
   synchronization: {

@@ -30,7 +30,9 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * as viper does), then `OPTIMIZELY_<PATH>` environment variables (`OPTIMIZELY_API_PORT`,
  * `OPTIMIZELY_SERVER_BATCHREQUESTS_OPERATIONSLIMIT`; an object or list may be given as JSON, e.g.
  * `OPTIMIZELY_CLIENT_ODP_SEGMENTSCACHE`; a list also as comma-separated text, e.g.
- * `OPTIMIZELY_SDKKEYS=a,b`). Throws {@link AgentConfigError} for values of the wrong type.
+ * `OPTIMIZELY_SDKKEYS=a,b`). `OPTIMIZELY_CMAB_PREDICTIONENDPOINT`, as in Agent, sets
+ * `client.cmab.predictionEndpoint` over the file and `OPTIMIZELY_CLIENT_CMAB_PREDICTIONENDPOINT`.
+ * Throws {@link AgentConfigError} for values of the wrong type.
  */
 export function loadConfig(options: LoadConfigOptions = {}): AgentConfig {
   let fromFile: unknown = {};
@@ -43,9 +45,20 @@ export function loadConfig(options: LoadConfigOptions = {}): AgentConfig {
     }
   }
   let config = merge(DEFAULT_CONFIG, fromFile, 'config');
-  config = applyEnvironment(config, options.env ?? process.env, [ENV_PREFIX], 'config');
+  const env = options.env ?? process.env;
+  config = applyEnvironment(config, env, [ENV_PREFIX], 'config');
+  config = applyCmabEndpoint(config, env);
   if (options.overrides !== undefined) config = merge(config, options.overrides, 'config');
   return config as AgentConfig;
+}
+
+/** Agent's own variable for the CMAB prediction URL, read apart from the `OPTIMIZELY_<PATH>` scheme. */
+const CMAB_ENDPOINT_VARIABLE = `${ENV_PREFIX}_CMAB_PREDICTIONENDPOINT`;
+
+function applyCmabEndpoint(config: unknown, env: Readonly<Record<string, string | undefined>>): unknown {
+  const endpoint = env[CMAB_ENDPOINT_VARIABLE];
+  if (!endpoint) return config;
+  return merge(config, { client: { cmab: { predictionEndpoint: endpoint } } }, 'config');
 }
 
 function readConfigFile(file: string): string {

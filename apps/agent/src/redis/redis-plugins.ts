@@ -1,5 +1,6 @@
 import type { Logger } from '@flagkit/node';
 import {
+  createRedisCmabCache,
   createRedisSegmentsCache,
   createRedisSyncChannel,
   createRedisUserProfileService,
@@ -22,7 +23,7 @@ export interface RedisPlugins {
 /**
  * Builds `@flagkit/redis` components for every place the config names `redis`: the user profile
  * service (`client.userProfileService.default: redis`), the ODP segments cache
- * (`client.odp.segmentsCache.default: redis`) and sync (`synchronization.notification` /
+ * (`client.odp.segmentsCache.default: redis`), the CMAB cache (`client.cmab.cache.default: redis`) and sync (`synchronization.notification` /
  * `.datafile` with `enable: true`). Keys and channels follow Agent's Redis layout (profile key =
  * user id, segments key `fs_user_id-$-<id>`, channels `optimizely-sync-*`), so FlagKit and Agent
  * nodes can share one Redis. One connection per distinct server, shared by the components.
@@ -33,9 +34,11 @@ export function createRedisPlugins(config: AgentConfig, logger: Logger): RedisPl
   const sync = config.synchronization;
   const wantsUps = ups.default === 'redis';
   const wantsSegments = segments.default === 'redis';
+  const cmab = config.client.cmab.cache;
+  const wantsCmab = cmab.default === 'redis';
   const wantsNotifications = sync.notification.enable && sync.notification.default === 'redis';
   const wantsDatafile = sync.datafile.enable && sync.datafile.default === 'redis';
-  if (!wantsUps && !wantsSegments && !wantsNotifications && !wantsDatafile) return null;
+  if (!wantsUps && !wantsSegments && !wantsCmab && !wantsNotifications && !wantsDatafile) return null;
 
   const clients = new Map<string, ResilientRedisClient>();
   const clientFor = (service: RedisServiceConfig | undefined, envPassword: string): ResilientRedisClient => {
@@ -74,6 +77,19 @@ export function createRedisPlugins(config: AgentConfig, logger: Logger): RedisPl
     });
     closers.push(() => cache.close());
     plugins.segmentsCaches = { redis: () => cache };
+  }
+  if (wantsCmab) {
+    const service = cmab.services.redis as
+      | (RedisServiceConfig & { keyPrefix?: string; timeout?: unknown })
+      | undefined;
+    const cache = createRedisCmabCache({
+      client: clientFor(service, 'REDIS_CMAB_PASSWORD'),
+      logger,
+      ...(service?.keyPrefix ? { keyPrefix: service.keyPrefix } : {}),
+      ttlMs: parseDuration(service?.timeout) ?? 1_800_000,
+    });
+    closers.push(() => cache.close());
+    plugins.cmabCaches = { redis: () => cache };
   }
   if (wantsNotifications || wantsDatafile) {
     const channel = createRedisSyncChannel({

@@ -64,16 +64,14 @@ export function registerDecideRoute(app: FastifyInstance): void {
 
     const config = entry.client.getProjectConfig();
     const keys = queryKeys((request.query as Record<string, unknown>).keys);
-    const sticky = entry.userProfileService !== undefined;
+    // Always the async methods, as Agent's Go SDK decides: they consult the async user profile
+    // service and ask the prediction service for CMAB rules (sync decide skips those rules).
     if (keys.length === 1) {
-      const key = keys[0] as string;
-      const decision = sticky ? await user.decideAsync(key, options) : user.decide(key, options);
+      const decision = await user.decideAsync(keys[0] as string, options);
       return sendJson(reply, 200, decideOut(decision, userId, attributes, config));
     }
-    let decisions: OptimizelyDecisions;
-    if (keys.length === 0) decisions = sticky ? await user.decideAllAsync(options) : user.decideAll(options);
-    else
-      decisions = sticky ? await user.decideForKeysAsync(keys, options) : user.decideForKeys(keys, options);
+    const decisions: OptimizelyDecisions =
+      keys.length === 0 ? await user.decideAllAsync(options) : await user.decideForKeysAsync(keys, options);
     const out: DecideOut[] = [];
     for (const key in decisions) {
       out.push(decideOut(decisions[key] as OptimizelyDecision, userId, attributes, config));

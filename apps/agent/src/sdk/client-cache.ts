@@ -1,8 +1,10 @@
 import {
+  type CmabCache,
   ConfigError,
   createInstance,
   type Logger,
   type NodeClient,
+  type NodeClientOptions,
   ReadyError,
   type Requester,
   type SegmentsCache,
@@ -41,6 +43,8 @@ export interface AgentPlugins {
   readonly userProfileServices?: Readonly<Record<string, UserProfileServiceFactory>>;
   /** Segment caches by the name used in `client.odp.segmentsCache.services`; `in-memory` is built in. */
   readonly segmentsCaches?: Readonly<Record<string, SegmentsCacheFactory>>;
+  /** CMAB caches by the name used in `client.cmab.cache.services`; `in-memory` is built in. */
+  readonly cmabCaches?: Readonly<Record<string, () => CmabCache>>;
   readonly notificationBus?: NotificationBus;
   readonly datafileSync?: DatafileSyncChannel;
 }
@@ -83,6 +87,7 @@ export class ClientCache {
   private readonly clients = new Map<string, Promise<AgentClient>>();
   private readonly ready = new Map<string, AgentClient>();
   private readonly unsubscribeSync: () => void;
+  private warnedCmabCache = false;
 
   constructor(
     private readonly config: AgentConfig,
@@ -187,6 +192,7 @@ export class ClientCache {
                   }),
             },
           }),
+      cmab: this.cmabOptions(),
       ...(userProfileService ? { userProfileServiceAsync: userProfileService } : {}),
     });
     const sync = this.config.synchronization.notification;
@@ -226,6 +232,32 @@ export class ClientCache {
         this.requester,
         this.logger,
       );
+  }
+
+  /**
+   * The CMAB service's options from `client.cmab`: the cache named by `cache.default` (a plugin,
+   * e.g. Redis), else the in-memory one. An empty endpoint or a zero timeout leaves the SDK's
+   * default (Optimizely's service, 10 s).
+   */
+  private cmabOptions(): NonNullable<Exclude<NodeClientOptions['cmab'], false>> {
+    const settings = this.config.client.cmab;
+    const name = settings.cache.default;
+    const shared = name && name !== 'in-memory' ? this.plugins.cmabCaches?.[name] : undefined;
+    if (name && name !== 'in-memory' && !shared && !this.warnedCmabCache) {
+      this.warnedCmabCache = true;
+      this.logger.log('warn', `CMAB cache "${name}" is not available; the in-memory one is used.`);
+    }
+    const inMemory = settings.cache.services['in-memory'] ?? {};
+    return {
+      ...(settings.predictionEndpoint ? { predictionEndpointTemplate: settings.predictionEndpoint } : {}),
+      ...(settings.requestTimeout > 0 ? { timeoutMs: settings.requestTimeout } : {}),
+      ...(shared
+        ? { cache: shared() }
+        : {
+            cacheSize: numberOr(inMemory.size, 10_000),
+            cacheTtlMs: parseDuration(inMemory.timeout) ?? 1_800_000,
+          }),
+    };
   }
 
   private segmentsCacheFor(sdkKey: string, chosen: string | undefined): SegmentsCache | undefined {

@@ -1,3 +1,4 @@
+import type { Logger } from '@flagkit/node';
 import { type FakeCdn, startFakeCdn } from '../../../../packages/core/test-support/fake-cdn';
 import { ScriptedServer } from '../../../../packages/event-processor/test-support/scripted-server';
 import { FakeOdpServer } from '../../../../packages/odp/test-support/fake-odp-server';
@@ -28,6 +29,8 @@ export interface HarnessOptions {
   readonly config?: unknown;
   readonly env?: Record<string, string>;
   readonly plugins?: AgentPlugins;
+  /** The agent's logger, instead of one built from `log.level`. */
+  readonly logger?: Logger;
   /** Reuse fakes (a second node of the same deployment). */
   readonly fakes?: { cdn: FakeCdn; logx: ScriptedServer; odp: FakeOdpServer };
 }
@@ -68,7 +71,11 @@ export async function startAgentHarness(options: HarnessOptions = {}): Promise<A
       options.config ?? {},
     ),
   });
-  const agent = createAgent({ config, ...(options.plugins ? { plugins: options.plugins } : {}) });
+  const agent = createAgent({
+    config,
+    ...(options.plugins ? { plugins: options.plugins } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const addresses = await agent.start();
   return {
     agent,
