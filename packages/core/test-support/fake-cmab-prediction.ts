@@ -24,6 +24,8 @@ export function cmabRuleDatafile(): Json {
 export interface PredictionRequest {
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
+  /** The body exactly as sent. */
+  readonly text: string;
   readonly body: {
     instances: {
       visitorId: string;
@@ -64,10 +66,12 @@ export async function startFakeCmabPrediction(
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
       const request: PredictionRequest = {
         path: req.url ?? '',
         headers: req.headers,
-        body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null'),
+        text,
+        body: JSON.parse(text || 'null'),
       };
       fake.requests.push(request);
       const reply = fake.answer(request);

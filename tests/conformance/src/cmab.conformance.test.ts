@@ -6,8 +6,6 @@
  * must be the same (cmabUUID aside), and so must the impressions each SDK sends, whose `cmab_uuid`
  * must be the UUID that SDK sent with the prediction request.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   createCmabService,
   createInstance as createFlagKitInstance,
@@ -24,6 +22,11 @@ import {
   type UserAttributes,
 } from '@optimizely/optimizely-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type FakeCmabPrediction,
+  type PredictionRequest,
+  startFakeCmabPrediction,
+} from '../../../packages/core/test-support/fake-cmab-prediction';
 import { createFetchRequester } from '../../../packages/core/test-support/fetch-requester';
 import {
   type Attributes,
@@ -39,13 +42,6 @@ const SCENARIOS: readonly Scenario[] = [
   { seed: 1302 + SEED_OFFSET, flags: 30, users: 60, cmabShare: 0.5, quirks: false },
 ];
 
-/** A prediction request as the service saw it, with the UUID taken out. */
-interface SeenRequest {
-  readonly path: string;
-  readonly body: string;
-  readonly uuid: string;
-}
-
 /** FNV-1a: a deterministic pick from the request text. */
 function hash(text: string): number {
   let h = 0x811c9dc5;
@@ -53,45 +49,36 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-let port = 0;
-let server: ReturnType<typeof createServer>;
+/** The body as sent, with the one random part (the prediction's UUID) taken out. */
+const withoutUuid = (request: PredictionRequest) =>
+  request.text.replace(request.body.instances[0]!.cmabUUID, '<uuid>');
+
+let service: FakeCmabPrediction;
 /** Variation ids by rule id, of the datafile being decided. */
 let variationIds = new Map<string, string[]>();
-let seen: SeenRequest[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString('utf8');
-    });
-    req.on('end', () => {
-      const parsed = JSON.parse(body) as { instances: { experimentId: string; cmabUUID: string }[] };
-      const instance = parsed.instances[0]!;
-      const withoutUuid = body.replace(instance.cmabUUID, '<uuid>');
-      seen.push({ path: req.url ?? '', body: withoutUuid, uuid: instance.cmabUUID });
-      const h = hash(withoutUuid);
-      const pick = h % 100;
-      const ids = variationIds.get(instance.experimentId) ?? [];
-      res.setHeader('content-type', 'application/json');
-      if (pick < 6) {
-        res.statusCode = 500;
-        res.end('{}');
-      } else if (pick < 9) {
-        res.end(JSON.stringify({ predictions: [] }));
-      } else if (pick < 13 || ids.length === 0) {
-        res.end(JSON.stringify({ predictions: [{ variation_id: 'not-in-datafile' }] }));
-      } else {
-        res.end(JSON.stringify({ predictions: [{ variation_id: ids[h % ids.length] }] }));
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  service = await startFakeCmabPrediction(() => 'unused');
+  // The answer depends on the request alone, so both SDKs get the same answers.
+  service.answer = (request) => {
+    const h = hash(withoutUuid(request));
+    const pick = h % 100;
+    const ids = variationIds.get(request.body.instances[0]!.experimentId) ?? [];
+    if (pick < 6) return { status: 500, body: {} };
+    if (pick < 9) return { status: 200, body: { predictions: [] } };
+    if (pick < 13 || ids.length === 0)
+      return { status: 200, body: { predictions: [{ variation_id: 'not-in-datafile' }] } };
+    return { status: 200, body: { predictions: [{ variation_id: ids[h % ids.length] }] } };
+  };
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => service.close());
 
-const endpoint = () => `http://127.0.0.1:${port}/predict/%s`;
+const endpoint = () => service.endpointTemplate;
+
+/** The prediction requests received since the last call, and forgets them. */
+function takeRequests(): PredictionRequest[] {
+  return service.requests.splice(0);
+}
 
 interface AsyncClient {
   onReady(): Promise<unknown>;
@@ -229,18 +216,18 @@ describe('CMAB in decideAllAsync: FlagKit and the official SDK against one predi
         for (const [index, user] of corpus.users.entries()) {
           // Every other user asks for reasons, so the CMAB paths' reasons are compared too.
           const options: DecideOptionName[] = index % 2 === 1 ? ['INCLUDE_REASONS'] : [];
-          seen = [];
+          takeRequests();
           const expected = await official
             .createUserContext(user.userId, copyAttributes(user.attributes))
             .decideAllAsync(options);
-          const officialSeen = seen;
-          seen = [];
+          const officialSeen = takeRequests();
           const actual = await candidate
             .createUserContext(user.userId, copyAttributes(user.attributes))
             .decideAllAsync(options);
-          const candidateSeen = seen;
+          const candidateSeen = takeRequests();
           expect(comparable(actual, expected), `user ${user.userId}`).toEqual(comparable(expected, expected));
-          const requests = (list: SeenRequest[]) => list.map((r) => `${r.path} ${r.body}`).sort();
+          const requests = (list: PredictionRequest[]) =>
+            list.map((r) => `${r.path} ${withoutUuid(r)}`).sort();
           expect(requests(candidateSeen), `prediction requests for ${user.userId}`).toEqual(
             requests(officialSeen),
           );
@@ -248,8 +235,8 @@ describe('CMAB in decideAllAsync: FlagKit and the official SDK against one predi
           errors += Object.values(expected).filter((d) =>
             d.reasons.some((reason) => reason.startsWith('Failed to fetch CMAB data')),
           ).length;
-          for (const r of officialSeen) officialUuids.add(r.uuid);
-          for (const r of candidateSeen) candidateUuids.add(r.uuid);
+          for (const r of officialSeen) officialUuids.add(r.body.instances[0]!.cmabUUID);
+          for (const r of candidateSeen) candidateUuids.add(r.body.instances[0]!.cmabUUID);
         }
       } finally {
         await official.close();

@@ -76,6 +76,7 @@ class RecordingLogger implements Logger {
 }
 
 let service: FakeCmabPrediction;
+let predictByPlan: FakeCmabPrediction['answer'];
 beforeAll(async () => {
   // Predicts `v-b` for users whose plan is "pro", else `v-a`.
   service = await startFakeCmabPrediction((request) =>
@@ -83,20 +84,12 @@ beforeAll(async () => {
       ? 'v-b'
       : 'v-a',
   );
+  predictByPlan = service.answer;
 });
 afterAll(() => service.close());
 beforeEach(() => {
   service.requests.length = 0;
-  service.answer = (request) => ({
-    status: 200,
-    body: {
-      predictions: [
-        {
-          variation_id: request.body.instances[0]!.attributes.some((a) => a.value === 'pro') ? 'v-b' : 'v-a',
-        },
-      ],
-    },
-  });
+  service.answer = predictByPlan;
 });
 
 function clientFor(

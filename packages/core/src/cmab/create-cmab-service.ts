@@ -100,7 +100,6 @@ export function createCmabService(options: CmabServiceOptions): CmabService {
     getDecision(config, user, ruleId, fetchOptions) {
       const key = cacheKey(user.userId, ruleId);
       const previous = running.get(key);
-      const settled = () => {};
       const call = previous
         ? previous.then(
             () => decide(config, user, ruleId, fetchOptions, key),
@@ -108,9 +107,10 @@ export function createCmabService(options: CmabServiceOptions): CmabService {
           )
         : decide(config, user, ruleId, fetchOptions, key);
       running.set(key, call);
-      call.then(settled, settled).then(() => {
+      const forget = () => {
         if (running.get(key) === call) running.delete(key);
-      });
+      };
+      call.then(forget, forget);
       return call;
     },
   };

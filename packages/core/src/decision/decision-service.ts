@@ -51,7 +51,7 @@ function quietBucketIndex(
 }
 
 /** What a flag decides when it stopped at a CMAB rule (`CmabAnswers.stop` says why). */
-export const CMAB_STOPPED: FlagDecision = Object.freeze({
+const CMAB_STOPPED: FlagDecision = Object.freeze({
   experiment: null,
   variation: null,
   source: 'feature-test',
