@@ -24,12 +24,21 @@ function isPresent(value: unknown): boolean {
 
 /** The property key the reference would use for `name` (it coerces like `obj[name]`), or null. */
 function toAttributeKey(name: unknown): string | null {
-  if (typeof name === 'string') return name;
   try {
-    return String(name);
+    return interned(typeof name === 'string' ? name : String(name));
   } catch {
     return null;
   }
+}
+
+/**
+ * The engine's interned copy of `s`: a property key is interned, and reading it back gives that
+ * copy. A user's attribute keys come from `Object.keys`, so they are interned too, and the
+ * key scan of every attribute read compares two interned strings: a pointer check, where a
+ * name parsed from the datafile as a JSON value would cost a string comparison per key.
+ */
+function interned(s: string): string {
+  return Object.keys({ [s]: 0 })[0] ?? s;
 }
 
 function describeCondition(leaf: LeafCondition): string {
@@ -207,9 +216,10 @@ function compileNumeric(
 
 function compileSubstring(needle: unknown, key: string, report: ConditionReport): ConditionEvaluator {
   if (typeof needle !== 'string') return invalidConditionValue(key, report);
+  // Through String.prototype: see util/char-code-at.ts.
   return (user) => {
     const value = readString(user, key, report);
-    return value === null ? null : value.includes(needle);
+    return value === null ? null : String.prototype.includes.call(value, needle);
   };
 }
 

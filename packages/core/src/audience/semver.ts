@@ -18,6 +18,8 @@
  * except in the rare `parseInt` fallback for long or non-decimal parts.
  */
 
+import { charCodeAt } from '../util/char-code-at';
+
 const MAX_PARTS = 4; // three dotted numbers plus the suffix
 const SAFE_DIGITS = 15; // any 15-digit decimal is exact in a double
 
@@ -40,7 +42,7 @@ const userEnds = new Int32Array(MAX_PARTS);
 /** `WHITESPACE.test(s)`, answered without the regex when `s` is printable ASCII (the usual case). */
 function hasWhitespace(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
-    const code = s.charCodeAt(i);
+    const code = charCodeAt(s, i);
     // Every `\s` character is a control or space character (<= 0x20) or beyond ASCII.
     if (code <= 0x20 || code >= 0x7f) return WHITESPACE.test(s);
   }
@@ -53,8 +55,8 @@ function hasWhitespace(s: string): boolean {
  */
 function parseVersion(version: string, starts: Int32Array, ends: Int32Array): number {
   if (hasWhitespace(version)) return -1;
-  const dash = version.indexOf('-');
-  const plus = version.indexOf('+');
+  const dash = String.prototype.indexOf.call(version, '-');
+  const plus = String.prototype.indexOf.call(version, '+');
   let flags = 0;
   let prefixEnd = version.length;
   if (dash >= 0 && (plus < 0 || dash < plus)) {
@@ -68,7 +70,7 @@ function parseVersion(version: string, starts: Int32Array, ends: Int32Array): nu
   let count = 0;
   let partStart = 0;
   for (let i = 0; i <= prefixEnd; i++) {
-    const code = i === prefixEnd ? DOT : version.charCodeAt(i);
+    const code = i === prefixEnd ? DOT : charCodeAt(version, i);
     if (code === DOT) {
       // More than two dots, or an empty part (which also rules out "", "1..2" and "v1").
       if (count === 3 || i === partStart) return -1;
@@ -92,7 +94,7 @@ function parseVersion(version: string, starts: Int32Array, ends: Int32Array): nu
 function isAllDigits(s: string, start: number, end: number): boolean {
   if (start >= end) return false;
   for (let i = start; i < end; i++) {
-    const code = s.charCodeAt(i);
+    const code = charCodeAt(s, i);
     if (code < DIGIT_0 || code > DIGIT_9) return false;
   }
   return true;
@@ -102,7 +104,7 @@ function isAllDigits(s: string, start: number, end: number): boolean {
 function parseIntRange(s: string, start: number, end: number): number {
   if (end - start <= SAFE_DIGITS && isAllDigits(s, start, end)) {
     let value = 0;
-    for (let i = start; i < end; i++) value = value * 10 + (s.charCodeAt(i) - DIGIT_0);
+    for (let i = start; i < end; i++) value = value * 10 + (charCodeAt(s, i) - DIGIT_0);
     return value;
   }
   // Rare: huge numbers (parseInt's rounding), or a suffix like "10abc" or "0x1f".
@@ -117,7 +119,7 @@ function compareRanges(a: string, as: number, ae: number, b: string, bs: number,
   const bLength = be - bs;
   const common = Math.min(aLength, bLength);
   for (let i = 0; i < common; i++) {
-    const diff = a.charCodeAt(as + i) - b.charCodeAt(bs + i);
+    const diff = charCodeAt(a, as + i) - charCodeAt(b, bs + i);
     if (diff !== 0) return diff < 0 ? -1 : 1;
   }
   return aLength === bLength ? 0 : aLength < bLength ? -1 : 1;

@@ -64,6 +64,25 @@ describe('murmurhash3', () => {
     expect(murmurhash.v3(key, 1)).toBe(hash);
   });
 
+  it('hashes a string the same whatever its internal representation', () => {
+    // Flat, concatenated, sliced, parsed and two-byte strings are different objects to V8; the
+    // hash reads each through String.prototype and must not care.
+    const flat = 'user-1234567890-abcdef';
+    const parts = ['user-', '1234567890', '-abcdef'];
+    const variants = [
+      flat,
+      parts.join(''),
+      parts[0]! + parts[1]! + parts[2]!,
+      `xx${flat}yy`.slice(2, -2),
+      JSON.parse(JSON.stringify(flat)) as string,
+      Object.keys({ [flat]: 0 })[0]!,
+    ];
+    for (const variant of variants) expect(murmurhash3(variant)).toBe(murmurhash3(flat));
+    const wide = 'ü-user-1234567890';
+    expect(murmurhash3(`ü-${'user-'}${'1234567890'}`)).toBe(murmurhash3(wide));
+    expect(murmurhash3(`..${wide}`.slice(2))).toBe(murmurhash.v3(wide, 1));
+  });
+
   it('hashes the empty string like the reference for several seeds', () => {
     for (const seed of [0, 1, 42, 0xffffffff, -1]) {
       expect(murmurhash3('', seed)).toBe(murmurhash.v3('', seed));

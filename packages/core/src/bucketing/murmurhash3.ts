@@ -6,6 +6,8 @@
  * including lone surrogates, which become U+FFFD (`EF BF BD`).
  */
 
+import { charCodeAt } from '../util/char-code-at';
+
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
@@ -68,12 +70,12 @@ function pushRange(s: string, start: number, end: number): void {
   let length = byteLength;
   let i = start;
   while (i < end) {
-    let unit = s.charCodeAt(i);
+    let unit = charCodeAt(s, i);
     // Fast path: four ASCII characters on a block boundary are one block.
     if (sh === 0 && i + 3 < end) {
-      const c1 = s.charCodeAt(i + 1);
-      const c2 = s.charCodeAt(i + 2);
-      const c3 = s.charCodeAt(i + 3);
+      const c1 = charCodeAt(s, i + 1);
+      const c2 = charCodeAt(s, i + 2);
+      const c3 = charCodeAt(s, i + 3);
       if ((unit | c1 | c2 | c3) < 0x80) {
         h = mix(h, unit | (c1 << 8) | (c2 << 16) | (c3 << 24));
         length += 4;
@@ -85,8 +87,8 @@ function pushRange(s: string, start: number, end: number): void {
     let count = 1;
     if (unit >= 0x80) {
       if (unit >= 0xd800 && unit <= 0xdfff) {
-        if (isHighSurrogate(unit) && i < end && isLowSurrogate(s.charCodeAt(i))) {
-          unit = 0x10000 + ((unit - 0xd800) << 10) + (s.charCodeAt(i++) - 0xdc00);
+        if (isHighSurrogate(unit) && i < end && isLowSurrogate(charCodeAt(s, i))) {
+          unit = 0x10000 + ((unit - 0xd800) << 10) + (charCodeAt(s, i++) - 0xdc00);
         } else {
           unit = 0xfffd;
         }
@@ -188,17 +190,17 @@ function setPrefix(a: string, seed: number): void {
   const length = a.length;
   let i = 0;
   for (; i + 3 < length; i += 4) {
-    const c0 = a.charCodeAt(i);
-    const c1 = a.charCodeAt(i + 1);
-    const c2 = a.charCodeAt(i + 2);
-    const c3 = a.charCodeAt(i + 3);
+    const c0 = charCodeAt(a, i);
+    const c1 = charCodeAt(a, i + 1);
+    const c2 = charCodeAt(a, i + 2);
+    const c3 = charCodeAt(a, i + 3);
     if ((c0 | c1 | c2 | c3) >= 0x80) break;
     h = mix(h, c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
   }
   let k = 0;
   let sh = 0;
   for (; i < length; i++) {
-    const c = a.charCodeAt(i);
+    const c = charCodeAt(a, i);
     if (c >= 0x80) break;
     k |= c << sh;
     sh += 8;
@@ -214,13 +216,13 @@ function setPrefix(a: string, seed: number): void {
   prefixK1 = k1;
   prefixShift = shift;
   prefixLength = byteLength;
-  prefixEndsInHighSurrogate = a.length > 0 && isHighSurrogate(a.charCodeAt(a.length - 1));
+  prefixEndsInHighSurrogate = a.length > 0 && isHighSurrogate(charCodeAt(a, a.length - 1));
 }
 
 /** {@link murmurhash3Concat}, or its bucket when `buckets` is not 0. */
 function hashConcat(a: string, b: string, seed: number, buckets: number): number {
   if (a !== prefixKey || seed !== prefixSeed) setPrefix(a, seed);
-  if (prefixEndsInHighSurrogate && b.length > 0 && isLowSurrogate(b.charCodeAt(0))) {
+  if (prefixEndsInHighSurrogate && b.length > 0 && isLowSurrogate(charCodeAt(b, 0))) {
     // The pair straddles the boundary: feed it once, between the two ranges.
     reset(seed);
     pushRange(a, 0, a.length - 1);
@@ -254,7 +256,7 @@ export function prepareHashSuffix(id: string): HashSuffix | undefined {
   const prepared: number[] = [id.length];
   for (let w = 0; w <= (id.length >> 2) + 1; w++) prepared.push(0);
   for (let i = 0; i < id.length; i++) {
-    const unit = id.charCodeAt(i);
+    const unit = charCodeAt(id, i);
     if (unit >= 0x80) return undefined;
     prepared[1 + (i >> 2)]! |= unit << ((i & 3) * 8);
   }

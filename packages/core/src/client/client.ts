@@ -1,7 +1,7 @@
 import type { UserAttributes } from '../audience/evaluation-user';
 import { createOptimizelyConfig, type OptimizelyConfig } from '../config/optimizely-config';
 import type { FeatureFlag, ProjectConfig } from '../config/project-config';
-import type { FlagDecision } from '../decision/flag-decision';
+import { type FlagDecision, flagDecision } from '../decision/flag-decision';
 import {
   castVariableValue,
   decisionVariables,
@@ -80,11 +80,11 @@ export class Client extends DecideClient {
         return null;
       }
       if (!experiment.isRunning) return variationKey;
-      const decision: FlagDecision = {
+      const decision = flagDecision(
         experiment,
-        variation: experiment.variationsByKey.get(variationKey) ?? null,
-        source: 'experiment',
-      };
+        experiment.variationsByKey.get(variationKey) ?? null,
+        'experiment',
+      );
       this.sendImpression(config, decision, '', userId, true, attributes);
       return variationKey;
     } catch (error) {

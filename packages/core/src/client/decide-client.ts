@@ -3,7 +3,7 @@ import type { FeatureFlag, ProjectConfig } from '../config/project-config';
 import { CmabAnswers } from '../decision/cmab-answers';
 import { DecisionService } from '../decision/decision-service';
 import { DecisionTrace } from '../decision/decision-trace';
-import type { FlagDecision } from '../decision/flag-decision';
+import { type FlagDecision, flagDecision } from '../decision/flag-decision';
 import { ForcedVariations } from '../decision/forced-variations';
 import type { GlobalHoldoutMemo } from '../decision/global-holdout-memo';
 import { UserProfileTracker } from '../decision/user-profile-tracker';
@@ -520,11 +520,7 @@ export class DecideClient implements UserContextHost {
       }
       const applied = decision.appliedHoldout;
       if (applied) {
-        const holdoutDecision: FlagDecision = {
-          experiment: applied.holdout,
-          variation: applied.variation,
-          source: 'holdout',
-        };
+        const holdoutDecision = flagDecision(applied.holdout, applied.variation, 'holdout');
         this.sendImpression(
           config,
           holdoutDecision,

@@ -14,7 +14,7 @@ import type {
 import type { CmabAnswers } from './cmab-answers';
 import type { DecisionTrace } from './decision-trace';
 import type { DecisionUser } from './decision-user';
-import type { FlagDecision } from './flag-decision';
+import { type AppliedHoldout, type FlagDecision, flagDecision } from './flag-decision';
 import type { ForcedVariations } from './forced-variations';
 import type { GlobalHoldoutMemo } from './global-holdout-memo';
 import type { UserProfileTracker } from './user-profile-tracker';
@@ -51,17 +51,11 @@ function quietBucketIndex(
 }
 
 /** What a flag decides when it stopped at a CMAB rule (`CmabAnswers.stop` says why). */
-const CMAB_STOPPED: FlagDecision = Object.freeze({
-  experiment: null,
-  variation: null,
-  source: 'feature-test',
-});
+// Shared and never changed (FlagDecision is read-only). Not frozen: a frozen object has a shape
+// of its own, which would make the decision reads polymorphic again.
+const CMAB_STOPPED = flagDecision(null, null, 'feature-test');
 
-const NO_DECISION_ROLLOUT: FlagDecision = Object.freeze({
-  experiment: null,
-  variation: null,
-  source: 'rollout',
-});
+const NO_DECISION_ROLLOUT = flagDecision(null, null, 'rollout');
 
 /**
  * Decides flags and experiments in Optimizely's order: flag forced decision → global holdouts →
@@ -98,7 +92,7 @@ export class DecisionService {
             `Variation (${forcedKey}) is mapped to flag (${flag.key}) and user (${userId}) in the forced decision map.`,
           );
         }
-        return { experiment: null, variation, source: 'feature-test' };
+        return flagDecision(null, variation, 'feature-test');
       }
       if (trace.active) {
         trace.add(
@@ -108,7 +102,7 @@ export class DecisionService {
       }
     }
 
-    let appliedHoldout: FlagDecision['appliedHoldout'];
+    let appliedHoldout: AppliedHoldout | undefined;
     const holdouts = config.globalHoldouts;
     for (let i = 0; i < holdouts.length; i++) {
       const holdout = holdouts[i]!;
@@ -130,7 +124,7 @@ export class DecisionService {
           appliedHoldout = { holdout, variation };
           break;
         }
-        return { experiment: holdout, variation, source: 'holdout' };
+        return flagDecision(holdout, variation, 'holdout');
       }
     }
 
@@ -149,7 +143,9 @@ export class DecisionService {
           : `User ${userId} is not in rollout of feature ${flag.key}.`,
       );
     }
-    return appliedHoldout ? { ...fromRollout, appliedHoldout } : fromRollout;
+    return appliedHoldout
+      ? flagDecision(fromRollout.experiment, fromRollout.variation, fromRollout.source, appliedHoldout)
+      : fromRollout;
   }
 
   /**
@@ -274,9 +270,7 @@ export class DecisionService {
       // ends the experiment rules without a decision: delivery rules decide, as in the reference.
       if (!variation) return null;
       const cmabUuid = cmab === null ? undefined : cmab.cmabUuid;
-      return cmabUuid === undefined
-        ? { experiment: rule, variation, source: 'feature-test' }
-        : { experiment: rule, variation, source: 'feature-test', cmabUuid };
+      return flagDecision(rule, variation, 'feature-test', undefined, cmabUuid);
     }
     return null;
   }
@@ -322,7 +316,7 @@ export class DecisionService {
     while (index <= last) {
       const rule = rules[index]!;
       const forced = this.ruleForcedVariation(flag, rule, user, trace);
-      if (forced) return { experiment: byId(config, rule), variation: forced, source: 'rollout' };
+      if (forced) return flagDecision(byId(config, rule), forced, 'rollout');
 
       const holdout = this.localHoldout(config, rule, user, trace);
       if (holdout) return holdout;
@@ -337,7 +331,7 @@ export class DecisionService {
         const variation = this.bucket(config, rule, user, trace);
         if (variation) {
           if (trace.active) trace.add('debug', `User ${userId} bucketed into targeting rule ${loggingKey}.`);
-          return { experiment: byId(config, rule), variation, source: 'rollout' };
+          return flagDecision(byId(config, rule), variation, 'rollout');
         }
         if (!everyoneElse) {
           if (trace.active) {
@@ -386,7 +380,7 @@ export class DecisionService {
     for (let i = 0; i < holdouts.length; i++) {
       const holdout = holdouts[i]!;
       const variation = this.holdoutVariation(config, holdout, user, trace);
-      if (variation) return { experiment: holdout, variation, source: 'holdout' };
+      if (variation) return flagDecision(holdout, variation, 'holdout');
     }
     return null;
   }

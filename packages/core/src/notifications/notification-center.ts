@@ -12,6 +12,8 @@ const VALID_TYPES = new Set<string>(Object.values(NOTIFICATION_TYPES));
  */
 export class NotificationCenter {
   #nextId = 1;
+  // Listeners of every type: decide asks `hasListeners` per decision, and most clients have none.
+  #count = 0;
   readonly #listeners = new Map<NotificationType, Map<number, (payload: never) => void>>();
   readonly #logger: Logger;
   readonly #errorHandler: ErrorHandler | undefined;
@@ -31,25 +33,34 @@ export class NotificationCenter {
     }
     const id = this.#nextId++;
     byId.set(id, listener as (payload: never) => void);
+    this.#count++;
     return id;
   }
 
   /** Removes a listener by id; false when there was none. */
   removeNotificationListener(id: number): boolean {
-    for (const byId of this.#listeners.values()) if (byId.delete(id)) return true;
+    for (const byId of this.#listeners.values()) {
+      if (byId.delete(id)) {
+        this.#count--;
+        return true;
+      }
+    }
     return false;
   }
 
   clearNotificationListeners(type: NotificationType): void {
+    this.#count -= this.#listeners.get(type)?.size ?? 0;
     this.#listeners.delete(type);
   }
 
   clearAllNotificationListeners(): void {
     this.#listeners.clear();
+    this.#count = 0;
   }
 
   /** True when someone listens for `type`: lets callers skip building payloads nobody reads. */
   hasListeners(type: NotificationType): boolean {
+    if (this.#count === 0) return false;
     const byId = this.#listeners.get(type);
     return byId !== undefined && byId.size > 0;
   }
