@@ -4,7 +4,7 @@ import {
   BatchEventProcessor,
   type BatchEventProcessorOptions,
   createKeyValueEventStore,
-  createTextRequesterDispatcher,
+  createStringifyRequesterDispatcher,
   type EventMetricsSnapshot,
   type EventStore,
 } from '@flagkit/event-processor';
@@ -88,7 +88,7 @@ export function createBatchEventProcessor(
 
   // While the page is being hidden, requests go by beacon: fetch may not outlive the page.
   let hiding = false;
-  const fetchDispatcher = createTextRequesterDispatcher(createFetchRequester(), { keepalive: true });
+  const fetchDispatcher = createStringifyRequesterDispatcher(createFetchRequester(), { keepalive: true });
   const beacon = createBeaconDispatcher();
   const defaultDispatcher: EventDispatcher = {
     dispatchEvent: (logEvent: LogEvent) =>

@@ -20,6 +20,7 @@ export {
   createForwardingEventProcessor,
   createKeyValueEventStore,
   createRequesterDispatcher,
+  createStringifyRequesterDispatcher,
   DROP_REASONS,
   type DropReason,
   type EventMetricsRecorder,

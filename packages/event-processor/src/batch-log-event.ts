@@ -1,17 +1,18 @@
 import type { LogEvent, UserEvent } from '@flagkit/core';
 import { buildLogxBatch, endpointForRegion, type LogxBatch } from './log-event-builder';
-import { serializeLogxBatch } from './log-event-serializer';
+
+/** @internal Writes a batch's body as JSON text (`serializeLogxBatch`). */
+export type TextBodyWriter = (events: readonly UserEvent[]) => string;
 
 /** @internal Writes a batch's body as UTF-8 bytes (see `serializeLogxBatchBytes`). */
 export type ByteBodyWriter = (events: readonly UserEvent[]) => Uint8Array;
 
 /**
- * @internal The form in which a dispatcher sends a batch body it is given ready-made: text, or
- * bytes from the writer it names (passed in, so bundles without a byte dispatcher leave it out).
+ * @internal How a dispatcher sends a batch body it is given ready-made: as text or as bytes, from
+ * the writer it names. The writers are passed in, so a bundle whose dispatchers stringify
+ * `params` (the browser's) carries neither serializer.
  */
-export type SerializedBodyKind = 'text' | ByteBodyWriter;
-
-let encoder: TextEncoder | undefined;
+export type SerializedBodyKind = { readonly text: TextBodyWriter } | { readonly bytes: ByteBodyWriter };
 
 // `params` is an own enumerable accessor, so `{ ...logEvent }` and JSON.stringify(logEvent) see it
 // as before; one shared descriptor, no closure per request.
@@ -24,8 +25,9 @@ const PARAMS: PropertyDescriptor = {
 
 /**
  * A logx request for a batch of events. `params` (the batch object) is built only when someone
- * reads it: a custom dispatcher or a LOG_EVENT listener. FlagKit's requester dispatcher sends
- * {@link BatchLogEvent.serializedBody} instead, the same JSON text written from cached fragments.
+ * reads it: a custom dispatcher or a LOG_EVENT listener. FlagKit's requester dispatchers send
+ * {@link BatchLogEvent.serializedBodyBy} (or its bytes) instead: the same JSON, written from
+ * cached fragments.
  */
 export class BatchLogEvent implements LogEvent {
   readonly url: string;
@@ -53,15 +55,16 @@ export class BatchLogEvent implements LogEvent {
   }
 
   /**
-   * `JSON.stringify(params)`, written without building `params`; undefined once `params` was read
-   * (it may have been changed since) or when the events cannot be written that way (a BigInt in
-   * the tags): then the dispatcher stringifies `params` itself.
+   * `JSON.stringify(params)` as `write` (e.g. `serializeLogxBatch`) writes it without building
+   * `params`; undefined once `params` was read (it may have been changed since) or when the events
+   * cannot be written that way (a BigInt in the tags): then the dispatcher stringifies `params`
+   * itself. Written once, then reused by retries.
    */
-  get serializedBody(): string | undefined {
+  serializedBodyBy(write: TextBodyWriter): string | undefined {
     if (this.#paramsShared || this.#bodyFailed) return undefined;
     if (this.#body === undefined) {
       try {
-        this.#body = serializeLogxBatch(this.#events);
+        this.#body = write(this.#events);
       } catch {
         this.#bodyFailed = true;
       }
@@ -70,22 +73,8 @@ export class BatchLogEvent implements LogEvent {
   }
 
   /**
-   * The UTF-8 bytes of {@link BatchLogEvent.serializedBody} (for an HTTP stack that sends bytes as
-   * they are); undefined exactly when `serializedBody` would be. Written once, then reused.
-   */
-  get serializedBytes(): Uint8Array | undefined {
-    if (this.#paramsShared || this.#bodyFailed) return undefined;
-    if (this.#bytes === undefined) {
-      const text = this.serializedBody;
-      encoder ??= new TextEncoder();
-      if (text !== undefined) this.#bytes = encoder.encode(text);
-    }
-    return this.#bytes;
-  }
-
-  /**
-   * @internal {@link BatchLogEvent.serializedBytes}, written by `write` straight to bytes (without
-   * building the text) when they were not written yet.
+   * The UTF-8 bytes of that body, written by `write` (e.g. `serializeLogxBatchBytes`) straight to
+   * bytes; undefined exactly when {@link BatchLogEvent.serializedBodyBy} would be. Written once.
    */
   serializedBytesBy(write: ByteBodyWriter): Uint8Array | undefined {
     if (this.#paramsShared || this.#bodyFailed) return undefined;
@@ -105,8 +94,10 @@ export class BatchLogEvent implements LogEvent {
    * malformed custom event) throw here, where the processor drops them.
    */
   prepare(body: SerializedBodyKind | undefined): void {
-    if (body === 'text' && this.serializedBody !== undefined) return;
-    if (typeof body === 'function' && this.serializedBytesBy(body) !== undefined) return;
+    if (body !== undefined) {
+      const written = 'text' in body ? this.serializedBodyBy(body.text) : this.serializedBytesBy(body.bytes);
+      if (written !== undefined) return;
+    }
     this.#params ??= buildLogxBatch(this.#events);
   }
 }

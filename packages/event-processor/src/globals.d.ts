@@ -4,7 +4,7 @@ declare function setTimeout(callback: () => void, ms?: number): unknown;
 declare function clearTimeout(handle: unknown): void;
 
 // Every host FlagKit runs on (Node, browsers, workers, edge runtimes) has TextEncoder; this is the
-// part of it the byte serializer (and BatchLogEvent.serializedBytes) uses.
+// part of it the byte serializer uses.
 declare class TextEncoder {
   encode(input?: string): Uint8Array;
   encodeInto(source: string, destination: Uint8Array): { read: number; written: number };

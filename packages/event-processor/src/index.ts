@@ -38,6 +38,7 @@ export {
 export { InMemoryQueue, type Queue } from './queue';
 export {
   createRequesterDispatcher,
+  createStringifyRequesterDispatcher,
   createTextRequesterDispatcher,
   EVENT_NOT_SERIALIZABLE,
   type RequesterDispatcherOptions,

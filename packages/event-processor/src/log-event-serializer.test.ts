@@ -308,13 +308,14 @@ describe('BatchLogEvent', () => {
   it('builds params only when read, and then sends what params holds', () => {
     const event = makeImpression();
     const logEvent = new BatchLogEvent([event], 'https://example.test/v1/events');
-    const body = logEvent.serializedBody;
+    const body = logEvent.serializedBodyBy(serializeLogxBatch);
     expect(body).toBe(JSON.stringify(buildLogxBatch([event])));
+    expect(logEvent.serializedBodyBy(serializeLogxBatch)).toBe(body); // written once
     const params = logEvent.params as { revision: string };
     expect(JSON.stringify(params)).toBe(body);
     expect(logEvent.params).toBe(params);
     // Whoever read params may change it; the body then comes from params.
-    expect(logEvent.serializedBody).toBeUndefined();
+    expect(logEvent.serializedBodyBy(serializeLogxBatch)).toBeUndefined();
   });
 
   it('looks like a plain LogEvent to spreads and JSON', () => {
@@ -333,18 +334,18 @@ describe('BatchLogEvent', () => {
   it('has the body as bytes too, until params is read', () => {
     const event = makeImpression();
     const logEvent = new BatchLogEvent([event], 'https://example.test/v1/events');
-    const bytes = logEvent.serializedBytes;
+    const bytes = logEvent.serializedBytesBy(serializeLogxBatchBytes);
     expect(bytes).toEqual(encoder.encode(JSON.stringify(buildLogxBatch([event]))));
-    expect(logEvent.serializedBytes).toBe(bytes); // written once, reused by retries
+    expect(logEvent.serializedBytesBy(serializeLogxBatchBytes)).toBe(bytes); // written once, reused by retries
     void logEvent.params;
-    expect(logEvent.serializedBytes).toBeUndefined();
+    expect(logEvent.serializedBytesBy(serializeLogxBatchBytes)).toBeUndefined();
   });
 
   it('has no body for events JSON cannot write, so the dispatcher reports them', () => {
     const event = makeConversion({ tags: { big: 1n as unknown as number } });
     const logEvent = new BatchLogEvent([event], 'https://example.test/v1/events');
-    expect(logEvent.serializedBody).toBeUndefined();
-    expect(logEvent.serializedBytes).toBeUndefined();
+    expect(logEvent.serializedBodyBy(serializeLogxBatch)).toBeUndefined();
+    expect(logEvent.serializedBytesBy(serializeLogxBatchBytes)).toBeUndefined();
     expect(() => JSON.stringify(logEvent.params)).toThrow();
   });
 });

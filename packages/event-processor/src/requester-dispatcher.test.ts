@@ -7,8 +7,10 @@ import { makeConversion, makeImpression } from '../test-support/events';
 import { BatchLogEvent } from './batch-log-event';
 import { buildLogxBatch } from './log-event-builder';
 import { serializeLogxBatchBytes } from './log-event-byte-serializer';
+import { serializeLogxBatch } from './log-event-serializer';
 import {
   createRequesterDispatcher,
+  createStringifyRequesterDispatcher,
   createTextRequesterDispatcher,
   serializedBodyKind,
 } from './requester-dispatcher';
@@ -64,7 +66,9 @@ describe('createRequesterDispatcher', () => {
     for (const accepts of [true, false, undefined]) {
       const { requester, bodyTypes } = recordingRequester(accepts);
       const dispatcher = createRequesterDispatcher(requester);
-      expect(serializedBodyKind(dispatcher)).toBe(accepts ? serializeLogxBatchBytes : 'text');
+      expect(serializedBodyKind(dispatcher)).toEqual(
+        accepts ? { bytes: serializeLogxBatchBytes } : { text: serializeLogxBatch },
+      );
       received.length = 0;
       const response = await dispatcher.dispatchEvent(new BatchLogEvent(batch, url));
       expect(response.statusCode).toBe(204);
@@ -80,12 +84,33 @@ describe('createRequesterDispatcher', () => {
     const expected = Buffer.from(JSON.stringify(buildLogxBatch(batch)));
     const { requester, bodyTypes } = recordingRequester(true);
     const dispatcher = createTextRequesterDispatcher(requester);
-    expect(serializedBodyKind(dispatcher)).toBe('text');
+    expect(serializedBodyKind(dispatcher)).toEqual({ text: serializeLogxBatch });
     received.length = 0;
     await dispatcher.dispatchEvent(new BatchLogEvent(batch, url));
     expect(received).toHaveLength(1);
     expect(received[0]!.equals(expected)).toBe(true);
     expect(bodyTypes).toEqual(['string']);
+  });
+
+  it('the stringify dispatcher sends JSON.stringify(params) as text: the same bytes on the wire', async () => {
+    const batch = events();
+    const expected = Buffer.from(JSON.stringify(buildLogxBatch(batch)));
+    const { requester, bodyTypes } = recordingRequester(true);
+    const dispatcher = createStringifyRequesterDispatcher(requester);
+    // Not registered: the processor builds params for it, and no serializer is written.
+    expect(serializedBodyKind(dispatcher)).toBeUndefined();
+    received.length = 0;
+    const logEvent = new BatchLogEvent(batch, url);
+    logEvent.prepare(serializedBodyKind(dispatcher));
+    await dispatcher.dispatchEvent(logEvent);
+    expect(received).toHaveLength(1);
+    expect(received[0]!.equals(expected)).toBe(true);
+    expect(bodyTypes).toEqual(['string']);
+    // Events JSON cannot write are refused as unserializable (the processor drops them).
+    const big = makeConversion({ user: { id: 'u', attributes: [] }, tags: { big: 1n as unknown as number } });
+    await expect(dispatcher.dispatchEvent(new BatchLogEvent([big], url))).rejects.toMatchObject({
+      code: 'EVENT_NOT_SERIALIZABLE',
+    });
   });
 
   it('sends what params holds once it was read, and plain LogEvents as JSON text', async () => {

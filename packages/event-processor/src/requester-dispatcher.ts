@@ -5,8 +5,9 @@ import {
   type LogEvent,
   type Requester,
 } from '@flagkit/core';
-import { BatchLogEvent, type ByteBodyWriter, type SerializedBodyKind } from './batch-log-event';
+import { BatchLogEvent, type SerializedBodyKind } from './batch-log-event';
 import { serializeLogxBatchBytes } from './log-event-byte-serializer';
+import { serializeLogxBatch } from './log-event-serializer';
 
 /** The `FlagKitError` code a dispatcher throws for events that cannot be written as JSON; the processor drops them. */
 export const EVENT_NOT_SERIALIZABLE = 'EVENT_NOT_SERIALIZABLE';
@@ -22,8 +23,9 @@ export interface RequesterDispatcherOptions {
 const HEADERS = Object.freeze({ 'content-type': 'application/json' });
 
 /**
- * Dispatchers made by {@link createRequesterDispatcher}, and the serialized body each sends:
- * bytes (`serializeLogxBatchBytes`) to a requester that takes bytes, else `serializedBody`.
+ * Dispatchers made by {@link createRequesterDispatcher} and {@link createTextRequesterDispatcher},
+ * and the serialized body each sends: bytes (`serializeLogxBatchBytes`) to a requester that takes
+ * bytes, else text (`serializeLogxBatch`).
  */
 const bodyDispatchers = new WeakMap<EventDispatcher, SerializedBodyKind>();
 
@@ -46,9 +48,11 @@ export function createRequesterDispatcher(
   return requesterDispatcher(
     requester,
     options,
-    requester.acceptsByteBody === true ? serializeLogxBatchBytes : undefined,
+    requester.acceptsByteBody === true ? { bytes: serializeLogxBatchBytes } : TEXT_BODY,
   );
 }
+
+const TEXT_BODY: SerializedBodyKind = { text: serializeLogxBatch };
 
 /**
  * {@link createRequesterDispatcher} for a requester that takes text bodies only (`fetch`): the
@@ -58,13 +62,25 @@ export function createTextRequesterDispatcher(
   requester: Requester,
   options: RequesterDispatcherOptions = {},
 ): EventDispatcher {
+  return requesterDispatcher(requester, options, TEXT_BODY);
+}
+
+/**
+ * {@link createRequesterDispatcher} that sends `JSON.stringify(logEvent.params)`: the same bytes
+ * on the wire, without FlagKit's serializers in the bundle (about 0.7 kB gzip). For browsers,
+ * where a page sends a few batches and bundle size matters more than microseconds per batch.
+ */
+export function createStringifyRequesterDispatcher(
+  requester: Requester,
+  options: RequesterDispatcherOptions = {},
+): EventDispatcher {
   return requesterDispatcher(requester, options, undefined);
 }
 
 function requesterDispatcher(
   requester: Requester,
   options: RequesterDispatcherOptions,
-  writeBytes: ByteBodyWriter | undefined,
+  body: SerializedBodyKind | undefined,
 ): EventDispatcher {
   const timeoutMs =
     typeof options.timeoutMs === 'number' && options.timeoutMs > 0 ? options.timeoutMs : 10_000;
@@ -72,15 +88,16 @@ function requesterDispatcher(
   const dispatcher: EventDispatcher = {
     async dispatchEvent(logEvent: LogEvent): Promise<DispatchResponse> {
       // The processor's requests carry their JSON already (written from cached fragments).
-      let body: string | Uint8Array | undefined;
-      if (logEvent instanceof BatchLogEvent)
-        body = writeBytes ? logEvent.serializedBytesBy(writeBytes) : logEvent.serializedBody;
-      if (body === undefined) body = stringify(logEvent);
+      let written: string | Uint8Array | undefined;
+      if (body !== undefined && logEvent instanceof BatchLogEvent)
+        written =
+          'text' in body ? logEvent.serializedBodyBy(body.text) : logEvent.serializedBytesBy(body.bytes);
+      if (written === undefined) written = stringify(logEvent);
       const response = await requester.request({
         url: logEvent.url,
         method: 'POST',
         headers: HEADERS,
-        body,
+        body: written,
         timeoutMs,
         keepalive,
       });
@@ -92,7 +109,7 @@ function requesterDispatcher(
       return { statusCode: response.status };
     },
   };
-  bodyDispatchers.set(dispatcher, writeBytes ?? 'text');
+  if (body !== undefined) bodyDispatchers.set(dispatcher, body);
   return dispatcher;
 }
 

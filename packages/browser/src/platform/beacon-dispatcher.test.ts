@@ -1,5 +1,10 @@
 import { FlagKitError } from '@flagkit/core';
-import { BatchLogEvent, buildLogEvent, EVENT_NOT_SERIALIZABLE } from '@flagkit/event-processor';
+import {
+  BatchLogEvent,
+  buildLogEvent,
+  EVENT_NOT_SERIALIZABLE,
+  serializeLogxBatch,
+} from '@flagkit/event-processor';
 import { describe, expect, it } from 'vitest';
 import { makeImpression } from '../../../event-processor/test-support/events';
 import { BEACON_CONTENT_TYPE, createBeaconDispatcher } from './beacon-dispatcher';
@@ -45,7 +50,7 @@ describe('given the beacon dispatcher', () => {
     ).rejects.toThrow(/not available/);
   });
 
-  it('sends a processor batch as its serialized body, the same JSON as its params', async () => {
+  it('sends a processor batch as the JSON of its params, the same text as serializeLogxBatch', async () => {
     const bodies: string[] = [];
     const dispatcher = createBeaconDispatcher({
       sendBeacon(_url, data) {
@@ -53,9 +58,10 @@ describe('given the beacon dispatcher', () => {
         return true;
       },
     });
-    const logEvent = buildLogEvent([makeImpression()]);
+    const event = makeImpression();
+    const logEvent = buildLogEvent([event]);
     expect(logEvent).toBeInstanceOf(BatchLogEvent);
-    const expected = (logEvent as BatchLogEvent).serializedBody;
+    const expected = serializeLogxBatch([event]);
     await dispatcher.dispatchEvent(logEvent);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(bodies).toEqual([expected]);
