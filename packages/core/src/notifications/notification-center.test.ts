@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noopLogger } from '../ports/logger';
+import { noopLogger } from '../logging/create-logger';
 import { NotificationCenter } from './notification-center';
 
 describe('NotificationCenter.hasListeners', () => {
