@@ -202,6 +202,17 @@ describe('compileCustomAttributeCondition', () => {
     });
   }
 
+  it('tells a symbol attribute value from a missing attribute', () => {
+    const value = Symbol('user value');
+    // A symbol is present (exists is true) and of no supported type (unknown), never "missing".
+    expect(evaluate(leafOf('exists', ABSENT), { attr: value })).toBe(true);
+    expect(evaluate(leafOf('exists', ABSENT), {})).toBe(false);
+    const { logger, entries } = recordingLogger();
+    expect(evaluate(leafOf('exact', 'a'), { attr: value }, logger)).toBeNull();
+    expect(entries.map(([, message]) => message).join('\n')).toMatch(/of type "symbol"/);
+    expect(entries.map(([, message]) => message).join('\n')).not.toMatch(/no value was passed/);
+  });
+
   it('treats a null match as unknown rather than exact', () => {
     const leaf = {
       type: 'custom_attribute',

@@ -1,6 +1,6 @@
 import type { LeafCondition } from '../datafile/datafile';
 import type { Logger, LogLevel } from '../ports/logger';
-import { type ConditionEvaluator, type EvaluationUser, NO_ATTRIBUTE } from './evaluation-user';
+import { type ConditionEvaluator, type EvaluationUser, isNoAttribute } from './evaluation-user';
 import { compareSemver } from './semver';
 
 /**
@@ -122,7 +122,7 @@ class ConditionReport {
 function readNumber(user: EvaluationUser, key: string, report: ConditionReport): number {
   // NaN is a safe "unknown" marker: a NaN attribute fails the limit check, so it never gets through.
   const value = user.attribute(key);
-  if (value === NO_ATTRIBUTE) {
+  if (isNoAttribute(value)) {
     report.missing();
   } else if (value === null) {
     report.nullValue();
@@ -139,7 +139,7 @@ function readNumber(user: EvaluationUser, key: string, report: ConditionReport):
 /** The user's string for a substring or semver match, or null (after logging) when unknown. */
 function readString(user: EvaluationUser, key: string, report: ConditionReport): string | null {
   const value = user.attribute(key);
-  if (value === NO_ATTRIBUTE) return report.missing();
+  if (isNoAttribute(value)) return report.missing();
   if (value === null) return report.nullValue();
   if (typeof value !== 'string') return report.wrongType(value, 'strings');
   return value;
@@ -148,7 +148,7 @@ function readString(user: EvaluationUser, key: string, report: ConditionReport):
 /** A condition whose own value is unusable: unknown, but a missing attribute is reported first. */
 function invalidConditionValue(key: string, report: ConditionReport): ConditionEvaluator {
   return (user) =>
-    user.attribute(key) === NO_ATTRIBUTE ? report.missing() : report.unsupportedConditionValue();
+    isNoAttribute(user.attribute(key)) ? report.missing() : report.unsupportedConditionValue();
 }
 
 function compileExact(expected: unknown, key: string, report: ConditionReport): ConditionEvaluator {
@@ -162,12 +162,22 @@ function compileExact(expected: unknown, key: string, report: ConditionReport): 
   if (typeof expected !== 'string' && typeof expected !== 'boolean') {
     return invalidConditionValue(key, report);
   }
-  const expectedType = typeof expected;
+  // Two closures, not one: each comparison site then only ever compares strings, or booleans,
+  // which V8 compiles to a string or pointer check instead of its generic comparison.
+  if (typeof expected === 'string') {
+    return (user) => {
+      const value = user.attribute(key);
+      if (isNoAttribute(value)) return report.missing();
+      if (value === null) return report.nullValue();
+      if (typeof value !== 'string') return report.wrongType(value, 'strings');
+      return value === expected;
+    };
+  }
   return (user) => {
     const value = user.attribute(key);
-    if (value === NO_ATTRIBUTE) return report.missing();
+    if (isNoAttribute(value)) return report.missing();
     if (value === null) return report.nullValue();
-    if (typeof value !== expectedType) return report.wrongType(value, `${expectedType}s`);
+    if (typeof value !== 'boolean') return report.wrongType(value, 'booleans');
     return value === expected;
   };
 }
@@ -179,7 +189,7 @@ function compileExists(key: string): ConditionEvaluator {
   const inheritedIsPresent = isPresent(EMPTY_ATTRIBUTES[key]);
   return (user) => {
     const value = user.attribute(key);
-    return value === NO_ATTRIBUTE ? inheritedIsPresent : isPresent(value);
+    return isNoAttribute(value) ? inheritedIsPresent : isPresent(value);
   };
 }
 

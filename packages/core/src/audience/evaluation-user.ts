@@ -5,6 +5,16 @@ export type UserAttributes = Readonly<Record<string, unknown>>;
 export const NO_ATTRIBUTE: unique symbol = Symbol('no attribute');
 
 /**
+ * Whether `value` is {@link NO_ATTRIBUTE}. Attribute values are of every type, and a plain
+ * `value === NO_ATTRIBUTE` then compiles to V8's generic comparison (a builtin call per read):
+ * the sentinel sits in a module variable the compiler cannot fold. Behind the `typeof` check
+ * the comparison only ever sees symbols, and compiles to a pointer check.
+ */
+export function isNoAttribute(value: unknown): value is typeof NO_ATTRIBUTE {
+  return typeof value === 'symbol' && value === NO_ATTRIBUTE;
+}
+
+/**
  * What a compiled audience needs to know about a user. A user context satisfies it directly,
  * so evaluating an audience allocates nothing.
  */
