@@ -50,11 +50,14 @@ function quietBucketIndex(
     : constant;
 }
 
+// The two constant answers are shared and never changed (FlagDecision is read-only). They are not
+// frozen: a frozen object has a shape of its own, which would make the decision reads
+// polymorphic again.
+
 /** What a flag decides when it stopped at a CMAB rule (`CmabAnswers.stop` says why). */
-// Shared and never changed (FlagDecision is read-only). Not frozen: a frozen object has a shape
-// of its own, which would make the decision reads polymorphic again.
 const CMAB_STOPPED = flagDecision(null, null, 'feature-test');
 
+/** What a flag decides when no delivery rule took the user. */
 const NO_DECISION_ROLLOUT = flagDecision(null, null, 'rollout');
 
 /**
