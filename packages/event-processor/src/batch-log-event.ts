@@ -88,16 +88,18 @@ export class BatchLogEvent implements LogEvent {
     return this.#bytes;
   }
 
+  /** @internal The body in the form `kind` names (see the two methods above), or undefined. */
+  serializedBy(kind: SerializedBodyKind): string | Uint8Array | undefined {
+    return 'text' in kind ? this.serializedBodyBy(kind.text) : this.serializedBytesBy(kind.bytes);
+  }
+
   /**
    * @internal Writes what the dispatcher will send: the body in the form it sends (when that
    * fails, or for other dispatchers, `params`). Events that cannot make a request at all (a
    * malformed custom event) throw here, where the processor drops them.
    */
   prepare(body: SerializedBodyKind | undefined): void {
-    if (body !== undefined) {
-      const written = 'text' in body ? this.serializedBodyBy(body.text) : this.serializedBytesBy(body.bytes);
-      if (written !== undefined) return;
-    }
+    if (body !== undefined && this.serializedBy(body) !== undefined) return;
     this.#params ??= buildLogxBatch(this.#events);
   }
 }

@@ -88,11 +88,9 @@ function requesterDispatcher(
   const dispatcher: EventDispatcher = {
     async dispatchEvent(logEvent: LogEvent): Promise<DispatchResponse> {
       // The processor's requests carry their JSON already (written from cached fragments).
-      let written: string | Uint8Array | undefined;
-      if (body !== undefined && logEvent instanceof BatchLogEvent)
-        written =
-          'text' in body ? logEvent.serializedBodyBy(body.text) : logEvent.serializedBytesBy(body.bytes);
-      if (written === undefined) written = stringify(logEvent);
+      const written =
+        (body !== undefined && logEvent instanceof BatchLogEvent ? logEvent.serializedBy(body) : undefined) ??
+        stringify(logEvent);
       const response = await requester.request({
         url: logEvent.url,
         method: 'POST',

@@ -12,8 +12,6 @@ const VALID_TYPES = new Set<string>(Object.values(NOTIFICATION_TYPES));
  */
 export class NotificationCenter {
   #nextId = 1;
-  // Listeners of every type: decide asks `hasListeners` per decision, and most clients have none.
-  #count = 0;
   readonly #listeners = new Map<NotificationType, Map<number, (payload: never) => void>>();
   readonly #logger: Logger;
   readonly #errorHandler: ErrorHandler | undefined;
@@ -33,15 +31,15 @@ export class NotificationCenter {
     }
     const id = this.#nextId++;
     byId.set(id, listener as (payload: never) => void);
-    this.#count++;
     return id;
   }
 
   /** Removes a listener by id; false when there was none. */
   removeNotificationListener(id: number): boolean {
-    for (const byId of this.#listeners.values()) {
+    for (const [type, byId] of this.#listeners) {
       if (byId.delete(id)) {
-        this.#count--;
+        // No empty entries: `hasListeners` can then answer from the map's size.
+        if (byId.size === 0) this.#listeners.delete(type);
         return true;
       }
     }
@@ -49,20 +47,17 @@ export class NotificationCenter {
   }
 
   clearNotificationListeners(type: NotificationType): void {
-    this.#count -= this.#listeners.get(type)?.size ?? 0;
     this.#listeners.delete(type);
   }
 
   clearAllNotificationListeners(): void {
     this.#listeners.clear();
-    this.#count = 0;
   }
 
   /** True when someone listens for `type`: lets callers skip building payloads nobody reads. */
   hasListeners(type: NotificationType): boolean {
-    if (this.#count === 0) return false;
-    const byId = this.#listeners.get(type);
-    return byId !== undefined && byId.size > 0;
+    // Decide asks this per decision and most clients have no listeners: skip the lookup then.
+    return this.#listeners.size > 0 && this.#listeners.has(type);
   }
 
   /** @internal Delivers a notification to every listener of its type. */
