@@ -10,7 +10,7 @@ import {
   userEventBuilder,
   uuidV4,
 } from '@flagkit/core';
-import { type BatchLogEvent, buildLogEvent, type SerializedBodyKind } from './batch-log-event';
+import { type BatchLogEvent, type BodyWriter, buildLogEvent } from './batch-log-event';
 import { createStoreId, type EventStore, isStoreIdOfRun } from './event-store';
 import {
   type DropReason,
@@ -19,11 +19,10 @@ import {
   type EventMetricsSnapshot,
 } from './metrics';
 import { InMemoryQueue, type Queue } from './queue';
-import { EVENT_NOT_SERIALIZABLE, serializedBodyKind } from './requester-dispatcher';
+import { bodyWriterOf, EVENT_NOT_SERIALIZABLE } from './requester-dispatcher';
 import {
   type BackoffOptions,
   backoffDelay,
-  cancellableSleep,
   classifyResponse,
   DEFAULT_BACKOFF,
   sleep,
@@ -95,6 +94,9 @@ const isNonNegativeInteger = (value: unknown): value is number =>
 const isNonNegative = (value: unknown): value is number => Number.isFinite(value) && (value as number) >= 0;
 const isPositive = (value: unknown): value is number => Number.isFinite(value) && (value as number) > 0;
 
+/** Whether the `n`th occurrence of a repeated failure is logged: the first, then every 1000th. */
+const isLoggedOccurrence = (n: number): boolean => n === 1 || n % 1000 === 0;
+
 /**
  * Batches events by context, dispatches them with retries and keeps what could not be delivered,
  * so no event is lost silently: each accepted event is either acknowledged by logx once or counted
@@ -108,7 +110,7 @@ export class BatchEventProcessor implements EventProcessor {
   readonly userEventBuilder = userEventBuilder;
   readonly #dispatcher: EventDispatcher;
   /** FlagKit's requester dispatcher sends the serialized body (text or bytes); others read `params`. */
-  readonly #bodyKind: SerializedBodyKind | undefined;
+  readonly #bodyWriter: BodyWriter | undefined;
   readonly #batchSize: number;
   readonly #flushInterval: number;
   readonly #maxQueueSize: number;
@@ -121,15 +123,14 @@ export class BatchEventProcessor implements EventProcessor {
   readonly #store: EventStore | undefined;
   readonly #logger: Logger;
   readonly #metrics: EventMetrics;
-  readonly #listeners: Listener[] = [];
+  readonly #listeners = new Set<Listener>();
 
   /** Retries exhausted; resent with the next flush. */
   #pending: UserEvent[] = [];
   readonly #inFlight = new Set<Promise<void>>();
-  /** Requests being sent now, and the sends waiting for a slot (a FIFO with a moving head). */
+  /** Requests being sent now, and the sends waiting for a slot, longest waiting first. */
   #activeRequests = 0;
-  #slotWaiters: (() => void)[] = [];
-  #slotHead = 0;
+  readonly #slotWaiters: (() => void)[] = [];
   /** Queue + pending + in flight: what `maxQueueSize` bounds. */
   #held = 0;
   #timer: unknown;
@@ -149,7 +150,7 @@ export class BatchEventProcessor implements EventProcessor {
   constructor(options: BatchEventProcessorOptions) {
     this.#logger = options.logger ?? noopLogger;
     this.#dispatcher = options.eventDispatcher;
-    this.#bodyKind = serializedBodyKind(options.eventDispatcher);
+    this.#bodyWriter = bodyWriterOf(options.eventDispatcher);
     const option = <T>(name: string, value: unknown, valid: (v: unknown) => v is T, fallback: T): T => {
       // An invalid option (only when actually given) is logged and replaced.
       if (value === undefined || valid(value)) return (value as T | undefined) ?? fallback;
@@ -197,15 +198,13 @@ export class BatchEventProcessor implements EventProcessor {
     let loaded = 0;
     for (const { id, event } of stored) {
       if (isStoreIdOfRun(id, this.#runToken)) continue; // saved by this run: held or settled already
-      if (this.#held >= this.#maxQueueSize) break; // the rest stay stored for a later run
+      if (this.#held + loaded >= this.#maxQueueSize) break; // the rest stay stored for a later run
       this.#storeIds.set(event, id);
       this.#pending.push(event);
-      this.#held++;
       loaded++;
     }
     if (loaded === 0) return;
-    this.#metrics.count('queued', loaded);
-    this.#metrics.setQueueSize(this.#held);
+    this.#hold(loaded);
     this.#logger.log('info', `Sending ${loaded} pending events from the event store.`);
     if (!this.#stopping) this.#flushPending();
   }
@@ -217,11 +216,11 @@ export class BatchEventProcessor implements EventProcessor {
       return;
     }
     if (this.#held >= this.#maxQueueSize) {
-      this.#drop('queue_full', 1, `${this.#maxQueueSize} events are held`);
+      this.#dropQueueFull();
       return;
     }
-    if (typeof event !== 'object' || event === null || typeof event.context !== 'object' || !event.context) {
-      this.#drop('invalid_event', 1, 'process() was given something that is not a user event');
+    if (typeof event?.context !== 'object' || !event.context) {
+      this.#drop('invalid_event', 1, 'process() was given a non-event');
       return;
     }
     const queue = this.#queue;
@@ -231,12 +230,10 @@ export class BatchEventProcessor implements EventProcessor {
       this.#flushQueue();
     }
     if (!queue.add(event)) {
-      this.#drop('queue_full', 1, 'the queue is full');
+      this.#dropQueueFull();
       return;
     }
-    this.#held++;
-    this.#metrics.count('queued', 1);
-    this.#metrics.setQueueSize(this.#held);
+    this.#hold(1);
     if (this.#store) this.#save(this.#store, event);
     if (queue.size() >= this.#batchSize) this.#flushQueue();
     else this.#armTimer();
@@ -271,10 +268,11 @@ export class BatchEventProcessor implements EventProcessor {
 
   /** Subscribes to every logx request, before it is sent (the LOG_EVENT notification). */
   onDispatch(listener: (logEvent: LogEvent) => void): () => void {
-    this.#listeners.push(listener);
+    // A wrapper per subscription, so subscribing the same function twice calls it twice.
+    const subscription: Listener = (logEvent) => listener(logEvent);
+    this.#listeners.add(subscription);
     return () => {
-      const index = this.#listeners.indexOf(listener);
-      if (index >= 0) this.#listeners.splice(index, 1);
+      this.#listeners.delete(subscription);
     };
   }
 
@@ -289,41 +287,49 @@ export class BatchEventProcessor implements EventProcessor {
     let timedOut = false;
     // Cancelled once delivery ends: a pending 10 s timer would keep this processor (and whatever
     // it references) alive long after close, which adds up when clients are short-lived.
-    const closeTimer = cancellableSleep(this.#closeTimeout);
+    const closeTimer = sleep(this.#closeTimeout);
     const timeout = closeTimer.done.then(() => {
       timedOut = true;
     });
-    const delivery = (async () => {
-      await this.#loading;
-      while (!timedOut) {
-        this.#flushQueue();
-        this.#flushPending();
-        if (this.#inFlight.size === 0) return;
-        await Promise.race([Promise.all(this.#inFlight), timeout]);
-        // Retries exhausted with the endpoint still down: pause before the next round.
-        if (this.#pending.length > 0) await Promise.race([sleep(this.#backoff.maxMs), timeout]);
-      }
-    })();
-    await Promise.race([delivery, timeout]);
+    // Every wait races the close timeout.
+    await Promise.race([this.#loading, timeout]);
+    while (!timedOut) {
+      this.#flushQueue();
+      this.#flushPending();
+      if (this.#inFlight.size === 0) break;
+      await Promise.race([Promise.all(this.#inFlight), timeout]);
+      // Retries exhausted with the endpoint still down: pause before the next round.
+      if (this.#pending.length > 0) await Promise.race([sleep(this.#backoff.maxMs).done, timeout]);
+    }
     closeTimer.cancel();
     if (this.#held === 0) return;
     this.#abandoned = true;
     const undelivered = this.#held;
-    const leftover = this.#queue.remove(Number.MAX_SAFE_INTEGER).concat(this.#pending);
-    this.#pending = [];
-    this.#releaseUndelivered(leftover);
+    this.#releaseUndelivered(this.#queue.remove(Number.MAX_SAFE_INTEGER).length + this.#takePending().length);
     this.#logger.log(
       'error',
       `Event processor closed after ${this.#closeTimeout} ms with ${undelivered} events undelivered${this.#store ? ' (kept in the event store)' : ''}.`,
     );
   }
 
-  /** After a close timeout: stored events wait for the next run; others are counted as dropped. */
-  #releaseUndelivered(events: readonly UserEvent[]): void {
-    if (events.length === 0) return;
-    this.#held -= events.length;
+  /** Counts `count` more events as held (accepted, or loaded from the store). */
+  #hold(count: number): void {
+    this.#held += count;
+    this.#metrics.count('queued', count);
     this.#metrics.setQueueSize(this.#held);
-    if (!this.#store) this.#metrics.drop('close_timeout', events.length);
+  }
+
+  /** Counts `count` events as no longer held. */
+  #release(count: number): void {
+    this.#held -= count;
+    this.#metrics.setQueueSize(this.#held);
+  }
+
+  /** After a close timeout: stored events wait for the next run; others are counted as dropped. */
+  #releaseUndelivered(count: number): void {
+    if (count === 0) return;
+    this.#release(count);
+    if (!this.#store) this.#metrics.drop('close_timeout', count);
   }
 
   #armTimer(): void {
@@ -343,31 +349,39 @@ export class BatchEventProcessor implements EventProcessor {
 
   #flushQueue(): void {
     this.#clearTimer();
-    while (this.#queue.size() > 0) this.#dispatchGrouped(this.#queue.remove(this.#batchSize));
+    if (this.#queue.size() > 0) this.#dispatchBatches(this.#queue.remove(Number.MAX_SAFE_INTEGER));
     if (this.#pending.length > 0) this.#armTimer();
   }
 
   #flushPending(): void {
-    if (this.#pending.length === 0) return;
-    const events = this.#pending;
-    this.#pending = [];
-    for (let i = 0; i < events.length; i += this.#batchSize) {
-      this.#dispatchGrouped(events.slice(i, i + this.#batchSize));
-    }
+    if (this.#pending.length > 0) this.#dispatchBatches(this.#takePending());
   }
 
-  /** Dispatches `events` as one request per run of equal contexts. */
-  #dispatchGrouped(events: UserEvent[]): void {
+  #takePending(): UserEvent[] {
+    const events = this.#pending;
+    this.#pending = [];
+    return events;
+  }
+
+  /**
+   * Dispatches `events` in order, one request per run of equal contexts and at most `batchSize`
+   * events. (The queue only ever holds one context; pending and stored events may mix them.)
+   */
+  #dispatchBatches(events: UserEvent[]): void {
+    const length = events.length;
     let start = 0;
-    for (let i = 1; i < events.length; i++) {
+    for (let i = 1; i <= length; i++) {
       const a = events[i - 1]!;
-      const b = events[i]!;
-      if (a.context !== b.context && !areEventContextsEqual(a, b)) {
-        this.#dispatch(events.slice(start, i));
+      const b = events[i];
+      if (
+        i === length ||
+        i - start === this.#batchSize ||
+        (a.context !== b!.context && !areEventContextsEqual(a, b!))
+      ) {
+        this.#dispatch(start === 0 && i === length ? events : events.slice(start, i));
         start = i;
       }
     }
-    if (events.length > 0) this.#dispatch(start === 0 ? events : events.slice(start));
   }
 
   #dispatch(batch: UserEvent[]): void {
@@ -384,15 +398,15 @@ export class BatchEventProcessor implements EventProcessor {
     let logEvent: BatchLogEvent;
     try {
       logEvent = buildLogEvent(batch, this.#endpoint) as BatchLogEvent; // always one; typed LogEvent publicly
-      logEvent.prepare(this.#bodyKind); // written once, here, and reused by every retry
+      logEvent.prepare(this.#bodyWriter); // written once, here, and reused by every retry
     } catch (error) {
       this.#settle(batch);
       this.#drop('invalid_event', batch.length, `the batch could not be built: ${String(error)}`);
       return null;
     }
-    for (let i = 0; i < this.#listeners.length; i++) {
+    for (const listener of this.#listeners) {
       try {
-        this.#listeners[i]!(logEvent);
+        listener(logEvent);
       } catch (error) {
         this.#logger.log('error', `A LOG_EVENT listener threw: ${String(error)}`);
       }
@@ -427,21 +441,17 @@ export class BatchEventProcessor implements EventProcessor {
       } finally {
         this.#releaseSlot();
       }
-      if (outcome === 'success') {
+      if (outcome !== 'retry') {
         this.#settle(batch);
-        this.#metrics.count('dispatched', count);
-        return;
-      }
-      if (outcome === 'drop' || outcome === 'invalid') {
-        this.#settle(batch);
-        if (outcome === 'drop') this.#drop('rejected', count, `logx rejected the request (${detail})`);
+        if (outcome === 'success') this.#metrics.count('dispatched', count);
+        else if (outcome === 'drop') this.#drop('rejected', count, `logx rejected the request (${detail})`);
         else this.#drop('invalid_event', count, detail);
         return;
       }
       if (attempt >= this.#maxRetries || this.#abandoned) {
         this.#metrics.count('failed', count);
         if (this.#abandoned) {
-          this.#releaseUndelivered(batch);
+          this.#releaseUndelivered(count);
           return;
         }
         if (this.#logger.isEnabled('warn')) {
@@ -455,7 +465,7 @@ export class BatchEventProcessor implements EventProcessor {
         return;
       }
       this.#metrics.count('retried', 1);
-      await sleep(backoffDelay(attempt + 1, this.#backoff));
+      await sleep(backoffDelay(attempt + 1, this.#backoff)).done;
     }
   }
 
@@ -470,64 +480,59 @@ export class BatchEventProcessor implements EventProcessor {
 
   /** Hands the slot to the longest waiting send, or frees it. */
   #releaseSlot(): void {
-    if (this.#slotHead < this.#slotWaiters.length) {
-      const next = this.#slotWaiters[this.#slotHead]!;
-      this.#slotHead++;
-      if (this.#slotHead > 1024 && this.#slotHead * 2 > this.#slotWaiters.length) {
-        this.#slotWaiters = this.#slotWaiters.slice(this.#slotHead);
-        this.#slotHead = 0;
-      }
-      next();
-      return;
-    }
-    this.#activeRequests--;
+    const next = this.#slotWaiters.shift();
+    if (next) next();
+    else this.#activeRequests--;
   }
 
   /** The events left for good (delivered or dropped): release them and their stored copies. */
   #settle(batch: readonly UserEvent[]): void {
-    this.#held -= batch.length;
-    this.#metrics.setQueueSize(this.#held);
+    this.#release(batch.length);
     const store = this.#store;
     if (!store) return;
     for (const event of batch) {
       const id = this.#storeIds.get(event);
       if (id === undefined) continue;
       this.#storeIds.delete(event);
-      this.#callStore(() => store.remove(id), 'remove an event from');
+      this.#callStore(store, 'remove', id, event);
     }
   }
 
   #save(store: EventStore, event: UserEvent): void {
     const id = createStoreId(event, this.#runToken);
     this.#storeIds.set(event, id);
-    this.#callStore(() => store.save(id, event), 'save an event to');
+    this.#callStore(store, 'save', id, event);
   }
 
-  #callStore(operation: () => void | Promise<void>, what: string): void {
-    // Logged on the first failure and every 1000th: a full or broken store must not flood the log.
+  /** `store.save(id, event)` or `store.remove(id)`; a failure (sync or async) is logged, never thrown. */
+  #callStore(store: EventStore, operation: 'save' | 'remove', id: string, event: UserEvent): void {
+    // A full or broken store must not flood the log (see isLoggedOccurrence).
     const fail = (error: unknown) => {
-      this.#storeFailures++;
-      if (this.#storeFailures === 1 || this.#storeFailures % 1000 === 0) {
+      if (isLoggedOccurrence(++this.#storeFailures)) {
         this.#logger.log(
           'error',
-          `Could not ${what} the event store (the event is kept in memory; ${this.#storeFailures} store failures so far): ${String(error)}`,
+          `Could not ${operation} an event in the event store (it is kept in memory; ${this.#storeFailures} store failures so far): ${String(error)}`,
         );
       }
     };
     try {
-      const result = operation();
+      const result = operation === 'save' ? store.save(id, event) : store.remove(id);
       if (result && typeof result.then === 'function') result.then(undefined, fail);
     } catch (error) {
       fail(error);
     }
   }
 
+  #dropQueueFull(): void {
+    this.#drop('queue_full', 1, 'the queue is full');
+  }
+
   #drop(reason: DropReason, count: number, why: string): void {
     this.#metrics.drop(reason, count);
-    // The first drop of each reason is logged, then every 1000th, so a dead endpoint can't flood logs.
+    // Logged per reason (see isLoggedOccurrence), so a dead endpoint can't flood logs.
     const seen = (this.#dropLogCounts[reason] ?? 0) + 1;
     this.#dropLogCounts[reason] = seen;
-    if ((seen === 1 || seen % 1000 === 0) && this.#logger.isEnabled('warn')) {
+    if (isLoggedOccurrence(seen) && this.#logger.isEnabled('warn')) {
       this.#logger.log('warn', `Dropped ${count} event(s), ${reason}: ${why} (${seen} such drops so far).`);
     }
   }

@@ -8,11 +8,11 @@ export type TextBodyWriter = (events: readonly UserEvent[]) => string;
 export type ByteBodyWriter = (events: readonly UserEvent[]) => Uint8Array;
 
 /**
- * @internal How a dispatcher sends a batch body it is given ready-made: as text or as bytes, from
- * the writer it names. The writers are passed in, so a bundle whose dispatchers stringify
- * `params` (the browser's) carries neither serializer.
+ * @internal What a dispatcher that sends batch bodies ready-made writes them with: text or bytes.
+ * The writers are passed in, so a bundle whose dispatchers stringify `params` (the browser's)
+ * carries neither serializer.
  */
-export type SerializedBodyKind = { readonly text: TextBodyWriter } | { readonly bytes: ByteBodyWriter };
+export type BodyWriter = TextBodyWriter | ByteBodyWriter;
 
 // `params` is an own enumerable accessor, so `{ ...logEvent }` and JSON.stringify(logEvent) see it
 // as before; one shared descriptor, no closure per request.
@@ -37,8 +37,9 @@ export class BatchLogEvent implements LogEvent {
   #params: LogxBatch | undefined;
   /** Whether `params` was handed out: whoever holds it may change it, so only it is the truth. */
   #paramsShared = false;
-  #body: string | undefined;
-  #bytes: Uint8Array | undefined;
+  /** The body as `#bodyWriter` wrote it. */
+  #body: string | Uint8Array | undefined;
+  #bodyWriter: BodyWriter | undefined;
   #bodyFailed = false;
 
   constructor(events: readonly UserEvent[], url: string) {
@@ -61,15 +62,7 @@ export class BatchLogEvent implements LogEvent {
    * itself. Written once, then reused by retries.
    */
   serializedBodyBy(write: TextBodyWriter): string | undefined {
-    if (this.#paramsShared || this.#bodyFailed) return undefined;
-    if (this.#body === undefined) {
-      try {
-        this.#body = write(this.#events);
-      } catch {
-        this.#bodyFailed = true;
-      }
-    }
-    return this.#body;
+    return this.serializedBy(write) as string | undefined;
   }
 
   /**
@@ -77,29 +70,31 @@ export class BatchLogEvent implements LogEvent {
    * bytes; undefined exactly when {@link BatchLogEvent.serializedBodyBy} would be. Written once.
    */
   serializedBytesBy(write: ByteBodyWriter): Uint8Array | undefined {
-    if (this.#paramsShared || this.#bodyFailed) return undefined;
-    if (this.#bytes === undefined) {
-      try {
-        this.#bytes = write(this.#events);
-      } catch {
-        this.#bodyFailed = true;
-      }
-    }
-    return this.#bytes;
+    return this.serializedBy(write) as Uint8Array | undefined;
   }
 
-  /** @internal The body in the form `kind` names (see the two methods above), or undefined. */
-  serializedBy(kind: SerializedBodyKind): string | Uint8Array | undefined {
-    return 'text' in kind ? this.serializedBodyBy(kind.text) : this.serializedBytesBy(kind.bytes);
+  /** @internal The body as `write` writes it (see the two methods above), or undefined. */
+  serializedBy(write: BodyWriter): string | Uint8Array | undefined {
+    if (this.#paramsShared || this.#bodyFailed) return undefined;
+    if (this.#bodyWriter !== write) {
+      try {
+        this.#body = write(this.#events);
+        this.#bodyWriter = write;
+      } catch {
+        this.#bodyFailed = true;
+        return undefined;
+      }
+    }
+    return this.#body;
   }
 
   /**
-   * @internal Writes what the dispatcher will send: the body in the form it sends (when that
+   * @internal Writes what the dispatcher will send: the body as `write` writes it (when that
    * fails, or for other dispatchers, `params`). Events that cannot make a request at all (a
    * malformed custom event) throw here, where the processor drops them.
    */
-  prepare(body: SerializedBodyKind | undefined): void {
-    if (body !== undefined && this.serializedBy(body) !== undefined) return;
+  prepare(write: BodyWriter | undefined): void {
+    if (write !== undefined && this.serializedBy(write) !== undefined) return;
     this.#params ??= buildLogxBatch(this.#events);
   }
 }

@@ -89,102 +89,80 @@ export function createKeyValueEventStore(
   store: KeyValueStore,
   options: KeyValueEventStoreOptions = {},
 ): EventStore {
-  return new KeyValueEventStore(store, options);
-}
-
-class KeyValueEventStore implements EventStore {
-  readonly #prefix: string;
-  readonly #maxSize: number;
-  readonly #store: KeyValueStore;
-  readonly #ttlMs: number;
-  readonly #logger: Logger;
-  readonly #now: () => number;
+  const prefix = typeof options.prefix === 'string' ? options.prefix : 'flagkit_event:';
+  const maxSize =
+    typeof options.maxSize === 'number' && options.maxSize >= 1 ? Math.floor(options.maxSize) : 500;
+  const ttlMs = typeof options.ttlMs === 'number' && options.ttlMs > 0 ? options.ttlMs : TEN_DAYS_MS;
+  const logger = options.logger ?? noopLogger;
+  const now = options.now ?? Date.now;
   /** Our ids currently in the store, read once from `keys()`. */
-  #ids: Promise<Set<string>> | undefined;
+  let knownIds: Promise<Set<string>> | undefined;
   /** The latest write per id, so a remove never overtakes its save on an async store. */
-  readonly #writes = new Map<string, Promise<unknown>>();
+  const writes = new Map<string, Promise<unknown>>();
 
-  constructor(store: KeyValueStore, options: KeyValueEventStoreOptions) {
-    this.#store = store;
-    this.#prefix = typeof options.prefix === 'string' ? options.prefix : 'flagkit_event:';
-    this.#maxSize =
-      typeof options.maxSize === 'number' && options.maxSize >= 1 ? Math.floor(options.maxSize) : 500;
-    this.#ttlMs = typeof options.ttlMs === 'number' && options.ttlMs > 0 ? options.ttlMs : TEN_DAYS_MS;
-    this.#logger = options.logger ?? noopLogger;
-    this.#now = options.now ?? Date.now;
-  }
-
-  #knownIds(): Promise<Set<string>> {
-    this.#ids ??= Promise.resolve(this.#store.keys()).then(
+  const readIds = (): Promise<Set<string>> =>
+    (knownIds ??= Promise.resolve(store.keys()).then(
       (keys) => {
         const ids = new Set<string>();
-        for (const key of keys) if (key.startsWith(this.#prefix)) ids.add(key.slice(this.#prefix.length));
+        for (const key of keys) if (key.startsWith(prefix)) ids.add(key.slice(prefix.length));
         return ids;
       },
       (error: unknown) => {
-        this.#logger.log('error', `Event store: could not list keys: ${String(error)}`);
+        logger.log('error', `Event store: could not list keys: ${String(error)}`);
         return new Set<string>();
       },
-    );
-    return this.#ids;
-  }
+    ));
 
-  #chain(id: string, operation: () => Promise<void>): Promise<void> {
-    const previous = this.#writes.get(id);
+  /** Runs `write` for `id` after the previous write for `id` settled, with the known ids. */
+  const chain = (id: string, write: (ids: Set<string>) => Promise<void>): Promise<void> => {
+    const operation = async () => write(await readIds());
+    const previous = writes.get(id);
     const next = (previous ? previous.then(operation, operation) : operation()).finally(() => {
-      if (this.#writes.get(id) === next) this.#writes.delete(id);
+      if (writes.get(id) === next) writes.delete(id);
     });
-    this.#writes.set(id, next);
+    writes.set(id, next);
     return next;
-  }
+  };
 
-  save(id: string, event: UserEvent): Promise<void> {
-    return this.#chain(id, async () => {
-      const ids = await this.#knownIds();
-      if (!ids.has(id) && ids.size >= this.#maxSize) throw new EventStoreFullError(this.#maxSize);
-      ids.add(id);
-      const record: StoredRecord = { storedAt: this.#now(), event };
-      await this.#store.set(this.#prefix + id, JSON.stringify(record));
-    });
-  }
-
-  remove(id: string): Promise<void> {
-    return this.#chain(id, async () => {
-      const ids = await this.#knownIds();
+  const remove = (id: string): Promise<void> =>
+    chain(id, async (ids) => {
       ids.delete(id);
-      await this.#store.remove(this.#prefix + id);
+      await store.remove(prefix + id);
     });
-  }
 
-  async load(): Promise<readonly StoredEvent[]> {
-    const ids = [...(await this.#knownIds())].sort();
-    const events: StoredEvent[] = [];
-    const now = this.#now();
-    for (const id of ids) {
-      let record: StoredRecord | undefined;
-      try {
-        const text = await this.#store.get(this.#prefix + id);
-        const parsed: unknown = typeof text === 'string' ? JSON.parse(text) : undefined;
-        const candidate = parsed as Partial<StoredRecord> | undefined;
-        if (candidate && isUserEvent(candidate.event)) {
-          record = {
-            storedAt: typeof candidate.storedAt === 'number' ? candidate.storedAt : now,
-            event: candidate.event,
-          };
+  /** Removes an entry `load` will not return, with a warning that says why. */
+  const discard = (id: string, what: string): Promise<void> => {
+    logger.log('warn', `Event store: discarding ${what}.`);
+    return remove(id).catch(() => {});
+  };
+
+  return {
+    save: (id, event) =>
+      chain(id, async (ids) => {
+        if (!ids.has(id) && ids.size >= maxSize) throw new EventStoreFullError(maxSize);
+        ids.add(id);
+        const record: StoredRecord = { storedAt: now(), event };
+        await store.set(prefix + id, JSON.stringify(record));
+      }),
+    remove,
+    async load() {
+      const ids = [...(await readIds())].sort();
+      const events: StoredEvent[] = [];
+      const loadedAt = now();
+      for (const id of ids) {
+        let record: Partial<StoredRecord> | null | undefined;
+        try {
+          const text = await store.get(prefix + id);
+          record = typeof text === 'string' ? JSON.parse(text) : undefined;
+        } catch {
+          record = undefined;
         }
-      } catch {
-        record = undefined;
+        if (!isUserEvent(record?.event)) await discard(id, `unreadable entry ${id}`);
+        else if (loadedAt - (typeof record.storedAt === 'number' ? record.storedAt : loadedAt) > ttlMs)
+          await discard(id, `event ${record.event.uuid}, older than its TTL`);
+        else events.push({ id, event: record.event });
       }
-      if (!record) {
-        this.#logger.log('warn', `Event store: discarding unreadable entry ${id}.`);
-        await this.remove(id).catch(() => {});
-      } else if (now - record.storedAt > this.#ttlMs) {
-        this.#logger.log('warn', `Event store: discarding event ${record.event.uuid}, older than its TTL.`);
-        await this.remove(id).catch(() => {});
-      } else {
-        events.push({ id, event: record.event });
-      }
-    }
-    return events;
-  }
+      return events;
+    },
+  };
 }

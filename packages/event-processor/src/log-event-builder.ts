@@ -20,25 +20,15 @@ export function endpointForRegion(region: string | undefined): string {
 
 /** The visitor's `attributes` list: the user's attributes, then bot filtering when the datafile sets it. */
 export function visitorAttributes(event: UserEvent, context: EventContext) {
-  const source = event.user.attributes;
-  const attributes: { entity_id: string; key: string; type: 'custom'; value: string | number | boolean }[] =
-    [];
-  for (let i = 0; i < source.length; i++) {
-    const attribute = source[i]!;
-    attributes.push({
-      entity_id: attribute.entityId,
-      key: attribute.key,
-      type: 'custom',
-      value: attribute.value,
-    });
-  }
+  const attribute = (entityId: string, key: string, value: string | number | boolean) => ({
+    entity_id: entityId,
+    key,
+    type: 'custom' as const,
+    value,
+  });
+  const attributes = event.user.attributes.map((a) => attribute(a.entityId, a.key, a.value));
   if (typeof context.botFiltering === 'boolean') {
-    attributes.push({
-      entity_id: BOT_FILTERING,
-      key: BOT_FILTERING,
-      type: 'custom',
-      value: context.botFiltering,
-    });
+    attributes.push(attribute(BOT_FILTERING, BOT_FILTERING, context.botFiltering));
   }
   return attributes;
 }
@@ -91,8 +81,8 @@ export function conversionSnapshot(event: ConversionEvent) {
   };
   // The tags go out whole, `revenue` and `value` included, as the reference sends them.
   if (event.tags) wire.tags = event.tags;
-  if (event.value !== null && event.value !== undefined) wire.value = event.value;
-  if (event.revenue !== null && event.revenue !== undefined) wire.revenue = event.revenue;
+  if (event.value != null) wire.value = event.value;
+  if (event.revenue != null) wire.revenue = event.revenue;
   return { events: [wire] };
 }
 
@@ -113,9 +103,7 @@ export interface LogxBatch {
  * does. The context (account, revision, client) is the first event's: callers group by context.
  */
 export function buildLogxBatch(events: readonly UserEvent[]): LogxBatch {
-  const visitors: unknown[] = [];
-  for (let i = 0; i < events.length; i++) visitors.push(visitorOf(events[i]!));
-  return batchOf(events[0]?.context, visitors);
+  return batchOf(events[0]?.context, events.map(visitorOf));
 }
 
 /** One visitor of the batch: one event of one user. */

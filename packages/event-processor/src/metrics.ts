@@ -51,13 +51,12 @@ export interface EventMetricsRecorder {
   gauge(name: 'queueSize', value: number): void;
 }
 
+/** The counters of {@link EventMetricsSnapshot} that `EventMetrics.count` adds to. */
+type Counter = 'queued' | 'dispatched' | 'retried' | 'failed';
+
 /** The processor's own counters; optionally forwarded to a user recorder. */
 export class EventMetrics {
-  queued = 0;
-  dispatched = 0;
-  retried = 0;
-  failed = 0;
-  queueSize = 0;
+  readonly #counts: Record<Counter, number> = { queued: 0, dispatched: 0, retried: 0, failed: 0 };
   readonly #dropped: Record<DropReason, number> = {
     queue_full: 0,
     closed: 0,
@@ -65,7 +64,7 @@ export class EventMetrics {
     close_timeout: 0,
     invalid_event: 0,
   };
-
+  #queueSize = 0;
   readonly #recorder: EventMetricsRecorder | undefined;
 
   constructor(recorder: EventMetricsRecorder | undefined) {
@@ -74,8 +73,8 @@ export class EventMetrics {
 
   // A faulty recorder must not cost events: its calls are wrapped in try/catch.
 
-  count(counter: 'queued' | 'dispatched' | 'retried' | 'failed', amount: number): void {
-    this[counter] += amount;
+  count(counter: Counter, amount: number): void {
+    this.#counts[counter] += amount;
     try {
       this.#recorder?.increment(counter, amount);
     } catch {}
@@ -89,21 +88,14 @@ export class EventMetrics {
   }
 
   setQueueSize(value: number): void {
-    if (this.queueSize === value) return;
-    this.queueSize = value;
+    if (this.#queueSize === value) return;
+    this.#queueSize = value;
     try {
       this.#recorder?.gauge('queueSize', value);
     } catch {}
   }
 
   snapshot(): EventMetricsSnapshot {
-    return {
-      queued: this.queued,
-      dispatched: this.dispatched,
-      retried: this.retried,
-      failed: this.failed,
-      dropped: { ...this.#dropped },
-      queueSize: this.queueSize,
-    };
+    return { ...this.#counts, dropped: { ...this.#dropped }, queueSize: this.#queueSize };
   }
 }

@@ -9,10 +9,10 @@ import { buildLogxBatch } from './log-event-builder';
 import { serializeLogxBatchBytes } from './log-event-byte-serializer';
 import { serializeLogxBatch } from './log-event-serializer';
 import {
+  bodyWriterOf,
   createRequesterDispatcher,
   createStringifyRequesterDispatcher,
   createTextRequesterDispatcher,
-  serializedBodyKind,
 } from './requester-dispatcher';
 
 let server: Server;
@@ -66,9 +66,7 @@ describe('createRequesterDispatcher', () => {
     for (const accepts of [true, false, undefined]) {
       const { requester, bodyTypes } = recordingRequester(accepts);
       const dispatcher = createRequesterDispatcher(requester);
-      expect(serializedBodyKind(dispatcher)).toEqual(
-        accepts ? { bytes: serializeLogxBatchBytes } : { text: serializeLogxBatch },
-      );
+      expect(bodyWriterOf(dispatcher)).toBe(accepts ? serializeLogxBatchBytes : serializeLogxBatch);
       received.length = 0;
       const response = await dispatcher.dispatchEvent(new BatchLogEvent(batch, url));
       expect(response.statusCode).toBe(204);
@@ -84,7 +82,7 @@ describe('createRequesterDispatcher', () => {
     const expected = Buffer.from(JSON.stringify(buildLogxBatch(batch)));
     const { requester, bodyTypes } = recordingRequester(true);
     const dispatcher = createTextRequesterDispatcher(requester);
-    expect(serializedBodyKind(dispatcher)).toEqual({ text: serializeLogxBatch });
+    expect(bodyWriterOf(dispatcher)).toBe(serializeLogxBatch);
     received.length = 0;
     await dispatcher.dispatchEvent(new BatchLogEvent(batch, url));
     expect(received).toHaveLength(1);
@@ -98,10 +96,10 @@ describe('createRequesterDispatcher', () => {
     const { requester, bodyTypes } = recordingRequester(true);
     const dispatcher = createStringifyRequesterDispatcher(requester);
     // Not registered: the processor builds params for it, and no serializer is written.
-    expect(serializedBodyKind(dispatcher)).toBeUndefined();
+    expect(bodyWriterOf(dispatcher)).toBeUndefined();
     received.length = 0;
     const logEvent = new BatchLogEvent(batch, url);
-    logEvent.prepare(serializedBodyKind(dispatcher));
+    logEvent.prepare(bodyWriterOf(dispatcher));
     await dispatcher.dispatchEvent(logEvent);
     expect(received).toHaveLength(1);
     expect(received[0]!.equals(expected)).toBe(true);

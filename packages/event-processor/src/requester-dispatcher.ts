@@ -5,7 +5,7 @@ import {
   type LogEvent,
   type Requester,
 } from '@flagkit/core';
-import { BatchLogEvent, type SerializedBodyKind } from './batch-log-event';
+import { BatchLogEvent, type BodyWriter } from './batch-log-event';
 import { serializeLogxBatchBytes } from './log-event-byte-serializer';
 import { serializeLogxBatch } from './log-event-serializer';
 
@@ -27,10 +27,10 @@ const HEADERS = Object.freeze({ 'content-type': 'application/json' });
  * and the serialized body each sends: bytes (`serializeLogxBatchBytes`) to a requester that takes
  * bytes, else text (`serializeLogxBatch`).
  */
-const bodyDispatchers = new WeakMap<EventDispatcher, SerializedBodyKind>();
+const bodyDispatchers = new WeakMap<EventDispatcher, BodyWriter>();
 
-/** The form of the processor's serialized body `dispatcher` sends; undefined when it reads `params`. */
-export function serializedBodyKind(dispatcher: EventDispatcher): SerializedBodyKind | undefined {
+/** The writer of the bodies `dispatcher` sends; undefined when it reads `params`. */
+export function bodyWriterOf(dispatcher: EventDispatcher): BodyWriter | undefined {
   return bodyDispatchers.get(dispatcher);
 }
 
@@ -48,11 +48,9 @@ export function createRequesterDispatcher(
   return requesterDispatcher(
     requester,
     options,
-    requester.acceptsByteBody === true ? { bytes: serializeLogxBatchBytes } : TEXT_BODY,
+    requester.acceptsByteBody === true ? serializeLogxBatchBytes : serializeLogxBatch,
   );
 }
-
-const TEXT_BODY: SerializedBodyKind = { text: serializeLogxBatch };
 
 /**
  * {@link createRequesterDispatcher} for a requester that takes text bodies only (`fetch`): the
@@ -62,7 +60,7 @@ export function createTextRequesterDispatcher(
   requester: Requester,
   options: RequesterDispatcherOptions = {},
 ): EventDispatcher {
-  return requesterDispatcher(requester, options, TEXT_BODY);
+  return requesterDispatcher(requester, options, serializeLogxBatch);
 }
 
 /**
@@ -80,7 +78,7 @@ export function createStringifyRequesterDispatcher(
 function requesterDispatcher(
   requester: Requester,
   options: RequesterDispatcherOptions,
-  body: SerializedBodyKind | undefined,
+  body: BodyWriter | undefined,
 ): EventDispatcher {
   const timeoutMs =
     typeof options.timeoutMs === 'number' && options.timeoutMs > 0 ? options.timeoutMs : 10_000;

@@ -46,13 +46,16 @@ export function startTimer(callback: () => void, ms: number): unknown {
 }
 
 /** A wait that can be ended early; `cancel()` clears its timer so nothing it holds is retained. */
-export interface CancellableSleep {
+export interface Sleep {
   readonly done: Promise<void>;
   cancel(): void;
 }
 
-/** Like {@link sleep}, but cancellable: long waits (the close timeout) must not pin their closures. */
-export function cancellableSleep(ms: number): CancellableSleep {
+/**
+ * Resolves `done` after `ms` without keeping a Node process alive. Cancellable: long waits (the
+ * close timeout) must not pin their closures.
+ */
+export function sleep(ms: number): Sleep {
   let handle: unknown;
   let finish: () => void = () => {};
   const done = new Promise<void>((resolve) => {
@@ -66,11 +69,4 @@ export function cancellableSleep(ms: number): CancellableSleep {
       finish();
     },
   };
-}
-
-/** Resolves after `ms` without keeping a Node process alive. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    startTimer(resolve, ms);
-  });
 }
