@@ -1,4 +1,4 @@
-import type { EventDispatcher, EventProcessor, KeyValueStore, LogEvent } from '@flagkit/core';
+import type { EventProcessor, KeyValueStore } from '@flagkit/core';
 import { createFetchRequester } from '@flagkit/edge';
 import {
   BatchEventProcessor,
@@ -10,7 +10,7 @@ import {
 } from '@flagkit/event-processor';
 import { createCrossTabEventStore } from './cross-tab-event-store';
 import { onPageHide } from './page-lifecycle';
-import { createBeaconDispatcher } from './platform/beacon-dispatcher';
+import { createBeaconRequester } from './platform/beacon-dispatcher';
 import { createLocalStorageStore } from './platform/local-storage-store';
 
 /** Browsers flush every second, as Optimizely's browser SDK does: pages are short-lived. */
@@ -88,12 +88,12 @@ export function createBatchEventProcessor(
 
   // While the page is being hidden, requests go by beacon: fetch may not outlive the page.
   let hiding = false;
-  const fetchDispatcher = createStringifyRequesterDispatcher(createFetchRequester(), { keepalive: true });
-  const beacon = createBeaconDispatcher();
-  const defaultDispatcher: EventDispatcher = {
-    dispatchEvent: (logEvent: LogEvent) =>
-      hiding ? beacon.dispatchEvent(logEvent) : fetchDispatcher.dispatchEvent(logEvent),
-  };
+  const fetchRequester = createFetchRequester();
+  const beaconRequester = createBeaconRequester();
+  const defaultDispatcher = createStringifyRequesterDispatcher(
+    { request: (request) => (hiding ? beaconRequester : fetchRequester).request(request) },
+    { keepalive: true },
+  );
 
   let removePageListeners: () => void = () => {};
   const processor = new PageBatchEventProcessor(

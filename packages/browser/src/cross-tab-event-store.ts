@@ -29,7 +29,8 @@ const TAB_PREFIX = 'flagkit_tab:';
 const LOCK_NAME = 'flagkit-event-store';
 
 interface LockManagerLike {
-  request(name: string, callback: () => Promise<unknown>): Promise<unknown>;
+  /** Runs `callback` holding the lock; resolves with what it resolved with, once the lock is released. */
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -97,13 +98,7 @@ export function createCrossTabEventStore(
     },
     load() {
       const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
-      if (!locks) return claim();
-      let claimed: StoredEvent[] = [];
-      return locks
-        .request(LOCK_NAME, async () => {
-          claimed = await claim();
-        })
-        .then(() => claimed);
+      return locks ? locks.request(LOCK_NAME, claim) : claim();
     },
     release() {
       clearInterval(timer as number);

@@ -242,13 +242,11 @@ export class BatchEventProcessor implements EventProcessor {
   /** Sends everything queued and pending now; resolves when those requests (and their retries) settle. */
   async flush(options?: FlushOptions): Promise<void> {
     this.#flushQueue();
-    if (options?.pending === false) {
-      await Promise.all(this.#inFlight);
-      return;
+    if (options?.pending !== false) {
+      this.#flushPending();
+      await this.#loading; // stored events of an earlier run join `pending` when loaded
+      this.#flushPending();
     }
-    this.#flushPending();
-    await this.#loading; // stored events of an earlier run join `pending` when loaded
-    this.#flushPending();
     await Promise.all(this.#inFlight);
   }
 
@@ -422,12 +420,10 @@ export class BatchEventProcessor implements EventProcessor {
       let detail: string;
       const slot = this.#acquireSlot();
       if (slot) await slot;
+      logEvent ??= this.#prepare(batch);
       if (logEvent === null) {
-        logEvent = this.#prepare(batch);
-        if (logEvent === null) {
-          this.#releaseSlot();
-          return;
-        }
+        this.#releaseSlot();
+        return;
       }
       try {
         const response = await this.#dispatcher.dispatchEvent(logEvent);

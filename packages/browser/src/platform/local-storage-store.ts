@@ -33,80 +33,63 @@ export function createLocalStorageStore(options: LocalStorageStoreOptions = {}):
   try {
     storage = options.storage ?? (globalThis as { localStorage?: WebStorageLike }).localStorage;
   } catch (error) {
-    storage = undefined;
     warn(options.logger, error);
   }
 
-  const fallBack = (error: unknown): void => {
-    if (!storage) return;
-    // Keep what the real storage held, as far as it can still be read.
-    try {
-      for (let i = 0; i < storage.length; i++) {
-        const key = storage.key(i);
-        if (key !== null && !memory.has(key)) {
-          const value = storage.getItem(key);
-          if (value !== null) memory.set(key, value);
+  /** `onStorage` while the real storage works; once it threw, `inMemory` on what could be saved. */
+  const use = <T>(onStorage: (storage: WebStorageLike) => T, inMemory: () => T): T => {
+    if (storage) {
+      try {
+        return onStorage(storage);
+      } catch (error) {
+        const failed = storage;
+        storage = undefined;
+        // Keep what the real storage held, as far as it can still be read.
+        try {
+          for (const key of keysOf(failed)) {
+            const value = memory.has(key) ? null : failed.getItem(key);
+            if (value !== null) memory.set(key, value);
+          }
+        } catch {
+          // Unreadable too: memory holds only what is written from now on.
         }
+        warn(options.logger, error);
       }
-    } catch {
-      // Unreadable too: memory holds only what is written from now on.
     }
-    storage = undefined;
-    warn(options.logger, error);
+    return inMemory();
   };
 
   return {
     get persistent() {
       return storage !== undefined;
     },
-    get(key) {
-      if (storage) {
-        try {
-          return storage.getItem(key);
-        } catch (error) {
-          fallBack(error);
-        }
-      }
-      return memory.get(key) ?? null;
-    },
-    set(key, value) {
-      if (storage) {
-        try {
-          storage.setItem(key, value);
-          return;
-        } catch (error) {
-          fallBack(error);
-        }
-      }
-      memory.set(key, value);
-    },
-    remove(key) {
-      if (storage) {
-        try {
-          storage.removeItem(key);
-          return;
-        } catch (error) {
-          fallBack(error);
-        }
-      }
-      memory.delete(key);
-    },
-    keys() {
-      if (storage) {
-        try {
-          const keys: string[] = [];
-          for (let i = 0; i < storage.length; i++) {
-            const key = storage.key(i);
-            if (key !== null) keys.push(key);
-          }
-          return keys;
-        } catch (error) {
-          fallBack(error);
-        }
-      }
-      return [...memory.keys()];
-    },
+    get: (key) =>
+      use(
+        (real) => real.getItem(key),
+        () => memory.get(key) ?? null,
+      ),
+    set: (key, value) =>
+      use(
+        (real) => real.setItem(key, value),
+        () => void memory.set(key, value),
+      ),
+    remove: (key) =>
+      use(
+        (real) => real.removeItem(key),
+        () => void memory.delete(key),
+      ),
+    keys: () => use(keysOf, () => [...memory.keys()]),
   };
+}
+
+/** Every key of `storage`, in its order. */
+function keysOf(storage: WebStorageLike): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i < storage.length; i++) {
+    const key = storage.key(i);
+    if (key !== null) keys.push(key);
+  }
+  return keys;
 }
 
 function warn(logger: Logger | undefined, error: unknown): void {
