@@ -168,6 +168,39 @@ describe('BatchEventProcessor', () => {
     expect(logger.lines.some((l) => l.startsWith('warn') && l.includes('rejected'))).toBe(true);
   });
 
+  it('resends pending events together, split only where the context changes or a batch is full', async () => {
+    const processor = createBatchEventProcessor({
+      eventDispatcher: dispatcher,
+      batchSize: 3,
+      maxRetries: 0,
+    });
+    const eu = makeContext({ region: 'EU' });
+    dispatcher.script = [503, 503];
+    processor.process(makeImpression());
+    processor.process(makeImpression());
+    for (let i = 0; i < 3; i++) processor.process(makeImpression({ context: eu }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(dispatcher.requests.map((r) => (r.params as LogxBatch).visitors.length)).toEqual([2, 3]);
+    expect(processor.getMetrics()).toMatchObject({ failed: 5, queueSize: 5 });
+    dispatcher.requests.length = 0;
+    await processor.flush();
+    expect(dispatcher.requests.map((r) => (r.params as LogxBatch).visitors.length)).toEqual([2, 3]);
+    expect(processor.getMetrics()).toMatchObject({ dispatched: 5, queueSize: 0 });
+  });
+
+  it('calls a listener subscribed twice twice, until each subscription ends', () => {
+    const processor = createBatchEventProcessor({ eventDispatcher: dispatcher, batchSize: 1 });
+    let calls = 0;
+    const listener = () => calls++;
+    const first = processor.onDispatch(listener);
+    processor.onDispatch(listener);
+    processor.process(makeImpression());
+    expect(calls).toBe(2);
+    first();
+    processor.process(makeImpression());
+    expect(calls).toBe(3);
+  });
+
   it('treats a response without status as delivered (dispatchers written for Optimizely may resolve {})', async () => {
     const processor = createBatchEventProcessor({
       eventDispatcher: { dispatchEvent: () => Promise.resolve({}) },
