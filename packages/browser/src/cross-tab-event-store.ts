@@ -80,8 +80,10 @@ export function createCrossTabEventStore(
     // Heartbeats of closed tabs and owner marks of expired events are garbage by now.
     const ids = new Set(all.map((stored) => stored.id));
     for (const key of await kv.keys()) {
-      if (key.startsWith(TAB_PREFIX) && !(await isAlive(key.slice(TAB_PREFIX.length)))) await kv.remove(key);
-      else if (key.startsWith(OWNER_PREFIX) && !ids.has(key.slice(OWNER_PREFIX.length))) await kv.remove(key);
+      const garbage = key.startsWith(TAB_PREFIX)
+        ? !(await isAlive(key.slice(TAB_PREFIX.length)))
+        : key.startsWith(OWNER_PREFIX) && !ids.has(key.slice(OWNER_PREFIX.length));
+      if (garbage) await kv.remove(key);
     }
     return mine;
   };

@@ -152,10 +152,10 @@ export function createKeyValueEventStore(
       for (const id of ids) {
         let record: Partial<StoredRecord> | null | undefined;
         try {
-          const text = await store.get(prefix + id);
-          record = typeof text === 'string' ? JSON.parse(text) : undefined;
+          // A missing entry parses to null (or throws, for undefined): unreadable either way.
+          record = JSON.parse((await store.get(prefix + id)) as string);
         } catch {
-          record = undefined;
+          // Unreadable: discarded below.
         }
         if (!isUserEvent(record?.event)) await discard(id, `unreadable entry ${id}`);
         else if (loadedAt - (typeof record.storedAt === 'number' ? record.storedAt : loadedAt) > ttlMs)

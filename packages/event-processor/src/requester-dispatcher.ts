@@ -87,8 +87,7 @@ function requesterDispatcher(
     async dispatchEvent(logEvent: LogEvent): Promise<DispatchResponse> {
       // The processor's requests carry their JSON already (written from cached fragments).
       const written =
-        (body !== undefined && logEvent instanceof BatchLogEvent ? logEvent.serializedBy(body) : undefined) ??
-        stringify(logEvent);
+        (body && logEvent instanceof BatchLogEvent && logEvent.serializedBy(body)) || stringify(logEvent);
       const response = await requester.request({
         url: logEvent.url,
         method: 'POST',
