@@ -57,7 +57,7 @@ export interface Sleep {
  */
 export function sleep(ms: number): Sleep {
   let handle: unknown;
-  let finish: () => void = () => {};
+  let finish!: () => void; // set by the executor, which runs at once
   const done = new Promise<void>((resolve) => {
     finish = resolve;
     handle = startTimer(resolve, ms);
