@@ -347,7 +347,8 @@ export class BatchEventProcessor implements EventProcessor {
 
   #flushQueue(): void {
     this.#clearTimer();
-    if (this.#queue.size() > 0) this.#dispatchBatches(this.#queue.remove(Number.MAX_SAFE_INTEGER));
+    // A loop: a custom queue may hand out fewer events than asked for.
+    while (this.#queue.size() > 0) this.#dispatchBatches(this.#queue.remove(Number.MAX_SAFE_INTEGER));
     if (this.#pending.length > 0) this.#armTimer();
   }
 
