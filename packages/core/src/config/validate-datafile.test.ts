@@ -267,6 +267,37 @@ describe('validateDatafile', () => {
     expect(errorAfter(mutate).path).toBe(path);
   });
 
+  it('says what a missing required list should have been', () => {
+    const error = errorAfter((df) => delete df.experiments[0].variations);
+    expect(error.message).toBe(
+      'Invalid datafile at experiments[0].variations: expected an array, got undefined',
+    );
+  });
+
+  it('accepts audience-id trees 100 lists deep and rejects deeper ones with a DatafileError', () => {
+    const nestedLists = (depth: number): unknown => {
+      let tree: unknown = '1';
+      for (let i = 0; i < depth; i++) tree = [tree];
+      return tree;
+    };
+    const deepest = fullDatafile() as Loose;
+    deepest.experiments[0].audienceConditions = nestedLists(100);
+    expect(() => validateDatafile(deepest)).not.toThrow();
+    const error = errorAfter((df) => {
+      df.experiments[0].audienceConditions = nestedLists(101);
+    });
+    expect(error.path).toBe(`experiments[0].audienceConditions${'[0]'.repeat(100)}`);
+    expect(error.message).toContain('nests more than 100 lists deep');
+  });
+
+  it('rejects, rather than overflowing the stack on, an audience-id tree nested 200 000 deep', () => {
+    // JSON.parse does not recurse, so such a tree reaches the validator from JSON text.
+    const df = fullDatafile() as Loose;
+    df.experiments[0].audienceConditions = '@';
+    const text = JSON.stringify(df).replace('"@"', `${'['.repeat(200_000)}"1"${']'.repeat(200_000)}`);
+    expect(() => validateDatafile(JSON.parse(text))).toThrow(DatafileError);
+  });
+
   it('names the right field in a later call after an earlier one failed deep inside', () => {
     expect(errorAfter((df) => (df.groups[0].experiments[0].variations[0].id = 1)).path).toBe(
       'groups[0].experiments[0].variations[0].id',

@@ -1,311 +1,273 @@
 import type { Datafile } from '../datafile/datafile';
 import { DatafileError } from '../errors/datafile-error';
 
-const SUPPORTED_VERSIONS = new Set(['2', '3', '4']);
+const SUPPORTED_VERSIONS: ReadonlySet<unknown> = new Set(['2', '3', '4']);
+// Audience-id trees nest a few lists deep at most. A hostile datafile can nest them far enough
+// to overflow the stack (JSON.parse itself does not recurse), here or when they are compiled.
+const MAX_CONDITION_DEPTH = 100;
 
 type Json = Record<string, unknown>;
+type Check = (item: unknown) => void;
 
-// Validation runs on every datafile load, usually once per process, so most of its code runs in
-// V8's interpreter: each call costs far more than the typeof check it wraps. So the checks are
-// written inline and a function is called only to report a failure. The path of a bad field is
-// not tracked on the way down either: the failure is thrown as an `Invalid` holding the field's
-// key, and each list or nested object it passes through on the way up adds its own segment.
-// Nothing allocates on success, which also matters: the freshly parsed tree is still in V8's
-// young generation, and a scavenge would copy all of it.
+// Validation runs on every datafile load. Each check is handed the field's value, read by name
+// where it is called (a named read is faster than `record[key]` with the key in a variable), and
+// the key only to name it in a failure. The path of a bad field is not tracked on the way down:
+// the failure is thrown as an `Invalid` holding the field's key, and each list or nested object
+// it passes through on the way up adds its own segment. Nothing allocates on success, which also matters: the freshly parsed tree is
+// still in V8's young generation, and a scavenge would copy all of it.
 
-/** A failed check travelling up to `validateDatafile`: its path, innermost segment first. */
+/** A failed check travelling up to `validateDatafile`. */
 class Invalid {
-  readonly segments: (string | number)[] = [];
+  /** The path from the document to the bad value, built from the inside out: `.a[2].b`. */
+  path = '';
 
   constructor(
-    key: string | number | null,
     readonly problem: string,
+    key?: string | number,
   ) {
-    if (key !== null) this.segments.push(key);
+    if (key !== undefined) within(this, key);
   }
 }
 
-/** Adds `segments` (outermost last) to a failure passing through; rethrows anything else. */
-function within(error: unknown, ...segments: (string | number)[]): unknown {
-  if (error instanceof Invalid) error.segments.push(...segments);
+/** Prefixes the path of a failure passing through with `segment`; rethrows anything else. */
+function within(error: unknown, segment: string | number): unknown {
+  if (error instanceof Invalid)
+    error.path = (typeof segment === 'number' ? `[${segment}]` : `.${segment}`) + error.path;
   return error;
 }
 
 function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
+  if (value == null) return String(value);
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
-/** The failure of field `key` (null: the value itself) holding `value`, which should be `expected`. */
-function mistyped(key: string | number | null, value: unknown, expected: string): Invalid {
-  return new Invalid(key, `expected ${expected}, got ${describe(value)}`);
-}
-
-/** Fails `value` itself, which should have been `expected`. */
-function badValue(value: unknown, expected: string): never {
-  throw mistyped(null, value, expected);
-}
-
-/** Fails the field `key` of `parent`, which should have been `expected`. */
-function bad(parent: Json, key: string, expected: string): never {
-  throw mistyped(key, parent[key], expected);
-}
-
-// For fields read once per datafile or per small entity, a call is cheap enough and shorter.
-function str(parent: Json, key: string): void {
-  if (typeof parent[key] !== 'string') bad(parent, key, STRING);
-}
-
-function optStr(parent: Json, key: string): void {
-  if (parent[key] != null && typeof parent[key] !== 'string') bad(parent, key, STRING);
-}
-
-function optBool(parent: Json, key: string): void {
-  if (parent[key] != null && typeof parent[key] !== 'boolean') bad(parent, key, BOOLEAN);
+/** Fails field `key` (none: the value being checked) holding `value`, which should be `expected`. */
+function mistyped(value: unknown, expected: string, key?: string | number): never {
+  throw new Invalid(`expected ${expected}, got ${describe(value)}`, key);
 }
 
 const STRING = 'a string';
 const BOOLEAN = 'a boolean';
-const OBJECT = 'an object';
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** `value`, field `key` of its record (none: an item of a list), must be a string. */
+function str(value: unknown, key?: string): void {
+  if (typeof value !== 'string') mistyped(value, STRING, key);
+}
+
+function optStr(value: unknown, key: string): void {
+  if (value != null && typeof value !== 'string') mistyped(value, STRING, key);
+}
+
+function optBool(value: unknown, key: string): void {
+  if (value != null && typeof value !== 'boolean') mistyped(value, BOOLEAN, key);
+}
+
+function num(value: unknown, key: string): void {
+  if (typeof value !== 'number' || Number.isNaN(value)) mistyped(value, 'a number', key);
 }
 
 function object(value: unknown): Json {
-  if (!isObject(value)) badValue(value, OBJECT);
-  return value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) mistyped(value, 'an object');
+  return value as Json;
 }
 
-const NONE: readonly unknown[] = [];
-
-/** The list in field `key`; absent (or null, when optional) reads as empty. */
-function list(value: unknown, key: string, required: boolean): readonly unknown[] {
-  if (value === undefined || (value === null && !required)) {
-    if (required) throw new Invalid(key, 'is missing');
-    return NONE;
-  }
-  if (!Array.isArray(value)) throw mistyped(key, value, 'an array');
-  return value;
-}
-
-function stringArray(value: unknown, key: string): void {
-  const items = list(value, key, false);
-  for (let i = 0; i < items.length; i++) {
-    if (typeof items[i] !== 'string') throw within(mistyped(i, items[i], STRING), key);
-  }
+/** An object with the string fields `id` and `key`, which most datafile entities have. */
+function entity(value: unknown): Json {
+  const record = object(value);
+  str(record.id, 'id');
+  str(record.key, 'key');
+  return record;
 }
 
 /**
- * Checks each element of the list `value` (field `key`) with `check`. `check` is always a
- * top-level function, so passing it allocates nothing; the try costs nothing until it catches.
+ * Checks each item of the list `items`, field `key` of its record, with `check`. An optional list
+ * may be absent or null. `check` is always a top-level function, so passing it allocates nothing;
+ * the try costs nothing until it catches.
  */
-function each(value: unknown, key: string, required: boolean, check: (item: unknown) => void): void {
-  const items = list(value, key, required);
+function each(items: unknown, key: string, check: Check, required?: boolean): void {
+  if (items == null && !required) return;
+  if (!Array.isArray(items)) mistyped(items, 'an array', key);
   let i = 0;
   try {
     for (; i < items.length; i++) check(items[i]);
   } catch (error) {
-    throw within(error, i, key);
+    throw within(within(error, i), key);
   }
 }
 
-function trafficRange(item: unknown): void {
-  const range = object(item);
-  if (typeof range.entityId !== 'string') bad(range, 'entityId', STRING);
-  if (typeof range.endOfRange !== 'number' || Number.isNaN(range.endOfRange))
-    bad(range, 'endOfRange', 'a number');
+/** Checks `value`, field `key` of its record, with `check`, unless it is absent or null. */
+function nested(value: unknown, key: string, check: Check): void {
+  if (value == null) return;
+  try {
+    check(value);
+  } catch (error) {
+    throw within(error, key);
+  }
 }
 
-function variableUsage(item: unknown): void {
-  const usage = object(item);
-  if (typeof usage.id !== 'string') bad(usage, 'id', STRING);
-  if (typeof usage.value !== 'string') bad(usage, 'value', STRING);
-}
-
-function variation(item: unknown): void {
-  const v = object(item);
-  if (typeof v.id !== 'string') bad(v, 'id', STRING);
-  if (typeof v.key !== 'string') bad(v, 'key', STRING);
-  if (v.featureEnabled != null && typeof v.featureEnabled !== 'boolean') bad(v, 'featureEnabled', BOOLEAN);
-  if (v.variables != null) each(v.variables, 'variables', false, variableUsage);
+/** User id to variation key. */
+function forcedVariations(value: unknown): void {
+  const forced = object(value);
+  for (const userId in forced) {
+    if (Object.hasOwn(forced, userId) && typeof forced[userId] !== 'string')
+      mistyped(forced[userId], STRING, userId);
+  }
 }
 
 /** Audience-id trees: strings and nested arrays only. */
-function conditionTree(value: unknown): void {
+function conditionTree(value: unknown, depth = 0): void {
   if (typeof value === 'string') return;
-  if (!Array.isArray(value)) badValue(value, 'an audience id or a list');
+  if (!Array.isArray(value)) mistyped(value, 'an audience id or a list');
+  if (depth === MAX_CONDITION_DEPTH) throw new Invalid(`nests more than ${MAX_CONDITION_DEPTH} lists deep`);
   let i = 0;
   try {
-    for (; i < value.length; i++) conditionTree(value[i]);
+    for (; i < value.length; i++) conditionTree(value[i], depth + 1);
   } catch (error) {
     throw within(error, i);
   }
 }
 
+function trafficRange(item: unknown): void {
+  const range = object(item);
+  str(range.entityId, 'entityId');
+  num(range.endOfRange, 'endOfRange');
+}
+
+function variableUsage(item: unknown): void {
+  const usage = object(item);
+  str(usage.id, 'id');
+  str(usage.value, 'value');
+}
+
+function variation(item: unknown): void {
+  const v = entity(item);
+  optBool(v.featureEnabled, 'featureEnabled');
+  each(v.variables, 'variables', variableUsage);
+}
+
 /** The fields experiments, rollout rules and holdouts share. */
-function bucketedEntity(e: Json, hasLayer: boolean): void {
-  if (typeof e.id !== 'string') bad(e, 'id', STRING);
-  if (typeof e.key !== 'string') bad(e, 'key', STRING);
-  if (typeof e.status !== 'string') bad(e, 'status', STRING);
-  if (hasLayer && e.layerId != null && typeof e.layerId !== 'string') bad(e, 'layerId', STRING);
-  each(e.variations, 'variations', true, variation);
-  each(e.trafficAllocation, 'trafficAllocation', true, trafficRange);
-  if (e.audienceIds != null) stringArray(e.audienceIds, 'audienceIds');
-  if (e.audienceConditions != null) {
-    try {
-      conditionTree(e.audienceConditions);
-    } catch (error) {
-      throw within(error, 'audienceConditions');
-    }
-  }
+function bucketedEntity(item: unknown): Json {
+  const e = entity(item);
+  str(e.status, 'status');
+  each(e.variations, 'variations', variation, true);
+  each(e.trafficAllocation, 'trafficAllocation', trafficRange, true);
+  each(e.audienceIds, 'audienceIds', str);
+  nested(e.audienceConditions, 'audienceConditions', conditionTree);
+  return e;
+}
+
+function cmab(value: unknown): void {
+  const c = object(value);
+  num(c.trafficAllocation, 'trafficAllocation');
+  each(c.attributeIds, 'attributeIds', str);
 }
 
 function experiment(item: unknown): void {
-  const e = object(item);
-  bucketedEntity(e, true);
-  if (e.forcedVariations != null) {
-    if (!isObject(e.forcedVariations)) bad(e, 'forcedVariations', OBJECT);
-    const forced = e.forcedVariations;
-    for (const userId in forced) {
-      if (Object.hasOwn(forced, userId) && typeof forced[userId] !== 'string')
-        throw within(mistyped(userId, forced[userId], STRING), 'forcedVariations');
-    }
-  }
-  if (e.type != null && typeof e.type !== 'string') bad(e, 'type', STRING);
-  if (e.cmab != null) {
-    try {
-      const cmab = object(e.cmab);
-      if (typeof cmab.trafficAllocation !== 'number') bad(cmab, 'trafficAllocation', 'a number');
-      stringArray(cmab.attributeIds, 'attributeIds');
-    } catch (error) {
-      throw within(error, 'cmab');
-    }
-  }
+  const e = bucketedEntity(item);
+  optStr(e.layerId, 'layerId');
+  nested(e.forcedVariations, 'forcedVariations', forcedVariations);
+  optStr(e.type, 'type');
+  nested(e.cmab, 'cmab', cmab);
 }
 
 function holdout(item: unknown): void {
-  const h = object(item);
-  bucketedEntity(h, false);
-  if (h.includedRules != null) stringArray(h.includedRules, 'includedRules');
-  if (h.excludeTargetedDeliveries != null && typeof h.excludeTargetedDeliveries !== 'boolean')
-    bad(h, 'excludeTargetedDeliveries', BOOLEAN);
+  const h = bucketedEntity(item);
+  each(h.includedRules, 'includedRules', str);
+  optBool(h.excludeTargetedDeliveries, 'excludeTargetedDeliveries');
 }
 
 function group(item: unknown): void {
   const g = object(item);
-  str(g, 'id');
-  str(g, 'policy');
-  each(g.trafficAllocation, 'trafficAllocation', true, trafficRange);
-  each(g.experiments, 'experiments', false, experiment);
+  str(g.id, 'id');
+  str(g.policy, 'policy');
+  each(g.trafficAllocation, 'trafficAllocation', trafficRange, true);
+  each(g.experiments, 'experiments', experiment);
 }
 
 function rollout(item: unknown): void {
   const r = object(item);
-  str(r, 'id');
-  each(r.experiments, 'experiments', false, experiment);
+  str(r.id, 'id');
+  each(r.experiments, 'experiments', experiment);
 }
 
 function variable(item: unknown): void {
-  const v = object(item);
-  if (typeof v.id !== 'string') bad(v, 'id', STRING);
-  if (typeof v.key !== 'string') bad(v, 'key', STRING);
-  if (typeof v.type !== 'string') bad(v, 'type', STRING);
-  if (typeof v.defaultValue !== 'string') bad(v, 'defaultValue', STRING);
-  if (v.subType != null && typeof v.subType !== 'string') bad(v, 'subType', STRING);
+  const v = entity(item);
+  str(v.type, 'type');
+  str(v.defaultValue, 'defaultValue');
+  optStr(v.subType, 'subType');
 }
 
 function featureFlag(item: unknown): void {
-  const f = object(item);
-  str(f, 'id');
-  str(f, 'key');
-  optStr(f, 'rolloutId');
-  if (f.experimentIds != null) stringArray(f.experimentIds, 'experimentIds');
-  if (f.variables != null) each(f.variables, 'variables', false, variable);
+  const f = entity(item);
+  optStr(f.rolloutId, 'rolloutId');
+  each(f.experimentIds, 'experimentIds', str);
+  each(f.variables, 'variables', variable);
 }
 
-function audienceBase(item: unknown): Json {
+function audience(item: unknown): Json {
   const a = object(item);
-  str(a, 'id');
-  optStr(a, 'name');
+  str(a.id, 'id');
+  optStr(a.name, 'name');
   return a;
 }
 
 function legacyAudience(item: unknown): void {
-  const audience = audienceBase(item);
-  const conditions = audience.conditions;
-  if (typeof conditions !== 'string' && !Array.isArray(conditions) && !isObject(conditions))
-    bad(audience, 'conditions', 'conditions');
+  const conditions = audience(item).conditions;
+  // A JSON string, or an already parsed list or object.
+  if (typeof conditions !== 'string' && (typeof conditions !== 'object' || conditions === null))
+    mistyped(conditions, 'conditions', 'conditions');
 }
 
 function typedAudience(item: unknown): void {
-  const audience = audienceBase(item);
-  if (audience.conditions === undefined) bad(audience, 'conditions', 'conditions');
-}
-
-function attribute(item: unknown): void {
-  const a = object(item);
-  str(a, 'id');
-  str(a, 'key');
+  if (audience(item).conditions === undefined) mistyped(undefined, 'conditions', 'conditions');
 }
 
 function event(item: unknown): void {
-  const e = object(item);
-  str(e, 'id');
-  str(e, 'key');
-  if (e.experimentIds != null) stringArray(e.experimentIds, 'experimentIds');
+  each(entity(item).experimentIds, 'experimentIds', str);
 }
 
 function integration(item: unknown): void {
   const i = object(item);
-  str(i, 'key');
-  optStr(i, 'host');
-  optStr(i, 'publicKey');
-  optStr(i, 'pixelUrl');
+  str(i.key, 'key');
+  optStr(i.host, 'host');
+  optStr(i.publicKey, 'publicKey');
+  optStr(i.pixelUrl, 'pixelUrl');
 }
+
+// The document's own fields are read once per load, so these tables (keyed reads) serve them.
+const REQUIRED_STRINGS = ['accountId', 'projectId', 'revision'];
+const OPTIONAL_STRINGS = ['sdkKey', 'environmentKey', 'region'];
+const OPTIONAL_BOOLEANS = ['anonymizeIP', 'botFiltering', 'sendFlagDecisions'];
+const SECTIONS: [string, Check][] = [
+  ['experiments', experiment],
+  ['groups', group],
+  ['rollouts', rollout],
+  ['featureFlags', featureFlag],
+  ['audiences', legacyAudience],
+  ['typedAudiences', typedAudience],
+  // Attributes have exactly the fields every entity has.
+  ['attributes', entity],
+  ['events', event],
+  ['integrations', integration],
+  ['holdouts', holdout],
+  ['localHoldouts', holdout],
+];
 
 function datafile(input: unknown): Datafile {
   const df = object(input);
-  if (typeof df.version !== 'string' || !SUPPORTED_VERSIONS.has(df.version)) {
+  // A Set holds no value of another type, so this rejects non-strings too.
+  if (!SUPPORTED_VERSIONS.has(df.version)) {
     throw new Invalid(
-      'version',
       `unsupported datafile version ${describe(df.version)} (expected "2", "3" or "4")`,
+      'version',
     );
   }
-  str(df, 'accountId');
-  str(df, 'projectId');
-  str(df, 'revision');
-  optStr(df, 'sdkKey');
-  optStr(df, 'environmentKey');
-  optStr(df, 'region');
-  optBool(df, 'anonymizeIP');
-  optBool(df, 'botFiltering');
-  optBool(df, 'sendFlagDecisions');
-
-  each(df.experiments, 'experiments', false, experiment);
-  each(df.groups, 'groups', false, group);
-  each(df.rollouts, 'rollouts', false, rollout);
-  each(df.featureFlags, 'featureFlags', false, featureFlag);
-  each(df.audiences, 'audiences', false, legacyAudience);
-  each(df.typedAudiences, 'typedAudiences', false, typedAudience);
-  each(df.attributes, 'attributes', false, attribute);
-  each(df.events, 'events', false, event);
-  each(df.integrations, 'integrations', false, integration);
-  each(df.holdouts, 'holdouts', false, holdout);
-  each(df.localHoldouts, 'localHoldouts', false, holdout);
+  for (const key of REQUIRED_STRINGS) str(df[key], key);
+  for (const key of OPTIONAL_STRINGS) optStr(df[key], key);
+  for (const key of OPTIONAL_BOOLEANS) optBool(df[key], key);
+  for (const [key, check] of SECTIONS) each(df[key], key, check);
   return df as unknown as Datafile;
-}
-
-/** `a.b[2].c` from segments listed innermost first. */
-function pathText(segments: readonly (string | number)[]): string {
-  let text = '';
-  for (let i = segments.length - 1; i >= 0; i--) {
-    const segment = segments[i]!;
-    if (typeof segment === 'number') text += `[${segment}]`;
-    else text += text ? `.${segment}` : segment;
-  }
-  return text;
 }
 
 /**
@@ -316,7 +278,7 @@ export function validateDatafile(input: unknown): Datafile {
   try {
     return datafile(input);
   } catch (error) {
-    if (error instanceof Invalid) throw new DatafileError(pathText(error.segments), error.problem);
+    if (error instanceof Invalid) throw new DatafileError(error.path.slice(1), error.problem); // Without the leading dot.
     throw error;
   }
 }
