@@ -304,9 +304,11 @@ describe('createPollingConfigManager: failures', () => {
   it('rejects with fetch-failed once bounded startup retries run out', async () => {
     cdn.publish(SDK_KEY, datafile('1'));
     cdn.failNext(100, 503);
-    const manager = start({ initialBackoffMs: 10, maxInitRetries: 2 });
+    const logger = recordingLogger();
+    const manager = start({ initialBackoffMs: 10, maxInitRetries: 2, logger });
     const error = await rejection(manager.onReady());
     expect(error.reason).toBe('fetch-failed');
+    expect(logger.has('error', 'Could not fetch the datafile')).toBe(true);
     expect(error.message).toContain(SDK_KEY);
     expect(error.message).toContain('HTTP 503');
     expect(cdn.requests).toHaveLength(3);

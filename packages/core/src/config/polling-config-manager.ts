@@ -2,9 +2,13 @@ import { ConfigError } from '../errors/config-error';
 import { noopLogger } from '../logging/create-logger';
 import type { Logger, LogLevel } from '../ports/logger';
 import type { ProjectConfigManager } from '../ports/project-config-manager';
-import type { HttpResponse, Requester } from '../ports/requester';
-import { createProjectConfig } from './create-project-config';
-import type { ProjectConfig } from './project-config';
+import type { Requester } from '../ports/requester';
+import {
+  type ConfigSource,
+  createConfigManager,
+  describeError,
+  parseDatafile,
+} from './static-config-manager';
 
 const DEFAULT_URL_TEMPLATE = 'https://cdn.optimizely.com/datafiles/%s.json';
 const DEFAULT_AUTH_URL_TEMPLATE = 'https://config.optimizely.com/datafiles/auth/%s.json';
@@ -63,8 +67,6 @@ export interface PollingConfigManagerOptions {
   readonly maxInitRetries?: number;
 }
 
-type PollOutcome = 'success' | 'failure' | 'halt';
-
 /**
  * A config manager that polls the Optimizely CDN for the datafile.
  *
@@ -82,7 +84,7 @@ type PollOutcome = 'success' | 'failure' | 'halt';
  *   rejected `onReady()` nobody listens to is never reported as unhandled.
  */
 export function createPollingConfigManager(options: PollingConfigManagerOptions): ProjectConfigManager {
-  const { sdkKey, requester } = options;
+  const { sdkKey, requester, datafile, cache, updateIntervalMs: requestedIntervalMs } = options;
   const logger = options.logger ?? noopLogger;
   const log = (level: LogLevel, message: string): void => {
     if (logger.isEnabled(level)) logger.log(level, message);
@@ -90,18 +92,22 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
   const token = options.datafileAccessToken;
   const urlTemplate = options.urlTemplate ?? (token ? DEFAULT_AUTH_URL_TEMPLATE : DEFAULT_URL_TEMPLATE);
   const url = urlTemplate.replace('%s', encodeURIComponent(sdkKey));
-  const updateIntervalMs = resolveUpdateInterval(options.updateIntervalMs, log);
+  const updateIntervalMs = positiveOr(requestedIntervalMs, DEFAULT_UPDATE_INTERVAL_MS);
+  if (requestedIntervalMs !== undefined && requestedIntervalMs !== updateIntervalMs)
+    log('warn', `updateIntervalMs ${requestedIntervalMs} is invalid; using ${updateIntervalMs} ms.`);
+  else if (updateIntervalMs < MIN_RECOMMENDED_UPDATE_INTERVAL_MS)
+    log(
+      'warn',
+      `Polling for the datafile every ${updateIntervalMs} ms; intervals below 30000 ms are not recommended.`,
+    );
   const autoUpdate = options.autoUpdate ?? true;
   const requestTimeoutMs = positiveOr(options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS);
   const initialBackoffMs = positiveOr(options.initialBackoffMs, DEFAULT_INITIAL_BACKOFF_MS);
   const cacheKey = CACHE_KEY_PREFIX + sdkKey;
 
-  const listeners = new Set<(config: ProjectConfig) => void>();
-  let config: ProjectConfig | null = null;
-  let state: 'new' | 'started' | 'stopped' = 'new';
   // True while fetches may run; cleared by stop() and by anything that ends polling for good.
   let polling = false;
-  let timer: unknown;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let lastModified: string | undefined;
   let consecutiveFailures = 0;
   // What went wrong last, for the message when bounded startup retries run out.
@@ -110,244 +116,148 @@ export function createPollingConfigManager(options: PollingConfigManagerOptions)
   // Once the network has spoken, an older cached datafile must not overwrite its answer.
   let fetchedOnce = false;
 
-  let settled = false;
-  let resolveReady!: () => void;
-  let rejectReady!: (error: ConfigError) => void;
-  const ready = new Promise<void>((resolve, reject) => {
-    resolveReady = resolve;
-    rejectReady = reject;
-  });
-  // Callers who never ask for onReady() must not get an unhandled rejection.
-  ready.catch(() => {});
-
-  const fail = (error: ConfigError): void => {
-    if (settled) return;
-    settled = true;
-    rejectReady(error);
-  };
-
-  const parse = (input: string | object, source: string): ProjectConfig | ConfigError => {
-    try {
-      return createProjectConfig(input, { logger });
-    } catch (cause) {
-      return new ConfigError('invalid-datafile', `The ${source} datafile is invalid: ${describe(cause)}`, {
-        cause,
-      });
-    }
-  };
-
-  const install = (next: ProjectConfig): void => {
-    if (config !== null && config.revision === next.revision) return;
-    config = next;
-    if (!settled) {
-      settled = true;
-      resolveReady();
-    }
-    for (const listener of [...listeners]) {
-      try {
-        listener(next);
-      } catch (error) {
-        log('error', `A config update listener threw: ${describe(error)}`);
-      }
-    }
-  };
-
   const haltPolling = (): void => {
     polling = false;
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
+    clearTimeout(timer);
   };
 
-  const schedule = (delayMs: number): void => {
-    timer = setTimeout(
-      () => {
-        timer = undefined;
-        void poll();
-      },
-      Math.min(delayMs, MAX_TIMER_MS),
-    );
-    (timer as { unref?: () => void }).unref?.();
-  };
+  const cacheFailed = (action: string, error: unknown): void =>
+    log('warn', `${action} the datafile cache failed: ${describeError(error)}`);
 
-  const backoffDelay = (failures: number): number => {
-    const base = Math.min(initialBackoffMs * 2 ** (failures - 1), updateIntervalMs);
-    // Jitter spreads retries of many clients; half the delay at most so backoff still grows.
-    return base + Math.random() * Math.min(MAX_JITTER_MS, base / 2);
-  };
+  /** What start() does: the provided datafile, the cache, then the first fetch. */
+  const begin: ConfigSource = (install, fail) => {
+    /** Records a failed fetch, to be retried; after stop() there is nothing to say. */
+    const fetchFailed = (reason: string): false => {
+      lastFailure = reason;
+      if (polling) log('warn', `Fetching the datafile from ${url} failed: ${reason}`);
+      return false;
+    };
 
-  const readCache = async (cache: DatafileCache): Promise<void> => {
-    let cached: string | undefined;
-    try {
-      cached = await cache.get(cacheKey);
-    } catch (error) {
-      log('warn', `Reading the cached datafile failed: ${describe(error)}`);
-      return;
-    }
-    // Too late: stopped, failed, or the CDN has already answered.
-    const failed = settled && config === null;
-    if (typeof cached !== 'string' || state !== 'started' || failed || fetchedOnce) return;
-    const parsed = parse(cached, 'cached');
-    if (parsed instanceof ConfigError) log('warn', `${parsed.message}; waiting for the CDN.`);
-    else install(parsed);
-  };
-
-  const writeCache = (cache: DatafileCache, datafileText: string): void => {
-    // Promise.resolve().then turns a synchronous throw into a rejection we can catch.
-    Promise.resolve()
-      .then(() => cache.set(cacheKey, datafileText))
-      .catch((error: unknown) => log('warn', `Writing the datafile cache failed: ${describe(error)}`));
-  };
-
-  const fetchOnce = async (): Promise<PollOutcome> => {
-    const headers: Record<string, string> = { ...options.customHeaders };
-    if (token) headers.Authorization = `Bearer ${token}`;
-    if (lastModified !== undefined) headers['If-Modified-Since'] = lastModified;
-    let response: HttpResponse;
-    let body: string;
-    try {
-      response = await requester.request({ url, method: 'GET', headers, timeoutMs: requestTimeoutMs });
-      if (!polling) return 'halt';
-      const { status } = response;
-      if (status === 401 || status === 403) {
-        const error = new ConfigError(
-          'invalid-sdk-key',
-          `The CDN refused the datafile for sdk key "${sdkKey}" with HTTP ${status}; check the sdk key` +
-            `${token ? ' and the datafile access token' : ''}.`,
-        );
-        log('error', error.message);
-        fail(error);
-        return 'halt';
-      }
-      if (status === 304) {
+    /** One request: true when it succeeded (a datafile, or 304), false when it is to be retried. */
+    const fetchOnce = async (): Promise<boolean> => {
+      try {
+        const headers: Record<string, string> = { ...options.customHeaders };
+        if (token) headers.Authorization = `Bearer ${token}`;
+        if (lastModified !== undefined) headers['If-Modified-Since'] = lastModified;
+        const response = await requester.request({
+          url,
+          method: 'GET',
+          headers,
+          timeoutMs: requestTimeoutMs,
+        });
+        const { status } = response;
+        if (!polling) return false;
+        if (status === 401 || status === 403) {
+          haltPolling();
+          fail(
+            new ConfigError(
+              'invalid-sdk-key',
+              `The CDN refused the datafile for sdk key "${sdkKey}" with HTTP ${status}; check the sdk key` +
+                `${token ? ' and the datafile access token' : ''}.`,
+            ),
+          );
+          return false;
+        }
+        if (status === 304) {
+          fetchedOnce = true;
+          return true;
+        }
+        if (status < 200 || status > 399) return fetchFailed(`HTTP ${status}`);
+        const body = await response.text();
+        if (!polling) return false;
         fetchedOnce = true;
-        return 'success';
+        const parsed = parseDatafile(body, 'fetched', logger);
+        if (parsed instanceof ConfigError) {
+          // At startup a broken datafile on the CDN is fatal, as in Optimizely; later the
+          // current config stays.
+          if (manager.getConfig()) log('error', parsed.message);
+          else {
+            haltPolling();
+            fail(parsed);
+          }
+          return true;
+        }
+        // Only a usable datafile counts as "what we have" for conditional requests.
+        lastModified = response.headers.get('last-modified') ?? undefined;
+        // Promise.resolve().then turns a synchronous throw into a rejection we can catch.
+        if (cache)
+          Promise.resolve()
+            .then(() => cache.set(cacheKey, body))
+            .catch((error: unknown) => cacheFailed('Writing', error));
+        install(parsed);
+        return true;
+      } catch (error) {
+        return fetchFailed(describeError(error));
       }
-      if (status < 200 || status > 399) {
-        lastFailure = `HTTP ${status}`;
-        log('warn', `Fetching the datafile from ${url} failed with HTTP ${status}.`);
-        return 'failure';
-      }
-      body = await response.text();
-      if (!polling) return 'halt';
-    } catch (error) {
-      if (!polling) return 'halt';
-      lastFailure = describe(error);
-      log('warn', `Fetching the datafile from ${url} failed: ${lastFailure}`);
-      return 'failure';
-    }
-    fetchedOnce = true;
-    const parsed = parse(body, 'fetched');
-    if (parsed instanceof ConfigError) {
-      log('error', parsed.message);
-      if (config === null) {
-        // Startup with a broken datafile on the CDN is fatal, as in Optimizely.
-        fail(parsed);
-        return 'halt';
-      }
-      return 'success';
-    }
-    // Only a usable datafile counts as "what we have" for conditional requests.
-    lastModified = response.headers.get('last-modified') ?? undefined;
-    if (options.cache) writeCache(options.cache, body);
-    install(parsed);
-    return 'success';
-  };
+    };
 
-  const poll = async (): Promise<void> => {
-    let outcome: PollOutcome;
-    try {
-      outcome = await fetchOnce();
-    } catch (error) {
-      // Defensive: fetchOnce handles its own failures, but a poll must never reject unobserved.
-      log('error', `Unexpected error while polling for the datafile: ${describe(error)}`);
-      outcome = 'failure';
-    }
-    if (!polling) return;
-    if (outcome === 'halt') {
-      haltPolling();
-    } else if (outcome === 'success') {
-      consecutiveFailures = 0;
-      if (autoUpdate) schedule(updateIntervalMs);
-      else haltPolling();
-    } else if (config === null && initRetriesLeft !== undefined && initRetriesLeft <= 0) {
-      haltPolling();
-      fail(
-        new ConfigError(
-          'fetch-failed',
-          `Could not fetch the datafile for sdk key "${sdkKey}" from ${url} (last error: ${lastFailure}).`,
-        ),
-      );
-    } else {
-      if (config === null && initRetriesLeft !== undefined) initRetriesLeft--;
-      consecutiveFailures++;
-      schedule(backoffDelay(consecutiveFailures));
-    }
-  };
+    const poll = async (): Promise<void> => {
+      const succeeded = await fetchOnce();
+      if (!polling) return;
+      if (succeeded) {
+        consecutiveFailures = 0;
+        if (autoUpdate) schedule(updateIntervalMs);
+        else haltPolling();
+      } else if (manager.getConfig() === null && initRetriesLeft !== undefined && initRetriesLeft-- <= 0) {
+        haltPolling();
+        fail(
+          new ConfigError(
+            'fetch-failed',
+            `Could not fetch the datafile for sdk key "${sdkKey}" from ${url} (last error: ${lastFailure}).`,
+          ),
+        );
+      } else {
+        const backoffMs = Math.min(initialBackoffMs * 2 ** consecutiveFailures++, updateIntervalMs);
+        // Jitter spreads retries of many clients; half the delay at most so backoff still grows.
+        schedule(backoffMs + Math.random() * Math.min(MAX_JITTER_MS, backoffMs / 2));
+      }
+    };
 
-  return {
-    start() {
-      if (state !== 'new') return;
-      state = 'started';
-      if (options.datafile !== undefined && options.datafile !== null) {
-        const parsed = parse(options.datafile, 'provided');
-        if (parsed instanceof ConfigError) log('error', `${parsed.message}; waiting for the CDN.`);
+    const schedule = (delayMs: number): void => {
+      timer = setTimeout(poll, Math.min(delayMs, MAX_TIMER_MS));
+      (timer as { unref?: () => void }).unref?.();
+    };
+
+    const readCache = async (datafileCache: DatafileCache): Promise<void> => {
+      try {
+        const cached = await datafileCache.get(cacheKey);
+        // Too late once stopped or failed, or once the CDN has answered.
+        if (typeof cached !== 'string' || !polling || fetchedOnce) return;
+        const parsed = parseDatafile(cached, 'cached', logger);
+        if (parsed instanceof ConfigError) log('warn', `${parsed.message}; waiting for the CDN.`);
         else install(parsed);
+      } catch (error) {
+        cacheFailed('Reading', error);
       }
-      if (!sdkKey) {
-        // Nothing to poll: the provided datafile is all there will ever be.
-        if (config === null) {
-          const error = options.datafile
+    };
+
+    if (datafile != null) {
+      const parsed = parseDatafile(datafile, 'provided', logger);
+      if (parsed instanceof ConfigError) log('error', `${parsed.message}; waiting for the CDN.`);
+      else install(parsed);
+    }
+    if (!sdkKey) {
+      // Nothing to poll: the provided datafile is all there will ever be.
+      if (manager.getConfig() === null) {
+        fail(
+          datafile
             ? new ConfigError(
                 'invalid-datafile',
                 'The provided datafile is invalid and no sdk key was given.',
               )
-            : new ConfigError('no-datafile', 'Neither an sdk key nor a datafile was provided.');
-          log('error', error.message);
-          fail(error);
-        }
-        return;
+            : new ConfigError('no-datafile', 'Neither an sdk key nor a datafile was provided.'),
+        );
       }
-      if (options.cache) void readCache(options.cache);
-      polling = true;
-      void poll();
-    },
-    onReady: () => ready,
-    getConfig: () => config,
-    onUpdate(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
-    stop() {
-      if (state === 'stopped') return Promise.resolve();
-      state = 'stopped';
-      haltPolling();
-      fail(new ConfigError('stopped', 'The config manager was stopped before a config was available.'));
-      return Promise.resolve();
-    },
+      return;
+    }
+    if (cache) void readCache(cache);
+    polling = true;
+    void poll();
   };
-}
-
-function resolveUpdateInterval(
-  value: number | undefined,
-  log: (level: LogLevel, message: string) => void,
-): number {
-  if (value === undefined) return DEFAULT_UPDATE_INTERVAL_MS;
-  if (!Number.isFinite(value) || value <= 0) {
-    log('warn', `updateIntervalMs ${value} is invalid; using ${DEFAULT_UPDATE_INTERVAL_MS} ms.`);
-    return DEFAULT_UPDATE_INTERVAL_MS;
-  }
-  if (value < MIN_RECOMMENDED_UPDATE_INTERVAL_MS) {
-    log('warn', `Polling for the datafile every ${value} ms; intervals below 30000 ms are not recommended.`);
-  }
-  return value;
+  const manager = createConfigManager(logger, begin, haltPolling);
+  return manager;
 }
 
 function positiveOr(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

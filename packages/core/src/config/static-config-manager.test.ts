@@ -74,10 +74,24 @@ describe('createStaticConfigManager', () => {
     expect(error.cause).toBeInstanceOf(DatafileError);
   });
 
-  it('rejects with no-datafile when a JavaScript caller passes none', async () => {
-    const manager = createStaticConfigManager({ datafile: undefined as unknown as object });
+  it('rejects with no-datafile, logged at error level, when a JavaScript caller passes none', async () => {
+    const logger = recordingLogger();
+    const manager = createStaticConfigManager({ datafile: undefined as unknown as object, logger });
     manager.start();
     expect((await rejection(manager.onReady())).reason).toBe('no-datafile');
+    expect(logger.lines).toEqual([['error', 'No datafile was provided.']]);
+  });
+
+  it('does not log a stop, and a start after it announces nothing', async () => {
+    const logger = recordingLogger();
+    const manager = createStaticConfigManager({ datafile: datafile('1'), logger });
+    const seen: string[] = [];
+    manager.onUpdate((config) => seen.push(config.revision));
+    await manager.stop();
+    manager.start();
+    expect((await rejection(manager.onReady())).reason).toBe('stopped');
+    expect(seen).toEqual([]);
+    expect(logger.lines).toEqual([]);
   });
 
   it('rejects with stopped when stopped before start, and start is then a no-op', async () => {

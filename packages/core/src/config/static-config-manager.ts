@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigErrorReason } from '../errors/config-error';
+import { ConfigError } from '../errors/config-error';
 import { noopLogger } from '../logging/create-logger';
 import type { Logger } from '../ports/logger';
 import type { ProjectConfigManager } from '../ports/project-config-manager';
@@ -12,19 +12,49 @@ export interface StaticConfigManagerOptions {
   readonly logger?: Logger;
 }
 
+/** Hands a config manager a config (ignored if its revision is the current one) or a failure. */
+export type ConfigSource = (
+  install: (config: ProjectConfig) => void,
+  fail: (error: ConfigError) => void,
+) => void;
+
+/** An error's message, or the thrown value as text. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The config parsed from `datafile`, or why it cannot be used; `source` says whose datafile it is. */
+export function parseDatafile(
+  datafile: string | object,
+  source: string,
+  logger: Logger,
+): ProjectConfig | ConfigError {
+  try {
+    return createProjectConfig(datafile, { logger });
+  } catch (cause) {
+    return new ConfigError('invalid-datafile', `The ${source} datafile is invalid: ${describeError(cause)}`, {
+      cause,
+    });
+  }
+}
+
 /**
- * A config manager for a datafile supplied up front, with no network. `start()` parses it: a
- * valid datafile makes `onReady()` resolve and is announced once to `onUpdate` listeners; an
- * invalid one is logged at error level and `onReady()` rejects with
- * `ConfigError('invalid-datafile')` carrying the `DatafileError` as cause. Nothing here throws.
+ * The lifecycle every FlagKit config manager shares; where configs come from is up to the caller.
+ * The first `start()` (unless stopped) calls `begin`, which installs configs and reports failures
+ * from then on; every `stop()` calls `end`, which must be idempotent. `onReady()` settles with the
+ * first config or failure. A failure is logged at error level (a stop is not); a rejected
+ * `onReady()` nobody listens to is never reported as unhandled. A listener that throws is logged
+ * and the others still run.
  */
-export function createStaticConfigManager(options: StaticConfigManagerOptions): ProjectConfigManager {
-  const logger = options.logger ?? noopLogger;
+export function createConfigManager(
+  logger: Logger,
+  begin: ConfigSource,
+  end?: () => void,
+): ProjectConfigManager {
   const listeners = new Set<(config: ProjectConfig) => void>();
   let config: ProjectConfig | null = null;
-  let state: 'new' | 'started' | 'stopped' = 'new';
-  let settled = false;
-
+  // Set by stop() too, so that a start() after it does nothing.
+  let started = false;
   let resolveReady!: () => void;
   let rejectReady!: (error: ConfigError) => void;
   const ready = new Promise<void>((resolve, reject) => {
@@ -34,40 +64,32 @@ export function createStaticConfigManager(options: StaticConfigManagerOptions): 
   // A caller that never asks for onReady() must not see an unhandled rejection.
   ready.catch(() => {});
 
-  /** Logs (unless stopping) and rejects `onReady` with a ConfigError, once. */
-  const fail = (reason: ConfigErrorReason, message: string, cause?: unknown): void => {
-    if (settled) return;
-    settled = true;
-    if (reason !== 'stopped' && logger.isEnabled('error')) logger.log('error', message);
-    rejectReady(new ConfigError(reason, message, cause === undefined ? undefined : { cause }));
+  const logError = (message: string): void => {
+    if (logger.isEnabled('error')) logger.log('error', message);
+  };
+  // Settling a settled promise does nothing, so only the first config or failure counts.
+  const fail = (error: ConfigError): void => {
+    logError(error.message);
+    rejectReady(error);
+  };
+  const install = (next: ProjectConfig): void => {
+    if (config?.revision === next.revision) return;
+    config = next;
+    resolveReady();
+    for (const listener of [...listeners]) {
+      try {
+        listener(next);
+      } catch (error) {
+        logError(`A config update listener threw: ${describeError(error)}`);
+      }
+    }
   };
 
   return {
     start() {
-      if (state !== 'new') return;
-      state = 'started';
-      // Plain JS callers may omit the datafile despite the type.
-      if (options.datafile === undefined || options.datafile === null) {
-        fail('no-datafile', 'No datafile was provided.');
-        return;
-      }
-      try {
-        config = createProjectConfig(options.datafile, { logger });
-      } catch (cause) {
-        const detail = cause instanceof Error ? cause.message : String(cause);
-        fail('invalid-datafile', `The provided datafile is invalid: ${detail}`, cause);
-        return;
-      }
-      settled = true;
-      resolveReady();
-      for (const listener of [...listeners]) {
-        try {
-          listener(config);
-        } catch (error) {
-          if (logger.isEnabled('error'))
-            logger.log('error', `A config update listener threw: ${String(error)}`);
-        }
-      }
+      if (started) return;
+      started = true;
+      begin(install, fail);
     },
     onReady: () => ready,
     getConfig: () => config,
@@ -77,12 +99,32 @@ export function createStaticConfigManager(options: StaticConfigManagerOptions): 
         listeners.delete(listener);
       };
     },
-    stop() {
-      if (state === 'stopped') return Promise.resolve();
-      state = 'stopped';
+    // Idempotent: clearing, ending and settling again change nothing.
+    async stop() {
+      started = true;
       listeners.clear();
-      fail('stopped', 'The config manager was stopped before a config was available.');
-      return Promise.resolve();
+      end?.();
+      // Not a failure to log: the caller asked for it.
+      rejectReady(
+        new ConfigError('stopped', 'The config manager was stopped before a config was available.'),
+      );
     },
   };
+}
+
+/**
+ * A config manager for a datafile supplied up front, with no network. `start()` parses it: a
+ * valid datafile makes `onReady()` resolve and is announced once to `onUpdate` listeners; an
+ * invalid one is logged at error level and `onReady()` rejects with
+ * `ConfigError('invalid-datafile')` carrying the `DatafileError` as cause. Nothing here throws.
+ */
+export function createStaticConfigManager(options: StaticConfigManagerOptions): ProjectConfigManager {
+  const logger = options.logger ?? noopLogger;
+  return createConfigManager(logger, (install, fail) => {
+    // Plain JS callers may omit the datafile despite the type.
+    if (options.datafile == null) return fail(new ConfigError('no-datafile', 'No datafile was provided.'));
+    const parsed = parseDatafile(options.datafile, 'provided', logger);
+    if (parsed instanceof ConfigError) fail(parsed);
+    else install(parsed);
+  });
 }
