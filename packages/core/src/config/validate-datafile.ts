@@ -37,7 +37,7 @@ function within(error: unknown, segment: string | number): unknown {
 }
 
 function describe(value: unknown): string {
-  if (value == null) return String(value);
+  if (value == null) return `${value}`;
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
@@ -47,20 +47,18 @@ function mistyped(value: unknown, expected: string, key?: string | number): neve
   throw new Invalid(`expected ${expected}, got ${describe(value)}`, key);
 }
 
-const STRING = 'a string';
-const BOOLEAN = 'a boolean';
+const A_STRING = 'a string';
+const STRING = 'string';
+const BOOLEAN = 'boolean';
 
 /** `value`, field `key` of its record (none: an item of a list), must be a string. */
 function str(value: unknown, key?: string): void {
-  if (typeof value !== 'string') mistyped(value, STRING, key);
+  if (typeof value !== 'string') mistyped(value, A_STRING, key);
 }
 
-function optStr(value: unknown, key: string): void {
-  if (value != null && typeof value !== 'string') mistyped(value, STRING, key);
-}
-
-function optBool(value: unknown, key: string): void {
-  if (value != null && typeof value !== 'boolean') mistyped(value, BOOLEAN, key);
+/** `value`, field `key` of its record, may be absent or null, else must have type `type`. */
+function optional(value: unknown, key: string, type: 'string' | 'boolean'): void {
+  if (value != null && typeof value !== type) mistyped(value, `a ${type}`, key);
 }
 
 function num(value: unknown, key: string): void {
@@ -72,11 +70,14 @@ function object(value: unknown): Json {
   return value as Json;
 }
 
-/** An object with the string fields `id` and `key`, which most datafile entities have. */
+/**
+ * An object with the string fields `id` and `key`, which most datafile entities have. Checked
+ * inline: this runs for most objects of a datafile, often in V8's interpreter, where a call costs.
+ */
 function entity(value: unknown): Json {
   const record = object(value);
-  str(record.id, 'id');
-  str(record.key, 'key');
+  if (typeof record.id !== 'string') mistyped(record.id, A_STRING, 'id');
+  if (typeof record.key !== 'string') mistyped(record.key, A_STRING, 'key');
   return record;
 }
 
@@ -111,7 +112,7 @@ function forcedVariations(value: unknown): void {
   const forced = object(value);
   for (const userId in forced) {
     if (Object.hasOwn(forced, userId) && typeof forced[userId] !== 'string')
-      mistyped(forced[userId], STRING, userId);
+      mistyped(forced[userId], A_STRING, userId);
   }
 }
 
@@ -142,7 +143,7 @@ function variableUsage(item: unknown): void {
 
 function variation(item: unknown): void {
   const v = entity(item);
-  optBool(v.featureEnabled, 'featureEnabled');
+  optional(v.featureEnabled, 'featureEnabled', BOOLEAN);
   each(v.variables, 'variables', variableUsage);
 }
 
@@ -165,16 +166,16 @@ function cmab(value: unknown): void {
 
 function experiment(item: unknown): void {
   const e = bucketedEntity(item);
-  optStr(e.layerId, 'layerId');
+  optional(e.layerId, 'layerId', STRING);
   nested(e.forcedVariations, 'forcedVariations', forcedVariations);
-  optStr(e.type, 'type');
+  optional(e.type, 'type', STRING);
   nested(e.cmab, 'cmab', cmab);
 }
 
 function holdout(item: unknown): void {
   const h = bucketedEntity(item);
   each(h.includedRules, 'includedRules', str);
-  optBool(h.excludeTargetedDeliveries, 'excludeTargetedDeliveries');
+  optional(h.excludeTargetedDeliveries, 'excludeTargetedDeliveries', BOOLEAN);
 }
 
 function group(item: unknown): void {
@@ -195,12 +196,12 @@ function variable(item: unknown): void {
   const v = entity(item);
   str(v.type, 'type');
   str(v.defaultValue, 'defaultValue');
-  optStr(v.subType, 'subType');
+  optional(v.subType, 'subType', STRING);
 }
 
 function featureFlag(item: unknown): void {
   const f = entity(item);
-  optStr(f.rolloutId, 'rolloutId');
+  optional(f.rolloutId, 'rolloutId', STRING);
   each(f.experimentIds, 'experimentIds', str);
   each(f.variables, 'variables', variable);
 }
@@ -208,19 +209,22 @@ function featureFlag(item: unknown): void {
 function audience(item: unknown): Json {
   const a = object(item);
   str(a.id, 'id');
-  optStr(a.name, 'name');
+  optional(a.name, 'name', STRING);
   return a;
 }
+
+// The field, and what it must hold: audiences' conditions have no simpler description.
+const CONDITIONS = 'conditions';
 
 function legacyAudience(item: unknown): void {
   const conditions = audience(item).conditions;
   // A JSON string, or an already parsed list or object.
   if (typeof conditions !== 'string' && (typeof conditions !== 'object' || conditions === null))
-    mistyped(conditions, 'conditions', 'conditions');
+    mistyped(conditions, CONDITIONS, CONDITIONS);
 }
 
 function typedAudience(item: unknown): void {
-  if (audience(item).conditions === undefined) mistyped(undefined, 'conditions', 'conditions');
+  if (audience(item).conditions === undefined) mistyped(undefined, CONDITIONS, CONDITIONS);
 }
 
 function event(item: unknown): void {
@@ -230,9 +234,9 @@ function event(item: unknown): void {
 function integration(item: unknown): void {
   const i = object(item);
   str(i.key, 'key');
-  optStr(i.host, 'host');
-  optStr(i.publicKey, 'publicKey');
-  optStr(i.pixelUrl, 'pixelUrl');
+  optional(i.host, 'host', STRING);
+  optional(i.publicKey, 'publicKey', STRING);
+  optional(i.pixelUrl, 'pixelUrl', STRING);
 }
 
 // The document's own fields are read once per load, so these tables (keyed reads) serve them.
@@ -264,8 +268,8 @@ function datafile(input: unknown): Datafile {
     );
   }
   for (const key of REQUIRED_STRINGS) str(df[key], key);
-  for (const key of OPTIONAL_STRINGS) optStr(df[key], key);
-  for (const key of OPTIONAL_BOOLEANS) optBool(df[key], key);
+  for (const key of OPTIONAL_STRINGS) optional(df[key], key, STRING);
+  for (const key of OPTIONAL_BOOLEANS) optional(df[key], key, BOOLEAN);
   for (const [key, check] of SECTIONS) each(df[key], key, check);
   return df as unknown as Datafile;
 }
