@@ -172,6 +172,11 @@ describe('validateDatafile', () => {
       'experiments[0].trafficAllocation[0].endOfRange',
     ],
     [
+      'an infinite endOfRange',
+      (df) => (df.experiments[0].trafficAllocation[0].endOfRange = Number.POSITIVE_INFINITY),
+      'experiments[0].trafficAllocation[0].endOfRange',
+    ],
+    [
       'a NaN endOfRange',
       (df) => (df.experiments[0].trafficAllocation[0].endOfRange = Number.NaN),
       'experiments[0].trafficAllocation[0].endOfRange',
@@ -314,9 +319,22 @@ describe('validateDatafile', () => {
     expect(df).toEqual(before);
   });
 
+  it.each([
+    ['a BigInt', 10n, 'bigint 10'],
+    ['a symbol', Symbol('s'), 'symbol Symbol(s)'],
+    ['a string', 'x', 'string "x"'],
+  ])('describes %s found where a number belongs', (_label, value, described) => {
+    const error = errorAfter((df) => {
+      df.experiments[0].trafficAllocation[0].endOfRange = value;
+    });
+    expect(error.message).toBe(
+      `Invalid datafile at experiments[0].trafficAllocation[0].endOfRange: expected a finite number, got ${described}`,
+    );
+  });
+
   it('throws nothing but DatafileError, whatever the input', () => {
     fc.assert(
-      fc.property(fc.anything(), (input) => {
+      fc.property(fc.anything({ withBigInt: true }), (input) => {
         try {
           validateDatafile(input);
         } catch (error) {

@@ -13,8 +13,9 @@ type Check = (item: unknown) => void;
 // where it is called (a named read is faster than `record[key]` with the key in a variable), and
 // the key only to name it in a failure. The path of a bad field is not tracked on the way down:
 // the failure is thrown as an `Invalid` holding the field's key, and each list or nested object
-// it passes through on the way up adds its own segment. Nothing allocates on success, which also matters: the freshly parsed tree is
-// still in V8's young generation, and a scavenge would copy all of it.
+// it passes through on the way up adds its own segment. Nothing allocates on success, which also
+// matters: the freshly parsed tree is still in V8's young generation, and a scavenge would copy
+// all of it.
 
 /** A failed check travelling up to `validateDatafile`. */
 class Invalid {
@@ -39,7 +40,9 @@ function within(error: unknown, segment: string | number): unknown {
 function describe(value: unknown): string {
   if (value == null) return `${value}`;
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+  if (typeof value === 'object') return 'an object';
+  // A string is shown quoted; JSON.stringify would throw on a BigInt, so the rest go through String.
+  return `${typeof value} ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`;
 }
 
 /** Fails field `key` (none: the value being checked) holding `value`, which should be `expected`. */
@@ -61,8 +64,9 @@ function optional(value: unknown, key: string, type: 'string' | 'boolean'): void
   if (value != null && typeof value !== type) mistyped(value, `a ${type}`, key);
 }
 
+/** `value`, field `key` of its record, must be a finite number (not NaN, not a non-number). */
 function num(value: unknown, key: string): void {
-  if (typeof value !== 'number' || Number.isNaN(value)) mistyped(value, 'a number', key);
+  if (!Number.isFinite(value)) mistyped(value, 'a finite number', key);
 }
 
 function object(value: unknown): Json {
@@ -111,8 +115,7 @@ function nested(value: unknown, key: string, check: Check): void {
 function forcedVariations(value: unknown): void {
   const forced = object(value);
   for (const userId in forced) {
-    if (Object.hasOwn(forced, userId) && typeof forced[userId] !== 'string')
-      mistyped(forced[userId], A_STRING, userId);
+    if (Object.hasOwn(forced, userId)) str(forced[userId], userId);
   }
 }
 
@@ -282,7 +285,8 @@ export function validateDatafile(input: unknown): Datafile {
   try {
     return datafile(input);
   } catch (error) {
-    if (error instanceof Invalid) throw new DatafileError(error.path.slice(1), error.problem); // Without the leading dot.
+    // The path without its leading dot.
+    if (error instanceof Invalid) throw new DatafileError(error.path.slice(1), error.problem);
     throw error;
   }
 }
