@@ -8,7 +8,7 @@ import {
   createConfigManager,
   describeError,
   parseDatafile,
-} from './static-config-manager';
+} from './config-manager-lifecycle';
 
 const DEFAULT_URL_TEMPLATE = 'https://cdn.optimizely.com/datafiles/%s.json';
 const DEFAULT_AUTH_URL_TEMPLATE = 'https://config.optimizely.com/datafiles/auth/%s.json';

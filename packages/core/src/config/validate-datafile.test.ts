@@ -323,6 +323,8 @@ describe('validateDatafile', () => {
     ['a BigInt', 10n, 'bigint 10'],
     ['a symbol', Symbol('s'), 'symbol Symbol(s)'],
     ['a string', 'x', 'string "x"'],
+    ['a long string, cut short', 'y'.repeat(1000), `string "${'y'.repeat(40)}…"`],
+    ['a function', () => 1, 'a function'],
   ])('describes %s found where a number belongs', (_label, value, described) => {
     const error = errorAfter((df) => {
       df.experiments[0].trafficAllocation[0].endOfRange = value;

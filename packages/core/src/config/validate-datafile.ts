@@ -41,8 +41,12 @@ function describe(value: unknown): string {
   if (value == null) return `${value}`;
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  // A string is shown quoted; JSON.stringify would throw on a BigInt, so the rest go through String.
-  return `${typeof value} ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`;
+  if (typeof value === 'function') return 'a function';
+  // A string is shown quoted and cut short (a message must stay readable); JSON.stringify would
+  // throw on a BigInt, so the rest go through String.
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `${typeof value} ${String(value)}`;
 }
 
 /** Fails field `key` (none: the value being checked) holding `value`, which should be `expected`. */
