@@ -25,6 +25,10 @@ function entriesOf(value: unknown): Iterable<[string, unknown]> | null {
   return Object.entries(value);
 }
 
+function isIdentifierValue(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
+}
+
 function isOdpDataValue(value: unknown): value is OdpDataValue {
   switch (typeof value) {
     case 'string':
@@ -38,74 +42,53 @@ function isOdpDataValue(value: unknown): value is OdpDataValue {
 }
 
 function describeValue(value: unknown): string {
-  if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number') return String(value);
+  if (typeof value === 'number' || value === null) return String(value);
   return `a value of type ${typeof value}`;
 }
 
-function readIdentifiers(input: unknown, vuid: string | undefined): Map<string, string> | OdpEventError {
-  const identifiers = new Map<string, string>();
-  if (input === undefined || input === null) {
-    return new OdpEventError('identifiers', 'ODP events need at least one identifier.');
-  }
+/**
+ * Copies the entries of `input` (a Map or a plain object; absent adds nothing) into `into`, or
+ * returns the error naming the input, or the first entry whose value `accepts` refuses.
+ */
+function readEntries<V>(
+  field: 'identifiers' | 'data',
+  input: unknown,
+  into: Map<string, V>,
+  accepts: (value: unknown) => value is V,
+  expected: string,
+): OdpEventError | undefined {
+  if (input === undefined || input === null) return;
   const entries = entriesOf(input);
-  if (entries === null)
-    return new OdpEventError('identifiers', 'ODP identifiers must be a Map or a plain object.');
-  let fsUserId: string | undefined;
-  let exactFsUserId = false;
+  if (entries === null) return new OdpEventError(field, `ODP ${field} must be a Map or a plain object.`);
   for (const [key, value] of entries) {
-    if (typeof value !== 'string' || value === '') {
-      return new OdpEventError(
-        'identifiers',
-        `ODP identifier "${key}" must be a non-empty string, got ${describeValue(value)}.`,
-        key,
-      );
+    if (!accepts(value)) {
+      const message = `ODP ${field}: "${key}" must be ${expected}, got ${describeValue(value)}.`;
+      return new OdpEventError(field, message, key);
     }
-    if (key === '') return new OdpEventError('identifiers', 'ODP identifier keys must not be empty.', key);
-    if (FS_USER_ID_ALIAS.test(key)) {
-      const exact = key === 'fs_user_id';
-      if (fsUserId === undefined || (exact && !exactFsUserId)) fsUserId = value;
-      if (exact) exactFsUserId = true;
-    } else {
-      identifiers.set(key, value);
-    }
+    into.set(key, value);
   }
-  // Like the official SDK, the normalised fs_user_id goes after the other identifiers.
-  if (fsUserId !== undefined) identifiers.set('fs_user_id', fsUserId);
-  if (identifiers.size === 0)
-    return new OdpEventError('identifiers', 'ODP events need at least one identifier.');
-  if (vuid !== undefined && !identifiers.has('vuid')) identifiers.set('vuid', vuid);
-  return identifiers;
 }
 
-function readData(input: unknown, common: CommonEventData): Map<string, OdpDataValue> | OdpEventError {
-  const data = new Map<string, OdpDataValue>();
-  data.set('idempotence_id', common.idempotenceId());
-  data.set('data_source_type', 'sdk');
-  data.set('data_source', common.dataSource);
-  data.set('data_source_version', common.dataSourceVersion);
-  if (input === undefined || input === null) return data;
-  const entries = entriesOf(input);
-  if (entries === null) return new OdpEventError('data', 'ODP data must be a Map or a plain object.');
-  for (const [key, value] of entries) {
-    if (!isOdpDataValue(value)) {
-      return new OdpEventError(
-        'data',
-        `ODP data "${key}" must be a string, a finite number within ±2^53, a boolean or null; got ${describeValue(value)}.`,
-        key,
-      );
-    }
-    data.set(key, value);
+/**
+ * Like the official SDK, identifier keys spelled like `FS-USER-ID` become `fs_user_id`, placed
+ * after the other identifiers; an exact `fs_user_id` wins over aliases, else the first alias does.
+ */
+function normaliseFsUserId(identifiers: Map<string, string>): void {
+  let fsUserId = identifiers.get('fs_user_id');
+  for (const [key, value] of identifiers) {
+    if (!FS_USER_ID_ALIAS.test(key)) continue;
+    fsUserId ??= value;
+    identifiers.delete(key);
   }
-  return data;
+  if (fsUserId !== undefined) identifiers.set('fs_user_id', fsUserId);
 }
 
 /**
  * Checks a `sendOdpEvent` call and builds the event to send, or returns an {@link OdpEventError}
- * naming what was wrong. Identifier keys spelled like `FS-USER-ID` become `fs_user_id` (an exact
- * `fs_user_id` wins over aliases); `vuid`, when given, is added unless the caller sent one. The
- * default data comes first; the caller's data overrides it in place.
+ * naming what was wrong. Identifier keys spelled like `FS-USER-ID` become `fs_user_id`; `vuid`,
+ * when given, is added unless the caller sent one. The default data comes first; the caller's
+ * data overrides it in place.
  */
 export function buildOdpEvent(
   input: OdpEventInput,
@@ -120,14 +103,34 @@ export function buildOdpEvent(
   if (type !== undefined && type !== null && typeof type !== 'string') {
     return new OdpEventError('type', `ODP event type must be a string, got ${describeValue(type)}.`);
   }
-  const identifiers = readIdentifiers(input.identifiers, vuid);
-  if (identifiers instanceof OdpEventError) return identifiers;
-  const data = readData(input.data, common);
-  if (data instanceof OdpEventError) return data;
-  return {
-    type: typeof type === 'string' && type !== '' ? type : DEFAULT_ODP_EVENT_TYPE,
-    action,
+  const identifiers = new Map<string, string>();
+  const badIdentifiers = readEntries(
+    'identifiers',
+    input.identifiers,
     identifiers,
+    isIdentifierValue,
+    'a non-empty string',
+  );
+  if (badIdentifiers) return badIdentifiers;
+  if (identifiers.has('')) {
+    return new OdpEventError('identifiers', 'ODP identifier keys must not be empty.', '');
+  }
+  normaliseFsUserId(identifiers);
+  if (identifiers.size === 0) {
+    return new OdpEventError('identifiers', 'ODP events need at least one identifier.');
+  }
+  if (vuid !== undefined && !identifiers.has('vuid')) identifiers.set('vuid', vuid);
+  const data = new Map<string, OdpDataValue>()
+    .set('idempotence_id', common.idempotenceId())
+    .set('data_source_type', 'sdk')
+    .set('data_source', common.dataSource)
+    .set('data_source_version', common.dataSourceVersion);
+  const badData = readEntries(
+    'data',
+    input.data,
     data,
-  };
+    isOdpDataValue,
+    'a string, a finite number within ±2^53, a boolean or null',
+  );
+  return badData ?? { type: type || DEFAULT_ODP_EVENT_TYPE, action, identifiers, data };
 }

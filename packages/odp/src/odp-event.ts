@@ -24,15 +24,12 @@ export interface OdpEvent {
  * fastest path (about 3x faster than building the text by hand).
  */
 export function serializeOdpEvents(events: readonly OdpEvent[]): string {
-  const plain = new Array<object>(events.length);
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i] as OdpEvent;
-    plain[i] = {
-      type: e.type,
-      action: e.action,
-      identifiers: Object.fromEntries(e.identifiers),
-      data: Object.fromEntries(e.data),
-    };
-  }
-  return JSON.stringify(plain);
+  return JSON.stringify(
+    events.map((event) => ({
+      type: event.type,
+      action: event.action,
+      identifiers: Object.fromEntries(event.identifiers),
+      data: Object.fromEntries(event.data),
+    })),
+  );
 }
