@@ -17,36 +17,38 @@ export function segmentsQueryBody(
   userValue: string,
   segments: readonly string[],
 ): string {
-  let subset = '';
-  for (let i = 0; i < segments.length; i++) {
-    if (i > 0) subset += ',';
-    subset += JSON.stringify(segments[i] as string);
-  }
+  // A JSON array of strings without its brackets: the literals joined by "," as the SDK writes them.
+  const subset = JSON.stringify(segments).slice(1, -1);
   const query =
     `query {customer(${userKey} : ${JSON.stringify(userValue)}) ` +
     `{audiences(subset: [${subset}]) {edges {node {name state}}}}}`;
   return `{"query" : ${JSON.stringify(query)}}`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * The string at `path` in a parsed JSON value, or undefined where the path breaks off or ends on
+ * something else. Parsed JSON has no getters and none of these keys is inherited by JSON values,
+ * so reading any value (null aside) is safe.
+ */
+function stringAt(value: unknown, ...path: string[]): string | undefined {
+  for (const key of path) value = (value as Record<string, unknown> | null | undefined)?.[key];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** Classifies the first GraphQL error of an answer. */
-function graphqlError(errors: readonly unknown[]): SegmentsFetchError {
-  const first = errors[0];
-  const extensions = isRecord(first) && isRecord(first.extensions) ? first.extensions : {};
-  const message = isRecord(first) && typeof first.message === 'string' ? first.message : 'no message';
-  const classification =
-    typeof extensions.classification === 'string' ? extensions.classification : undefined;
-  const code = typeof extensions.code === 'string' ? extensions.code : undefined;
+function graphqlError(error: unknown): SegmentsFetchError {
+  const message = stringAt(error, 'message') ?? 'no message';
+  const code = stringAt(error, 'extensions', 'code');
+  const classification = stringAt(error, 'extensions', 'classification');
+  // What the error is called: its classification, else its code.
+  const kind = { classification: classification ?? code };
   if (code === 'INVALID_IDENTIFIER_EXCEPTION' || classification === 'InvalidIdentifierException') {
-    return new SegmentsFetchError('invalidIdentifier', message, { classification: classification ?? code });
+    return new SegmentsFetchError('invalidIdentifier', message, kind);
   }
-  if (classification === undefined && code === undefined) {
+  if (kind.classification === undefined) {
     return new SegmentsFetchError('decode', `a GraphQL error without a classification: ${message}`);
   }
-  return new SegmentsFetchError('other', message, { classification: classification ?? code });
+  return new SegmentsFetchError('other', message, kind);
 }
 
 /**
@@ -54,31 +56,29 @@ function graphqlError(errors: readonly unknown[]): SegmentsFetchError {
  * (`decode`, `invalidIdentifier` or `other`) for anything that is not a well-formed answer.
  */
 export function parseSegmentsAnswer(text: string): string[] {
-  let answer: unknown;
+  let answer: { errors?: unknown; data?: { customer?: { audiences?: { edges?: unknown } } } } | null;
   try {
     answer = JSON.parse(text);
   } catch (cause) {
     throw new SegmentsFetchError('decode', 'the answer is not JSON', { cause });
   }
-  if (!isRecord(answer)) throw new SegmentsFetchError('decode', 'the answer is not a JSON object');
-  if (answer.errors !== undefined) {
-    if (!Array.isArray(answer.errors)) throw new SegmentsFetchError('decode', '`errors` is not an array');
-    if (answer.errors.length > 0) throw graphqlError(answer.errors);
+  const errors = answer?.errors;
+  if (errors !== undefined) {
+    if (!Array.isArray(errors)) throw new SegmentsFetchError('decode', '`errors` is not an array');
+    if (errors.length > 0) throw graphqlError(errors[0]);
   }
-  const data = answer.data;
-  const customer = isRecord(data) ? data.customer : undefined;
-  const audiences = isRecord(customer) ? customer.audiences : undefined;
-  const edges = isRecord(audiences) ? audiences.edges : undefined;
+  const edges = answer?.data?.customer?.audiences?.edges;
   if (!Array.isArray(edges)) {
     throw new SegmentsFetchError('decode', 'the answer has no data.customer.audiences.edges array');
   }
   const qualified: string[] = [];
   for (const edge of edges) {
-    const node = isRecord(edge) ? edge.node : undefined;
-    if (!isRecord(node) || typeof node.name !== 'string' || typeof node.state !== 'string') {
+    const name = stringAt(edge, 'node', 'name');
+    const state = stringAt(edge, 'node', 'state');
+    if (name === undefined || state === undefined) {
       throw new SegmentsFetchError('decode', 'an edge has no node with a string name and state');
     }
-    if (node.state === 'qualified') qualified.push(node.name);
+    if (state === 'qualified') qualified.push(name);
   }
   return qualified;
 }
