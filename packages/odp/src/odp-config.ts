@@ -28,13 +28,10 @@ export function toOdpConfig(integration: OdpIntegration): OdpConfig | null {
   };
 }
 
-/** Whether two configs (null: not integrated) would make the same requests. */
-export function sameOdpConfig(a: OdpConfig | null, b: OdpConfig | null): boolean {
-  if (a === null || b === null) return a === b;
-  if (a.apiHost !== b.apiHost || a.apiKey !== b.apiKey) return false;
-  if (a.segmentsToCheck.length !== b.segmentsToCheck.length) return false;
-  for (let i = 0; i < a.segmentsToCheck.length; i++) {
-    if (a.segmentsToCheck[i] !== b.segmentsToCheck[i]) return false;
-  }
-  return true;
+/**
+ * Whether two configs (null: not integrated; undefined: none yet) would make the same requests.
+ * Both come from {@link toOdpConfig}, so equal configs serialise alike, keys in the same order.
+ */
+export function sameOdpConfig(a: OdpConfig | null | undefined, b: OdpConfig | null): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -12,7 +12,7 @@ import {
   uuidV4,
 } from '@flagkit/core';
 import { buildOdpEvent, type CommonEventData } from './build-odp-event';
-import { DEFAULT_SEGMENTS_API_TIMEOUT_MS, GraphqlSegmentsClient } from './graphql-segments-client';
+import { GraphqlSegmentsClient } from './graphql-segments-client';
 import { type OdpConfig, sameOdpConfig, toOdpConfig } from './odp-config';
 import {
   DEFAULT_ODP_EVENT_TYPE,
@@ -77,7 +77,6 @@ export interface FlagKitOdpManager extends OdpManager {
 type RefusalReason = Extract<OdpSendResult, { ok: false }>['reason'];
 
 const ACCEPTED: OdpSendResult = { ok: true };
-const CLOSED = 'The ODP manager is closed';
 
 /**
  * The ODP manager with the segments cache given: what `createOdpManager` builds around
@@ -96,12 +95,11 @@ export function createOdpManagerWithCache(
 }
 
 class DefaultOdpManager implements FlagKitOdpManager {
+  readonly #options: OdpManagerOptions;
   readonly #enabled: boolean;
   readonly #logger: Logger;
   readonly #segments: SegmentManager;
   readonly #events: OdpEventManager;
-  readonly #vuidEnabled: boolean;
-  readonly #vuidStore: KeyValueStore | undefined;
   /** The visitor id, once loaded; undefined when VUIDs are disabled. */
   #vuid: string | undefined;
   readonly #common: CommonEventData;
@@ -113,15 +111,12 @@ class DefaultOdpManager implements FlagKitOdpManager {
   #sentInitialized = false;
 
   constructor(defaultCache: SegmentsCache, options: OdpManagerOptions) {
+    this.#options = options;
     this.#enabled = options.disabled !== true;
     this.#logger = options.logger ?? noopLogger;
-    const cache = options.segmentsCache ?? defaultCache;
     this.#segments = new SegmentManager(
-      cache,
-      new GraphqlSegmentsClient(
-        options.requester,
-        options.segmentsApiTimeoutMs ?? DEFAULT_SEGMENTS_API_TIMEOUT_MS,
-      ),
+      options.segmentsCache ?? defaultCache,
+      new GraphqlSegmentsClient(options.requester, options.segmentsApiTimeoutMs),
       this.#logger,
     );
     this.#events = new OdpEventManager(options.requester, this.#logger, {
@@ -131,8 +126,6 @@ class DefaultOdpManager implements FlagKitOdpManager {
       requestTimeoutMs: options.eventApiTimeoutMs,
       maxRetries: options.eventMaxRetries,
     });
-    this.#vuidEnabled = this.#enabled && options.enableVuid === true;
-    this.#vuidStore = options.vuidStore;
     this.#common = {
       idempotenceId: uuidV4,
       dataSource: options.dataSource ?? 'javascript-sdk',
@@ -147,11 +140,13 @@ class DefaultOdpManager implements FlagKitOdpManager {
   start(): void {
     if (this.#started) return;
     this.#started = true;
-    const loading = this.#vuidEnabled
-      ? loadVuid(this.#vuidStore, this.#logger, (vuid) => {
-          this.#vuid = vuid;
-        })
-      : this.#vuidStore && deleteVuid(this.#vuidStore, this.#logger);
+    const { enableVuid, vuidStore } = this.#options;
+    const loading =
+      this.#enabled && enableVuid
+        ? loadVuid(vuidStore, this.#logger, (vuid) => {
+            this.#vuid = vuid;
+          })
+        : vuidStore && deleteVuid(vuidStore, this.#logger);
     if (loading) {
       this.#ready = loading.then(() => this.#maybeSendInitialized());
     } else {
@@ -166,7 +161,7 @@ class DefaultOdpManager implements FlagKitOdpManager {
   updateConfig(integration: OdpIntegration): void {
     if (!this.#enabled || this.#stopped) return;
     const next = toOdpConfig(integration);
-    if (this.#config !== undefined && sameOdpConfig(this.#config, next)) return;
+    if (sameOdpConfig(this.#config, next)) return;
     if (integration.integrated && next === null) {
       this.#logger.log('warn', 'The ODP integration has no host or public key: ODP is not integrated.');
     }
@@ -181,15 +176,14 @@ class DefaultOdpManager implements FlagKitOdpManager {
     userValue: string,
     options?: readonly OdpSegmentOption[],
   ): Promise<string[] | null> {
-    if (!this.#enabled) {
-      this.#logger.log('error', 'ODP is not enabled: fetchQualifiedSegments failed.');
-      return Promise.resolve(null);
+    if (this.#enabled && this.#config !== undefined) {
+      return this.#segments.fetchQualifiedSegments(userKey, userValue, options);
     }
-    if (this.#config === undefined) {
-      this.#logger.log('warn', 'ODP config is not available: fetchQualifiedSegments failed.');
-      return Promise.resolve(null);
-    }
-    return this.#segments.fetchQualifiedSegments(userKey, userValue, options);
+    this.#logger.log(
+      this.#enabled ? 'warn' : 'error',
+      `${this.#enabled ? 'ODP config is not available' : 'ODP is not enabled'}: fetchQualifiedSegments failed.`,
+    );
+    return Promise.resolve(null);
   }
 
   /**
@@ -197,18 +191,14 @@ class DefaultOdpManager implements FlagKitOdpManager {
    * the id and a VUID (given, or this manager's own). One identifier links nothing, so nothing is sent.
    */
   identifyUser(userId: string, vuid?: string): void {
-    if (!this.#enabled || !this.#config) return;
-    let fsUserId: string | undefined = userId;
-    let visitor = vuid;
-    if (visitor === undefined && isVuid(userId)) {
-      visitor = userId;
-      fsUserId = undefined;
-    }
-    visitor ??= this.#vuid;
+    // No config when disabled: updateConfig ignores every datafile then.
+    if (!this.#config) return;
+    // A VUID passed as the user id is the visitor, and there is no user id.
+    const idIsVuid = vuid === undefined && isVuid(userId);
+    const fsUserId = idIsVuid ? undefined : userId;
+    const visitor = (idIsVuid ? userId : vuid) ?? this.#vuid;
     if (!fsUserId || !visitor || fsUserId === visitor) {
-      if (this.#logger.isEnabled('debug')) {
-        this.#logger.log('debug', 'ODP identify event is not dispatched (fewer than 2 valid identifiers).');
-      }
+      this.#logger.log('debug', 'ODP identify event is not dispatched (fewer than 2 valid identifiers).');
       return;
     }
     this.sendEvent({
@@ -220,7 +210,7 @@ class DefaultOdpManager implements FlagKitOdpManager {
 
   sendEvent(input: OdpEventInput): OdpSendResult {
     if (!this.#enabled) return this.#refuse('odpNotEnabled', 'ODP is not enabled');
-    if (this.#stopped) return this.#refuse('closed', CLOSED);
+    if (this.#stopped) return this.#refuse('closed', 'The ODP manager is closed');
     if (this.#config === undefined) return this.#refuse('sdkNotReady', 'ODP has no config yet');
     if (this.#config === null) return this.#refuse('odpNotIntegrated', 'ODP is not integrated');
     let event: OdpEvent | OdpEventError;
@@ -233,11 +223,10 @@ class DefaultOdpManager implements FlagKitOdpManager {
       this.#logger.log('error', `${event.message} sendOdpEvent failed.`);
       return { ok: false, reason: 'invalidInput', message: event.message, error: event };
     }
-    const outcome = this.#events.enqueue(event);
-    if (outcome === 'queued') return ACCEPTED;
-    if (outcome === 'queueFull')
-      return this.#refuse('queueFull', 'The ODP event queue is full', 'event dropped');
-    return this.#refuse('closed', CLOSED);
+    // The manager refuses once stopped, so the event manager cannot be closed here: it has room or not.
+    return this.#events.enqueue(event) === 'queued'
+      ? ACCEPTED
+      : this.#refuse('queueFull', 'The ODP event queue is full');
   }
 
   getVuid(): string | undefined {
@@ -266,9 +255,9 @@ class DefaultOdpManager implements FlagKitOdpManager {
     this.sendEvent({ action: ODP_ACTION_CLIENT_INITIALIZED, identifiers: { vuid } });
   }
 
-  /** Logs and returns the refusal `${why}: ${outcome}.`. */
-  #refuse(reason: RefusalReason, why: string, outcome = 'sendOdpEvent failed'): OdpSendResult {
-    const message = `${why}: ${outcome}.`;
+  /** Logs and returns the refusal `${why}: sendOdpEvent failed.`. */
+  #refuse(reason: RefusalReason, why: string): OdpSendResult {
+    const message = `${why}: sendOdpEvent failed.`;
     this.#logger.log('error', message);
     return { ok: false, reason, message };
   }
