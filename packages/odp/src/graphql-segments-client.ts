@@ -1,9 +1,9 @@
-import type { Logger, Requester } from '@flagkit/core';
+import type { Requester } from '@flagkit/core';
 import { errorMessage } from './error-message';
 import { type OdpConfig, odpHeaders } from './odp-config';
 import { SegmentsFetchError } from './segments-fetch-error';
 import { type OdpUserKey, parseSegmentsAnswer, segmentsQueryBody } from './segments-query';
-import { startTimer, stopTimer } from './timers';
+import { startTimer } from './timers';
 
 /** Default bound on a whole segments request, answer included. */
 export const DEFAULT_SEGMENTS_API_TIMEOUT_MS = 10_000;
@@ -27,25 +27,22 @@ export class GraphqlSegmentsClient {
    * The qualified subset of `segments` for the user. Rejects with a classified
    * {@link SegmentsFetchError}; settles within the timeout even if the requester does not.
    */
-  async fetchSegments(
+  fetchSegments(
     config: OdpConfig,
     userKey: OdpUserKey,
     userValue: string,
     segments: readonly string[],
   ): Promise<string[]> {
     const timeoutMs = this.#timeoutMs;
-    let timer: unknown;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = startTimer(
+    return new Promise((resolve, reject) => {
+      const timer = startTimer(
         () => reject(new SegmentsFetchError('timeout', `no answer within ${timeoutMs} ms`)),
         timeoutMs,
       );
+      this.#exchange(config, userKey, userValue, segments)
+        .then(resolve, reject)
+        .then(() => clearTimeout(timer));
     });
-    try {
-      return await Promise.race([this.#exchange(config, userKey, userValue, segments), deadline]);
-    } finally {
-      stopTimer(timer);
-    }
   }
 
   async #exchange(
@@ -67,7 +64,6 @@ export class GraphqlSegmentsClient {
       status = response.status;
       text = await response.text();
     } catch (cause) {
-      if (cause instanceof SegmentsFetchError) throw cause;
       const reason = isTimeoutError(cause) ? 'timeout' : 'network';
       throw new SegmentsFetchError(reason, errorMessage(cause), { cause });
     }
@@ -76,9 +72,4 @@ export class GraphqlSegmentsClient {
     }
     return parseSegmentsAnswer(text);
   }
-}
-
-/** Logs a failed fetch at error level; the message starts like the reference's. */
-export function logSegmentsFetchError(logger: Logger, error: SegmentsFetchError): void {
-  if (logger.isEnabled('error')) logger.log('error', error.message);
 }

@@ -2,7 +2,7 @@ import type { Logger, Requester } from '@flagkit/core';
 import { errorMessage } from './error-message';
 import { type OdpConfig, odpHeaders } from './odp-config';
 import { type OdpEvent, serializeOdpEvents } from './odp-event';
-import { sleep, startTimer, stopTimer } from './timers';
+import { sleep, startTimer } from './timers';
 
 /** Settings of the ODP event batching; every one has a default. */
 export interface OdpEventManagerOptions {
@@ -102,14 +102,19 @@ export class OdpEventManager {
   }
 
   /** Sends every queued event now; resolves when every request in flight has settled. */
-  flush(): Promise<void> {
-    stopTimer(this.#timer);
+  async flush(): Promise<void> {
+    clearTimeout(this.#timer);
     this.#timer = undefined;
     const config = this.#config;
-    if (config !== null) {
-      while (this.#queue.length > 0) this.#track(this.#send(config, this.#queue.splice(0, this.#batchSize)));
+    while (config !== null && this.#queue.length > 0) {
+      const sending = this.#send(config, this.#queue.splice(0, this.#batchSize));
+      this.#sending.add(sending);
+      const forget = () => {
+        this.#sending.delete(sending);
+      };
+      sending.then(forget, forget);
     }
-    return this.#idle();
+    while (this.#sending.size > 0) await Promise.all(this.#sending);
   }
 
   /** Refuses new events, sends the queued ones (retrying, without re-queueing) and waits. */
@@ -133,68 +138,47 @@ export class OdpEventManager {
     };
   }
 
-  async #idle(): Promise<void> {
-    while (this.#sending.size > 0) await Promise.all(this.#sending);
-  }
-
-  #track(sending: Promise<void>): void {
-    this.#sending.add(sending);
-    const forget = () => {
-      this.#sending.delete(sending);
-    };
-    sending.then(forget, forget);
-  }
-
+  /**
+   * Posts a batch until ODP takes it, refuses it (4xx: dropped), or the retries after 5xx and
+   * network failures run out (then it goes back to the queue).
+   */
   async #send(config: OdpConfig, batch: OdpEvent[]): Promise<void> {
     const body = serializeOdpEvents(batch);
     for (let attempt = 0; ; attempt++) {
-      const failure = await this.#post(config, body);
-      if (failure === null) {
-        this.#sent += batch.length;
-        return;
+      let failure: string;
+      let retry = true;
+      try {
+        const response = await this.#requester.request({
+          url: `${config.apiHost}/v3/events`,
+          method: 'POST',
+          headers: odpHeaders(config),
+          body,
+          timeoutMs: this.#requestTimeoutMs,
+        });
+        // Read the answer even when it is not needed, so the connection can be reused.
+        const text = await response.text().catch(() => '');
+        const { status } = response;
+        if (status < 400) {
+          this.#sent += batch.length;
+          return;
+        }
+        failure = `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+        retry = status >= 500;
+      } catch (error) {
+        failure = errorMessage(error);
       }
-      if (failure.retry === false) {
-        this.#drop(batch.length, failure.message);
-        return;
-      }
-      if (attempt >= this.#maxRetries) {
-        this.#giveBack(batch, failure.message);
-        return;
-      }
+      if (!retry) return this.#drop(batch.length, failure);
+      if (attempt >= this.#maxRetries) return this.#giveBack(batch, failure);
       this.#retries++;
-      await sleep(this.#backoff(attempt));
-    }
-  }
-
-  /** Null on success, else what went wrong and whether another attempt may help. */
-  async #post(config: OdpConfig, body: string): Promise<{ retry: boolean; message: string } | null> {
-    try {
-      const response = await this.#requester.request({
-        url: `${config.apiHost}/v3/events`,
-        method: 'POST',
-        headers: odpHeaders(config),
-        body,
-        timeoutMs: this.#requestTimeoutMs,
-      });
-      // Read the answer even when it is not needed, so the connection can be reused.
-      const text = await response.text().catch(() => '');
-      if (response.status < 400) return null;
-      const detail = text ? `: ${text.slice(0, 200)}` : '';
-      return { retry: response.status >= 500, message: `HTTP ${response.status}${detail}` };
-    } catch (error) {
-      return { retry: true, message: errorMessage(error) };
+      // Exponential backoff from `minBackoffMs`, capped, with jitter in the upper half.
+      const backoff = Math.min(this.#maxBackoffMs, this.#minBackoffMs * 2 ** attempt);
+      await sleep(backoff / 2 + Math.random() * (backoff / 2));
     }
   }
 
   /** Flushes in `ms` unless a flush is already scheduled. */
   #flushLater(ms: number): void {
     this.#timer ??= startTimer(() => void this.flush(), ms);
-  }
-
-  /** Exponential backoff from `minBackoffMs`, capped, with jitter in the upper half. */
-  #backoff(attempt: number): number {
-    const base = Math.min(this.#maxBackoffMs, this.#minBackoffMs * 2 ** attempt);
-    return base / 2 + Math.random() * (base / 2);
   }
 
   /** Puts a batch whose retries ran out back in front of the queue, as far as there is room. */
@@ -205,20 +189,13 @@ export class OdpEventManager {
       this.#queue = kept.concat(this.#queue);
       // Not sooner than 100 ms, so a dead server with flushIntervalMs 0 is not hammered.
       this.#flushLater(Math.max(100, this.#flushIntervalMs));
-      if (this.#logger.isEnabled('warn')) {
-        this.#logger.log(
-          'warn',
-          `ODP events send failed (${reason}); ${kept.length} kept for the next flush.`,
-        );
-      }
+      this.#logger.log('warn', `ODP events send failed (${reason}); ${kept.length} kept for the next flush.`);
     }
     if (kept.length < batch.length) this.#drop(batch.length - kept.length, `${reason}, retries exhausted`);
   }
 
   #drop(count: number, reason: string): void {
     this.#dropped += count;
-    if (this.#logger.isEnabled('error')) {
-      this.#logger.log('error', `ODP event send failed (${reason}): ${count} event(s) dropped.`);
-    }
+    this.#logger.log('error', `ODP event send failed (${reason}): ${count} event(s) dropped.`);
   }
 }

@@ -1,7 +1,7 @@
 import type { Logger, OdpSegmentOption, SegmentsCache } from '@flagkit/core';
 import { attempt } from './attempt';
 import { errorMessage } from './error-message';
-import { type GraphqlSegmentsClient, logSegmentsFetchError } from './graphql-segments-client';
+import type { GraphqlSegmentsClient } from './graphql-segments-client';
 import { isPromise } from './is-promise';
 import type { OdpConfig } from './odp-config';
 import { SegmentsFetchError } from './segments-fetch-error';
@@ -11,6 +11,10 @@ import type { OdpUserKey } from './segments-query';
 export function segmentsCacheKey(userKey: OdpUserKey, userValue: string): string {
   return `${userKey}-$-${userValue}`;
 }
+
+/** Each caller gets its own array, so none can change what the cache or another caller holds. */
+const copyOf = (segments: readonly string[] | null | undefined): string[] | null =>
+  segments ? segments.slice() : null;
 
 /**
  * Fetches users' qualified segments through a cache. Concurrent fetches for the same user share
@@ -24,6 +28,7 @@ export class SegmentManager {
   readonly #cache: SegmentsCache;
   readonly #client: GraphqlSegmentsClient;
   readonly #logger: Logger;
+  readonly #lookupFailed = (error: unknown) => this.#logCacheFailure('lookup', error);
 
   constructor(cache: SegmentsCache, client: GraphqlSegmentsClient, logger: Logger) {
     this.#logger = logger;
@@ -54,68 +59,51 @@ export class SegmentManager {
     if (config.segmentsToCheck.length === 0) return Promise.resolve([]);
     if (options?.includes('RESET_CACHE')) this.#resetCache();
     const key = segmentsCacheKey(userKey, userValue);
-    if (options?.includes('IGNORE_CACHE')) return this.#request(config, userKey, userValue, key, false);
+    if (options?.includes('IGNORE_CACHE')) return this.#request(config, userKey, userValue);
 
-    let cached: ReturnType<SegmentsCache['lookup']>;
-    try {
-      cached = this.#cache.lookup(key);
-    } catch (error) {
-      this.#logCacheFailure('lookup', error);
-      cached = undefined;
-    }
+    // A failing cache counts as a miss.
+    const cached = attempt(() => this.#cache.lookup(key), this.#lookupFailed);
     if (isPromise(cached)) {
-      return cached.then(
-        (segments) => (segments ? segments.slice() : this.#shared(config, userKey, userValue, key)),
-        (error: unknown) => {
-          this.#logCacheFailure('lookup', error);
-          return this.#shared(config, userKey, userValue, key);
-        },
-      );
+      return cached.then((segments) => copyOf(segments) ?? this.#shared(config, userKey, userValue, key));
     }
     // The hot path: a synchronous hit costs one resolved promise and a copy.
     if (cached) return Promise.resolve(cached.slice());
     return this.#shared(config, userKey, userValue, key);
   }
 
-  /** Joins the request already in flight for `key`, or starts one. */
+  /** Joins the request already in flight for `key`, or starts one whose answer is cached. */
   #shared(config: OdpConfig, userKey: OdpUserKey, userValue: string, key: string): Promise<string[] | null> {
-    const pending = this.#inFlight.get(key);
-    if (pending) return pending.then((s) => (s ? s.slice() : null));
-    const request = this.#request(config, userKey, userValue, key, true);
-    this.#inFlight.set(key, request);
-    const forget = () => {
-      if (this.#inFlight.get(key) === request) this.#inFlight.delete(key);
-    };
-    request.then(forget, forget);
-    return request.then((s) => (s ? s.slice() : null));
+    let request = this.#inFlight.get(key);
+    if (!request) {
+      const generation = this.#generation;
+      const started = this.#request(config, userKey, userValue).then((segments) => {
+        if (this.#inFlight.get(key) === started) this.#inFlight.delete(key);
+        if (segments && generation === this.#generation) {
+          void attempt(
+            () => this.#cache.save(key, segments),
+            (error) => this.#logCacheFailure('save', error),
+          );
+        }
+        return segments;
+      });
+      this.#inFlight.set(key, started);
+      request = started;
+    }
+    return request.then(copyOf);
   }
 
-  async #request(
-    config: OdpConfig,
-    userKey: OdpUserKey,
-    userValue: string,
-    key: string,
-    save: boolean,
-  ): Promise<string[] | null> {
-    const generation = this.#generation;
-    let segments: string[];
+  /** The segments ODP gives, or null when the fetch failed (logged). Never rejects. */
+  async #request(config: OdpConfig, userKey: OdpUserKey, userValue: string): Promise<string[] | null> {
     try {
-      segments = await this.#client.fetchSegments(config, userKey, userValue, config.segmentsToCheck);
+      return await this.#client.fetchSegments(config, userKey, userValue, config.segmentsToCheck);
     } catch (error) {
       const failure =
         error instanceof SegmentsFetchError
           ? error
           : new SegmentsFetchError('other', String(error), { cause: error });
-      logSegmentsFetchError(this.#logger, failure);
+      this.#logger.log('error', failure.message);
       return null;
     }
-    if (save && generation === this.#generation) {
-      void attempt(
-        () => this.#cache.save(key, segments),
-        (error) => this.#logCacheFailure('save', error),
-      );
-    }
-    return segments;
   }
 
   #resetCache(): void {
@@ -127,8 +115,6 @@ export class SegmentManager {
   }
 
   #logCacheFailure(operation: string, error: unknown): void {
-    if (this.#logger.isEnabled('error')) {
-      this.#logger.log('error', `ODP segments cache ${operation} failed: ${errorMessage(error)}`);
-    }
+    this.#logger.log('error', `ODP segments cache ${operation} failed: ${errorMessage(error)}`);
   }
 }

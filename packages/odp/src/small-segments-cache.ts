@@ -22,8 +22,8 @@ export function createSmallSegmentsCache(options: SmallSegmentsCacheOptions = {}
   const size = Math.floor(valid(options.size, DEFAULT_SMALL_SEGMENTS_CACHE_SIZE));
   const timeoutMs = valid(options.timeoutMs, DEFAULT_SEGMENTS_CACHE_TIMEOUT_MS);
   const now = options.now ?? Date.now;
+  // Size 0 or timeout 0 keeps nothing: a saved entry is evicted at once, or expired when looked up.
   const entries = new Map<string, { readonly segments: readonly string[]; readonly expiresAt: number }>();
-  if (size === 0 || timeoutMs === 0) return { lookup: () => undefined, save: () => {}, reset: () => {} };
   return {
     lookup(key) {
       const entry = entries.get(key);

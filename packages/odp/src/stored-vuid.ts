@@ -19,36 +19,25 @@ export function loadVuid(
   logger: Logger,
   use: (vuid: string) => void,
 ): void | Promise<void> {
-  if (!store) {
-    use(makeVuid());
-    return;
-  }
   const adopt = (stored: string | null | undefined): void | Promise<void> => {
-    if (isVuid(stored)) {
-      use(stored);
-      return;
-    }
+    if (isVuid(stored)) return use(stored);
     const vuid = makeVuid();
     use(vuid);
-    return attempt(
-      () => store.set(VUID_STORAGE_KEY, vuid),
-      (error) => logFailure(logger, 'save', error),
-    );
+    if (store) {
+      return attempt(
+        () => store.set(VUID_STORAGE_KEY, vuid),
+        (error) => logFailure(logger, 'save', error),
+      );
+    }
   };
-  let stored: ReturnType<KeyValueStore['get']>;
-  try {
-    stored = store.get(VUID_STORAGE_KEY);
-  } catch (error) {
-    logFailure(logger, 'read', error);
-    stored = undefined;
-  }
-  if (isPromise(stored)) {
-    return stored.then(adopt, (error: unknown) => {
-      logFailure(logger, 'read', error);
-      return adopt(undefined);
-    });
-  }
-  return adopt(stored);
+  // An unreadable store counts as one without a VUID.
+  const stored =
+    store &&
+    attempt(
+      () => store.get(VUID_STORAGE_KEY),
+      (error) => logFailure(logger, 'read', error),
+    );
+  return isPromise(stored) ? stored.then(adopt) : adopt(stored);
 }
 
 /** Deletes a stored VUID (VUIDs are disabled). Never throws; a failure is logged. */
@@ -60,10 +49,8 @@ export function deleteVuid(store: KeyValueStore, logger: Logger): void {
 }
 
 function logFailure(logger: Logger, operation: string, error: unknown): void {
-  if (logger.isEnabled('warn')) {
-    logger.log(
-      'warn',
-      `VUID ${operation} in the store failed (the VUID is kept in memory): ${errorMessage(error)}`,
-    );
-  }
+  logger.log(
+    'warn',
+    `VUID ${operation} in the store failed (the VUID is kept in memory): ${errorMessage(error)}`,
+  );
 }

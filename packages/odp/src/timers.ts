@@ -1,15 +1,11 @@
 /**
  * Timers that never keep the process alive: Node returns a handle with `unref`, other hosts a
- * number (where there is nothing to keep alive).
+ * number (where there is nothing to keep alive). Stop one with `clearTimeout`.
  */
 export function startTimer(callback: () => void, ms: number): unknown {
   const handle = setTimeout(callback, ms);
   (handle as { unref?: () => void } | undefined)?.unref?.();
   return handle;
-}
-
-export function stopTimer(handle: unknown): void {
-  if (handle !== undefined) clearTimeout(handle);
 }
 
 /** Resolves after `ms` milliseconds, on an unref'd timer. */
