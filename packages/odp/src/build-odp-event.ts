@@ -16,13 +16,14 @@ export interface CommonEventData {
 /** `fs_user_id` or `fs-user-id`, in any case. */
 const FS_USER_ID_ALIAS = /^fs(?:_user_|-user-)id$/i;
 
-/** A plain object's own entries, or null when `value` is neither a Map nor a plain object. */
+/**
+ * A Map, or a plain object's own entries; null for anything else. `value` is neither null nor
+ * undefined, so it has a prototype to check (arrays, functions and primitives have their own).
+ */
 function entriesOf(value: unknown): Iterable<[string, unknown]> | null {
   if (value instanceof Map) return value as Map<string, unknown>;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return null;
-  return Object.entries(value);
+  return proto === Object.prototype || proto === null ? Object.entries(value as object) : null;
 }
 
 function isIdentifierValue(value: unknown): value is string {
@@ -35,7 +36,7 @@ function isOdpDataValue(value: unknown): value is OdpDataValue {
     case 'boolean':
       return true;
     case 'number':
-      return Number.isFinite(value) && Math.abs(value) <= MAX_NUMBER;
+      return Math.abs(value) <= MAX_NUMBER; // false for NaN and ±Infinity too
     default:
       return value === null;
   }

@@ -1,6 +1,6 @@
 import type { Requester } from '@flagkit/core';
 import { errorMessage } from './error-message';
-import { type OdpConfig, odpHeaders } from './odp-config';
+import { type OdpConfig, postToOdp } from './odp-config';
 import { SegmentsFetchError } from './segments-fetch-error';
 import { type OdpUserKey, parseSegmentsAnswer, segmentsQueryBody } from './segments-query';
 import { startTimer } from './timers';
@@ -54,13 +54,8 @@ export class GraphqlSegmentsClient {
     let text: string;
     let status: number;
     try {
-      const response = await this.#requester.request({
-        url: `${config.apiHost}/v3/graphql`,
-        method: 'POST',
-        headers: odpHeaders(config),
-        body: segmentsQueryBody(userKey, userValue, segments),
-        timeoutMs: this.#timeoutMs,
-      });
+      const body = segmentsQueryBody(userKey, userValue, segments);
+      const response = await postToOdp(this.#requester, config, '/v3/graphql', body, this.#timeoutMs);
       status = response.status;
       text = await response.text();
     } catch (cause) {

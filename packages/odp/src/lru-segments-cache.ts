@@ -5,6 +5,7 @@ import {
   DEFAULT_SEGMENTS_CACHE_SIZE,
   DEFAULT_SEGMENTS_CACHE_TIMEOUT_MS,
 } from './lru-segments-cache-defaults';
+import { wholeNumberOption } from './whole-number-option';
 
 export { DEFAULT_SEGMENTS_CACHE_SIZE, DEFAULT_SEGMENTS_CACHE_TIMEOUT_MS };
 
@@ -22,10 +23,6 @@ const NO_CACHE: SegmentsCache = {
   save: () => {},
   reset: () => {},
 };
-
-function nonNegative(value: number | undefined, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
-}
 
 // lru-cache is loaded when the first cache is made, not when this package is imported: it is a
 // few milliseconds of a Node entry's cold start. Until it arrives (a fetch takes longer anyway),
@@ -46,8 +43,8 @@ const loadLru = (): Promise<typeof import('lru-cache')> => {
  * costs no promise.
  */
 export function createLruSegmentsCache(options: LruSegmentsCacheOptions = {}): SegmentsCache {
-  const size = Math.floor(nonNegative(options.size, DEFAULT_SEGMENTS_CACHE_SIZE));
-  const timeoutMs = nonNegative(options.timeoutMs, DEFAULT_SEGMENTS_CACHE_TIMEOUT_MS);
+  const size = wholeNumberOption(options.size, DEFAULT_SEGMENTS_CACHE_SIZE);
+  const timeoutMs = wholeNumberOption(options.timeoutMs, DEFAULT_SEGMENTS_CACHE_TIMEOUT_MS);
   if (size === 0 || timeoutMs === 0) return NO_CACHE;
   let entries: LRUCache<string, readonly string[]> | undefined;
   const make = (module: typeof import('lru-cache')) => {

@@ -1,4 +1,4 @@
-import type { OdpIntegration } from '@flagkit/core';
+import type { HttpResponse, OdpIntegration, Requester } from '@flagkit/core';
 
 /** What the ODP parts need to talk to ODP: a usable host and key, and the segments to ask about. */
 export interface OdpConfig {
@@ -10,9 +10,21 @@ export interface OdpConfig {
   readonly segmentsToCheck: readonly string[];
 }
 
-/** The headers of every ODP API request. */
-export function odpHeaders(config: OdpConfig): Record<string, string> {
-  return { 'Content-Type': 'application/json', 'x-api-key': config.apiKey };
+/** POSTs a JSON `body` to one of ODP's APIs (`/v3/events`, `/v3/graphql`) with the public key. */
+export function postToOdp(
+  requester: Requester,
+  config: OdpConfig,
+  path: string,
+  body: string,
+  timeoutMs: number,
+): Promise<HttpResponse> {
+  return requester.request({
+    url: config.apiHost + path,
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'x-api-key': config.apiKey },
+    body,
+    timeoutMs,
+  });
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { Logger, Requester } from '@flagkit/core';
 import { errorMessage } from './error-message';
-import { type OdpConfig, odpHeaders } from './odp-config';
+import { type OdpConfig, postToOdp } from './odp-config';
 import { type OdpEvent, serializeOdpEvents } from './odp-event';
 import { sleep, startTimer } from './timers';
+import { wholeNumberOption } from './whole-number-option';
 
 /** Settings of the ODP event batching; every one has a default. */
 export interface OdpEventManagerOptions {
@@ -39,10 +40,6 @@ export interface OdpEventMetrics {
 /** Whether an enqueue was accepted. */
 export type EnqueueOutcome = 'queued' | 'queueFull' | 'closed';
 
-function positive(value: number | undefined, fallback: number, min = 1): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= min ? Math.floor(value) : fallback;
-}
-
 /**
  * Batches ODP events and POSTs each batch as a JSON array to `{host}/v3/events`. A batch is sent
  * when it is full or `flushIntervalMs` after its first event. 5xx and network failures are
@@ -73,13 +70,13 @@ export class OdpEventManager {
   constructor(requester: Requester, logger: Logger, options: OdpEventManagerOptions = {}) {
     this.#logger = logger;
     this.#requester = requester;
-    this.#flushIntervalMs = positive(options.flushIntervalMs, 1_000, 0);
-    this.#batchSize = this.#flushIntervalMs === 0 ? 1 : positive(options.batchSize, 10);
-    this.#queueSize = positive(options.queueSize, 10_000);
-    this.#requestTimeoutMs = positive(options.requestTimeoutMs, 10_000);
-    this.#maxRetries = positive(options.maxRetries, 2, 0);
-    this.#minBackoffMs = positive(options.minBackoffMs, 200, 0);
-    this.#maxBackoffMs = Math.max(this.#minBackoffMs, positive(options.maxBackoffMs, 1_000, 0));
+    this.#flushIntervalMs = wholeNumberOption(options.flushIntervalMs, 1_000);
+    this.#batchSize = this.#flushIntervalMs === 0 ? 1 : wholeNumberOption(options.batchSize, 10, 1);
+    this.#queueSize = wholeNumberOption(options.queueSize, 10_000, 1);
+    this.#requestTimeoutMs = wholeNumberOption(options.requestTimeoutMs, 10_000, 1);
+    this.#maxRetries = wholeNumberOption(options.maxRetries, 2);
+    this.#minBackoffMs = wholeNumberOption(options.minBackoffMs, 200);
+    this.#maxBackoffMs = Math.max(this.#minBackoffMs, wholeNumberOption(options.maxBackoffMs, 1_000));
   }
 
   /** Switches host or key. Events queued so far are sent first, with the config they were queued under. */
@@ -148,13 +145,7 @@ export class OdpEventManager {
       let failure: string;
       let retry = true;
       try {
-        const response = await this.#requester.request({
-          url: `${config.apiHost}/v3/events`,
-          method: 'POST',
-          headers: odpHeaders(config),
-          body,
-          timeoutMs: this.#requestTimeoutMs,
-        });
+        const response = await postToOdp(this.#requester, config, '/v3/events', body, this.#requestTimeoutMs);
         // Read the answer even when it is not needed, so the connection can be reused.
         const text = await response.text().catch(() => '');
         const { status } = response;

@@ -193,18 +193,16 @@ class DefaultOdpManager implements FlagKitOdpManager {
   identifyUser(userId: string, vuid?: string): void {
     // No config when disabled: updateConfig ignores every datafile then.
     if (!this.#config) return;
-    // A VUID passed as the user id is the visitor, and there is no user id.
-    const idIsVuid = vuid === undefined && isVuid(userId);
-    const fsUserId = idIsVuid ? undefined : userId;
-    const visitor = (idIsVuid ? userId : vuid) ?? this.#vuid;
-    if (!fsUserId || !visitor || fsUserId === visitor) {
+    const visitor = vuid ?? this.#vuid;
+    // A VUID passed as the user id (with no VUID beside it) leaves no user id to link.
+    if (!userId || (vuid === undefined && isVuid(userId)) || !visitor || userId === visitor) {
       this.#logger.log('debug', 'ODP identify event is not dispatched (fewer than 2 valid identifiers).');
       return;
     }
     this.sendEvent({
       action: ODP_ACTION_IDENTIFIED,
       type: DEFAULT_ODP_EVENT_TYPE,
-      identifiers: { fs_user_id: fsUserId, vuid: visitor },
+      identifiers: { fs_user_id: userId, vuid: visitor },
     });
   }
 

@@ -4,7 +4,6 @@ import { errorMessage } from './error-message';
 import type { GraphqlSegmentsClient } from './graphql-segments-client';
 import { isPromise } from './is-promise';
 import type { OdpConfig } from './odp-config';
-import { SegmentsFetchError } from './segments-fetch-error';
 import type { OdpUserKey } from './segments-query';
 
 /** The cache key of a user: `fs_user_id-$-<id>` or `vuid-$-<vuid>`, as Optimizely's. */
@@ -97,11 +96,8 @@ export class SegmentManager {
     try {
       return await this.#client.fetchSegments(config, userKey, userValue, config.segmentsToCheck);
     } catch (error) {
-      const failure =
-        error instanceof SegmentsFetchError
-          ? error
-          : new SegmentsFetchError('other', String(error), { cause: error });
-      this.#logger.log('error', failure.message);
+      // A classified SegmentsFetchError, whose message starts like the reference's.
+      this.#logger.log('error', errorMessage(error));
       return null;
     }
   }

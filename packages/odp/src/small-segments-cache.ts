@@ -1,5 +1,6 @@
 import type { SegmentsCache } from '@flagkit/core';
 import { DEFAULT_SEGMENTS_CACHE_TIMEOUT_MS } from './lru-segments-cache-defaults';
+import { wholeNumberOption } from './whole-number-option';
 
 /** Default number of users the small cache keeps: a browser rarely sees more than one. */
 export const DEFAULT_SMALL_SEGMENTS_CACHE_SIZE = 100;
@@ -19,8 +20,8 @@ export interface SmallSegmentsCacheOptions {
  * least-recently-used order. Same behaviour as the `lru-cache` default, a fraction of its size.
  */
 export function createSmallSegmentsCache(options: SmallSegmentsCacheOptions = {}): SegmentsCache {
-  const size = Math.floor(valid(options.size, DEFAULT_SMALL_SEGMENTS_CACHE_SIZE));
-  const timeoutMs = valid(options.timeoutMs, DEFAULT_SEGMENTS_CACHE_TIMEOUT_MS);
+  const size = wholeNumberOption(options.size, DEFAULT_SMALL_SEGMENTS_CACHE_SIZE);
+  const timeoutMs = wholeNumberOption(options.timeoutMs, DEFAULT_SEGMENTS_CACHE_TIMEOUT_MS);
   const now = options.now ?? Date.now;
   // Size 0 or timeout 0 keeps nothing: a saved entry is evicted at once, or expired when looked up.
   const entries = new Map<string, { readonly segments: readonly string[]; readonly expiresAt: number }>();
@@ -42,8 +43,4 @@ export function createSmallSegmentsCache(options: SmallSegmentsCacheOptions = {}
       entries.clear();
     },
   };
-}
-
-function valid(value: number | undefined, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
 }
