@@ -96,6 +96,19 @@ describe('SegmentManager against a fake ODP', () => {
     expect(server.graphqlRequests).toHaveLength(4);
   });
 
+  it('RESET_CACHE also forgets a request in flight: it asks again, and its own answer is cached', async () => {
+    const m = manager();
+    const before = m.fetchQualifiedSegments('fs_user_id', 'alice');
+    const after = m.fetchQualifiedSegments('fs_user_id', 'alice', ['RESET_CACHE']);
+    expect(await Promise.all([before, after])).toEqual([
+      ['has_email', 'vip'],
+      ['has_email', 'vip'],
+    ]);
+    expect(server.graphqlRequests).toHaveLength(2);
+    expect(await m.fetchQualifiedSegments('fs_user_id', 'alice')).toEqual(['has_email', 'vip']);
+    expect(server.graphqlRequests).toHaveLength(2);
+  });
+
   it('a new config resets the cache', async () => {
     const m = manager();
     await m.fetchQualifiedSegments('fs_user_id', 'alice');

@@ -21,9 +21,11 @@ const copyOf = (segments: readonly string[] | null | undefined): string[] | null
  */
 export class SegmentManager {
   #config: OdpConfig | null = null;
+  /**
+   * Requests in flight, by cache key. A reset forgets them: one started before it then neither
+   * fills the cache after it nor answers fetches made after it.
+   */
   readonly #inFlight = new Map<string, Promise<string[] | null>>();
-  /** Bumped by every reset, so a request started before one cannot fill the cache after it. */
-  #generation = 0;
   readonly #cache: SegmentsCache;
   readonly #client: GraphqlSegmentsClient;
   readonly #logger: Logger;
@@ -37,8 +39,7 @@ export class SegmentManager {
 
   updateConfig(config: OdpConfig | null): void {
     this.#config = config;
-    this.#inFlight.clear();
-    this.#resetCache();
+    this.#reset();
   }
 
   /**
@@ -56,32 +57,31 @@ export class SegmentManager {
       return Promise.resolve(null);
     }
     if (config.segmentsToCheck.length === 0) return Promise.resolve([]);
-    if (options?.includes('RESET_CACHE')) this.#resetCache();
-    const key = segmentsCacheKey(userKey, userValue);
-    if (options?.includes('IGNORE_CACHE')) return this.#request(config, userKey, userValue);
+    if (options?.includes('RESET_CACHE')) this.#reset();
+    const fetch = () => this.#fetch(config, userKey, userValue);
+    if (options?.includes('IGNORE_CACHE')) return fetch();
 
+    const key = segmentsCacheKey(userKey, userValue);
     // A failing cache counts as a miss.
     const cached = attempt(() => this.#cache.lookup(key), this.#lookupFailed);
-    if (isPromise(cached)) {
-      return cached.then((segments) => copyOf(segments) ?? this.#shared(config, userKey, userValue, key));
-    }
+    if (isPromise(cached)) return cached.then((segments) => copyOf(segments) ?? this.#shared(key, fetch));
     // The hot path: a synchronous hit costs one resolved promise and a copy.
-    if (cached) return Promise.resolve(cached.slice());
-    return this.#shared(config, userKey, userValue, key);
+    return cached ? Promise.resolve(cached.slice()) : this.#shared(key, fetch);
   }
 
   /** Joins the request already in flight for `key`, or starts one whose answer is cached. */
-  #shared(config: OdpConfig, userKey: OdpUserKey, userValue: string, key: string): Promise<string[] | null> {
+  #shared(key: string, fetch: () => Promise<string[] | null>): Promise<string[] | null> {
     let request = this.#inFlight.get(key);
     if (!request) {
-      const generation = this.#generation;
-      const started = this.#request(config, userKey, userValue).then((segments) => {
-        if (this.#inFlight.get(key) === started) this.#inFlight.delete(key);
-        if (segments && generation === this.#generation) {
-          void attempt(
-            () => this.#cache.save(key, segments),
-            (error) => this.#logCacheFailure('save', error),
-          );
+      const started = fetch().then((segments) => {
+        if (this.#inFlight.get(key) === started) {
+          this.#inFlight.delete(key);
+          if (segments) {
+            void attempt(
+              () => this.#cache.save(key, segments),
+              (error) => this.#logCacheFailure('save', error),
+            );
+          }
         }
         return segments;
       });
@@ -92,7 +92,7 @@ export class SegmentManager {
   }
 
   /** The segments ODP gives, or null when the fetch failed (logged). Never rejects. */
-  async #request(config: OdpConfig, userKey: OdpUserKey, userValue: string): Promise<string[] | null> {
+  async #fetch(config: OdpConfig, userKey: OdpUserKey, userValue: string): Promise<string[] | null> {
     try {
       return await this.#client.fetchSegments(config, userKey, userValue, config.segmentsToCheck);
     } catch (error) {
@@ -102,8 +102,9 @@ export class SegmentManager {
     }
   }
 
-  #resetCache(): void {
-    this.#generation++;
+  /** Empties the cache and forgets the requests in flight. */
+  #reset(): void {
+    this.#inFlight.clear();
     void attempt(
       () => this.#cache.reset(),
       (error) => this.#logCacheFailure('reset', error),
