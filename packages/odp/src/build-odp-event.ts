@@ -1,6 +1,6 @@
 import type { OdpDataValue, OdpEventInput } from '@flagkit/core';
 import { DEFAULT_ODP_EVENT_TYPE, type OdpEvent } from './odp-event';
-import { OdpEventError } from './odp-event-error';
+import { OdpEventError, type OdpEventField } from './odp-event-error';
 
 /** The largest magnitude ODP takes for a number: 2^53. */
 const MAX_NUMBER = 2 ** 53;
@@ -26,7 +26,9 @@ function entriesOf(value: unknown): Iterable<[string, unknown]> | null {
   return proto === Object.prototype || proto === null ? Object.entries(value as object) : null;
 }
 
-function isIdentifierValue(value: unknown): value is string {
+const NON_EMPTY_STRING = 'a non-empty string';
+
+function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value !== '';
 }
 
@@ -48,6 +50,17 @@ function describeValue(value: unknown): string {
   return `a value of type ${typeof value}`;
 }
 
+/** The refusal of `value`: "ODP <what> must be <expected>, got <value>." */
+function mustBe(
+  field: OdpEventField,
+  what: string,
+  expected: string,
+  value: unknown,
+  key?: string,
+): OdpEventError {
+  return new OdpEventError(field, `ODP ${what} must be ${expected}, got ${describeValue(value)}.`, key);
+}
+
 /**
  * Copies the entries of `input` (a Map or a plain object; absent adds nothing) into `into`, or
  * returns the error naming the input, or the first entry whose value `accepts` refuses.
@@ -61,12 +74,9 @@ function readEntries<V>(
 ): OdpEventError | undefined {
   if (input === undefined || input === null) return;
   const entries = entriesOf(input);
-  if (entries === null) return new OdpEventError(field, `ODP ${field} must be a Map or a plain object.`);
+  if (entries === null) return mustBe(field, field, 'a Map or a plain object', input);
   for (const [key, value] of entries) {
-    if (!accepts(value)) {
-      const message = `ODP ${field}: "${key}" must be ${expected}, got ${describeValue(value)}.`;
-      return new OdpEventError(field, message, key);
-    }
+    if (!accepts(value)) return mustBe(field, `${field}: "${key}"`, expected, value, key);
     into.set(key, value);
   }
 }
@@ -97,20 +107,18 @@ export function buildOdpEvent(
   vuid: string | undefined,
 ): OdpEvent | OdpEventError {
   const action: unknown = input.action;
-  if (typeof action !== 'string' || action === '') {
-    return new OdpEventError('action', 'ODP event action must be a non-empty string.');
-  }
+  if (!isNonEmptyString(action)) return mustBe('action', 'event action', NON_EMPTY_STRING, action);
   const type: unknown = input.type;
   if (type !== undefined && type !== null && typeof type !== 'string') {
-    return new OdpEventError('type', `ODP event type must be a string, got ${describeValue(type)}.`);
+    return mustBe('type', 'event type', 'a string', type);
   }
   const identifiers = new Map<string, string>();
   const badIdentifiers = readEntries(
     'identifiers',
     input.identifiers,
     identifiers,
-    isIdentifierValue,
-    'a non-empty string',
+    isNonEmptyString,
+    NON_EMPTY_STRING,
   );
   if (badIdentifiers) return badIdentifiers;
   if (identifiers.has('')) {

@@ -154,6 +154,31 @@ describe('ODP through the client, end to end', () => {
     expect(server.events).toHaveLength(0);
   });
 
+  it('refuses identifiers that throw when read as invalidInput, reporting the error', async () => {
+    const errors: unknown[] = [];
+    const odpManager = odp();
+    const datafile = odpDatafile({ host: server.host, publicKey: server.apiKey });
+    const c = createInstance({
+      datafile,
+      odpManager,
+      logger,
+      errorHandler: { handleError: (error) => errors.push(error) },
+    });
+    const identifiers = {
+      get fs_user_id(): string {
+        throw new Error('unreadable');
+      },
+    };
+    expect(c.sendOdpEvent('a', undefined, identifiers)).toMatchObject({
+      ok: false,
+      reason: 'invalidInput',
+      message: 'unreadable',
+    });
+    expect(errors).toEqual([new Error('unreadable')]);
+    await c.close();
+    expect(server.events).toHaveLength(0);
+  });
+
   it('refuses with queueFull beyond the queue bound', async () => {
     const { client: c, odpManager } = client({ eventQueueSize: 2, eventBatchSize: 100 });
     const send = () => c.sendOdpEvent('a', undefined, { fs_user_id: 'u' });

@@ -14,12 +14,7 @@ import {
 import { buildOdpEvent, type CommonEventData } from './build-odp-event';
 import { GraphqlSegmentsClient } from './graphql-segments-client';
 import { type OdpConfig, sameOdpConfig, toOdpConfig } from './odp-config';
-import {
-  DEFAULT_ODP_EVENT_TYPE,
-  ODP_ACTION_CLIENT_INITIALIZED,
-  ODP_ACTION_IDENTIFIED,
-  type OdpEvent,
-} from './odp-event';
+import { DEFAULT_ODP_EVENT_TYPE, ODP_ACTION_CLIENT_INITIALIZED, ODP_ACTION_IDENTIFIED } from './odp-event';
 import { OdpEventError } from './odp-event-error';
 import { OdpEventManager, type OdpEventMetrics } from './odp-event-manager';
 import { SegmentManager } from './segment-manager';
@@ -176,13 +171,8 @@ class DefaultOdpManager implements FlagKitOdpManager {
     userValue: string,
     options?: readonly OdpSegmentOption[],
   ): Promise<string[] | null> {
-    if (this.#enabled && this.#config !== undefined) {
-      return this.#segments.fetchQualifiedSegments(userKey, userValue, options);
-    }
-    this.#logger.log(
-      this.#enabled ? 'warn' : 'error',
-      `${this.#enabled ? 'ODP config is not available' : 'ODP is not enabled'}: fetchQualifiedSegments failed.`,
-    );
+    if (this.#enabled) return this.#segments.fetchQualifiedSegments(userKey, userValue, options);
+    this.#logger.log('error', 'ODP is not enabled: fetchQualifiedSegments failed.');
     return Promise.resolve(null);
   }
 
@@ -211,12 +201,9 @@ class DefaultOdpManager implements FlagKitOdpManager {
     if (this.#stopped) return this.#refuse('closed', 'The ODP manager is closed');
     if (this.#config === undefined) return this.#refuse('sdkNotReady', 'ODP has no config yet');
     if (this.#config === null) return this.#refuse('odpNotIntegrated', 'ODP is not integrated');
-    let event: OdpEvent | OdpEventError;
-    try {
-      event = buildOdpEvent(input, this.#common, this.#vuid);
-    } catch (error) {
-      event = new OdpEventError('data', `The ODP event could not be read: ${String(error)}`);
-    }
+    // Input that throws when read (a getter, a Proxy) is the client's to catch: it refuses such an
+    // event as invalidInput and reports the error.
+    const event = buildOdpEvent(input, this.#common, this.#vuid);
     if (event instanceof OdpEventError) {
       this.#logger.log('error', `${event.message} sendOdpEvent failed.`);
       return { ok: false, reason: 'invalidInput', message: event.message, error: event };
@@ -235,10 +222,10 @@ class DefaultOdpManager implements FlagKitOdpManager {
     return this.#events.flush();
   }
 
-  async stop(): Promise<void> {
-    if (this.#stopped) return;
+  /** A second call waits for the same deliveries as the first. */
+  stop(): Promise<void> {
     this.#stopped = true;
-    await this.#events.stop();
+    return this.#events.stop();
   }
 
   metrics(): OdpEventMetrics {

@@ -20,7 +20,8 @@ const copyOf = (segments: readonly string[] | null | undefined): string[] | null
  * one request. A new config resets the cache and forgets requests made under the old one.
  */
 export class SegmentManager {
-  #config: OdpConfig | null = null;
+  /** undefined until the first datafile; null when it does not integrate ODP. */
+  #config: OdpConfig | null | undefined;
   /**
    * Requests in flight, by cache key. A reset forgets them: one started before it then neither
    * fills the cache after it nor answers fetches made after it.
@@ -43,8 +44,8 @@ export class SegmentManager {
   }
 
   /**
-   * The user's qualified segments, or null when they cannot be had (logged). Not integrated
-   * gives null; no segments to check gives [] without a request.
+   * The user's qualified segments, or null when they cannot be had (logged). No config yet or
+   * not integrated gives null; no segments to check gives [] without a request.
    */
   fetchQualifiedSegments(
     userKey: OdpUserKey,
@@ -52,8 +53,9 @@ export class SegmentManager {
     options?: readonly OdpSegmentOption[],
   ): Promise<string[] | null> {
     const config = this.#config;
-    if (config === null) {
-      this.#logger.log('warn', 'ODP is not integrated: fetchQualifiedSegments failed.');
+    if (!config) {
+      const why = config === null ? 'ODP is not integrated' : 'ODP config is not available';
+      this.#logger.log('warn', `${why}: fetchQualifiedSegments failed.`);
       return Promise.resolve(null);
     }
     if (config.segmentsToCheck.length === 0) return Promise.resolve([]);

@@ -41,15 +41,22 @@ function graphqlError(error: unknown): SegmentsFetchError {
   const code = stringAt(error, 'extensions', 'code');
   const classification = stringAt(error, 'extensions', 'classification');
   // What the error is called: its classification, else its code.
-  const kind = { classification: classification ?? code };
-  if (code === 'INVALID_IDENTIFIER_EXCEPTION' || classification === 'InvalidIdentifierException') {
-    return new SegmentsFetchError('invalidIdentifier', message, kind);
-  }
-  if (kind.classification === undefined) {
+  const kind = classification ?? code;
+  if (kind === undefined) {
     return new SegmentsFetchError('decode', `a GraphQL error without a classification: ${message}`);
   }
-  return new SegmentsFetchError('other', message, kind);
+  const reason =
+    code === 'INVALID_IDENTIFIER_EXCEPTION' || classification === 'InvalidIdentifierException'
+      ? 'invalidIdentifier'
+      : 'other';
+  return new SegmentsFetchError(reason, message, { classification: kind });
 }
+
+const notAnAnswer = () =>
+  new SegmentsFetchError(
+    'decode',
+    'the answer is not shaped data.customer.audiences.edges[].node {name, state}',
+  );
 
 /**
  * The qualified segment names in a GraphQL answer's text. Throws a {@link SegmentsFetchError}
@@ -68,16 +75,12 @@ export function parseSegmentsAnswer(text: string): string[] {
     if (errors.length > 0) throw graphqlError(errors[0]);
   }
   const edges = answer?.data?.customer?.audiences?.edges;
-  if (!Array.isArray(edges)) {
-    throw new SegmentsFetchError('decode', 'the answer has no data.customer.audiences.edges array');
-  }
+  if (!Array.isArray(edges)) throw notAnAnswer();
   const qualified: string[] = [];
   for (const edge of edges) {
     const name = stringAt(edge, 'node', 'name');
     const state = stringAt(edge, 'node', 'state');
-    if (name === undefined || state === undefined) {
-      throw new SegmentsFetchError('decode', 'an edge has no node with a string name and state');
-    }
+    if (name === undefined || state === undefined) throw notAnAnswer();
     if (state === 'qualified') qualified.push(name);
   }
   return qualified;
