@@ -10,6 +10,10 @@ export interface OdpConfig {
   readonly segmentsToCheck: readonly string[];
 }
 
+// How a call refused for want of a usable config starts its log line (`…: <call> failed.`).
+export const NO_ODP_CONFIG = 'ODP config is not available';
+export const ODP_NOT_INTEGRATED = 'ODP is not integrated';
+
 /** POSTs a JSON `body` to one of ODP's APIs (`/v3/events`, `/v3/graphql`) with the public key. */
 export function postToOdp(
   requester: Requester,

@@ -1,6 +1,6 @@
 import type { Logger, Requester } from '@flagkit/core';
 import { errorMessage } from './error-message';
-import { type OdpConfig, postToOdp } from './odp-config';
+import { ODP_NOT_INTEGRATED, type OdpConfig, postToOdp } from './odp-config';
 import { type OdpEvent, serializeOdpEvents } from './odp-event';
 import { sleep, startTimer } from './timers';
 import { wholeNumberOption } from './whole-number-option';
@@ -57,8 +57,9 @@ export class OdpEventManager {
   readonly #maxBackoffMs: number;
   #queue: OdpEvent[] = [];
   #config: OdpConfig | null = null;
-  #timer: unknown = undefined;
-  readonly #sending = new Set<Promise<void>>();
+  #timer: unknown;
+  /** Settles once every batch sent so far has been delivered, dropped or given back. */
+  #allSent: Promise<unknown> = Promise.resolve();
   #closing = false;
   #sent = 0;
   #dropped = 0;
@@ -98,20 +99,19 @@ export class OdpEventManager {
     return 'queued';
   }
 
-  /** Sends every queued event now; resolves when every request in flight has settled. */
+  /** Sends every queued event now; resolves when every batch sent so far has settled. */
   async flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const config = this.#config;
     while (config !== null && this.#queue.length > 0) {
-      const sending = this.#send(config, this.#queue.splice(0, this.#batchSize));
-      this.#sending.add(sending);
-      const forget = () => {
-        this.#sending.delete(sending);
-      };
-      sending.then(forget, forget);
+      // #send never rejects: every failure is counted and logged.
+      this.#allSent = Promise.all([
+        this.#allSent,
+        this.#send(config, this.#queue.splice(0, this.#batchSize)),
+      ]);
     }
-    while (this.#sending.size > 0) await Promise.all(this.#sending);
+    await this.#allSent;
   }
 
   /** Refuses new events, sends the queued ones (retrying, without re-queueing) and waits. */
@@ -120,7 +120,7 @@ export class OdpEventManager {
     await this.flush();
     if (this.#queue.length > 0) {
       // Left with no config to send them with.
-      this.#drop(this.#queue.length, 'ODP is not integrated at close');
+      this.#drop(this.#queue.length, `${ODP_NOT_INTEGRATED} at close`);
       this.#queue = [];
     }
   }
@@ -174,7 +174,8 @@ export class OdpEventManager {
 
   /** Puts a batch whose retries ran out back in front of the queue, as far as there is room. */
   #giveBack(batch: OdpEvent[], reason: string): void {
-    const room = this.#closing ? 0 : Math.max(0, this.#queueSize - this.#queue.length);
+    // The queue never holds more than queueSize, so the room is never negative.
+    const room = this.#closing ? 0 : this.#queueSize - this.#queue.length;
     const kept = batch.slice(0, room);
     if (kept.length > 0) {
       this.#queue = kept.concat(this.#queue);

@@ -13,7 +13,7 @@ import {
 } from '@flagkit/core';
 import { buildOdpEvent, type CommonEventData } from './build-odp-event';
 import { GraphqlSegmentsClient } from './graphql-segments-client';
-import { type OdpConfig, sameOdpConfig, toOdpConfig } from './odp-config';
+import { NO_ODP_CONFIG, ODP_NOT_INTEGRATED, type OdpConfig, sameOdpConfig, toOdpConfig } from './odp-config';
 import { DEFAULT_ODP_EVENT_TYPE, ODP_ACTION_CLIENT_INITIALIZED, ODP_ACTION_IDENTIFIED } from './odp-event';
 import { OdpEventError } from './odp-event-error';
 import { OdpEventManager, type OdpEventMetrics } from './odp-event-manager';
@@ -72,6 +72,7 @@ export interface FlagKitOdpManager extends OdpManager {
 type RefusalReason = Extract<OdpSendResult, { ok: false }>['reason'];
 
 const ACCEPTED: OdpSendResult = { ok: true };
+const NOT_ENABLED = 'ODP is not enabled';
 
 /**
  * The ODP manager with the segments cache given: what `createOdpManager` builds around
@@ -172,7 +173,7 @@ class DefaultOdpManager implements FlagKitOdpManager {
     options?: readonly OdpSegmentOption[],
   ): Promise<string[] | null> {
     if (this.#enabled) return this.#segments.fetchQualifiedSegments(userKey, userValue, options);
-    this.#logger.log('error', 'ODP is not enabled: fetchQualifiedSegments failed.');
+    this.#logger.log('error', `${NOT_ENABLED}: fetchQualifiedSegments failed.`);
     return Promise.resolve(null);
   }
 
@@ -197,10 +198,10 @@ class DefaultOdpManager implements FlagKitOdpManager {
   }
 
   sendEvent(input: OdpEventInput): OdpSendResult {
-    if (!this.#enabled) return this.#refuse('odpNotEnabled', 'ODP is not enabled');
+    if (!this.#enabled) return this.#refuse('odpNotEnabled', NOT_ENABLED);
     if (this.#stopped) return this.#refuse('closed', 'The ODP manager is closed');
-    if (this.#config === undefined) return this.#refuse('sdkNotReady', 'ODP has no config yet');
-    if (this.#config === null) return this.#refuse('odpNotIntegrated', 'ODP is not integrated');
+    if (this.#config === undefined) return this.#refuse('sdkNotReady', NO_ODP_CONFIG);
+    if (this.#config === null) return this.#refuse('odpNotIntegrated', ODP_NOT_INTEGRATED);
     // Input that throws when read (a getter, a Proxy) is the client's to catch: it refuses such an
     // event as invalidInput and reports the error.
     const event = buildOdpEvent(input, this.#common, this.#vuid);

@@ -3,7 +3,7 @@ import { attempt } from './attempt';
 import { errorMessage } from './error-message';
 import type { GraphqlSegmentsClient } from './graphql-segments-client';
 import { isPromise } from './is-promise';
-import type { OdpConfig } from './odp-config';
+import { NO_ODP_CONFIG, ODP_NOT_INTEGRATED, type OdpConfig } from './odp-config';
 import type { OdpUserKey } from './segments-query';
 
 /** The cache key of a user: `fs_user_id-$-<id>` or `vuid-$-<vuid>`, as Optimizely's. */
@@ -54,7 +54,7 @@ export class SegmentManager {
   ): Promise<string[] | null> {
     const config = this.#config;
     if (!config) {
-      const why = config === null ? 'ODP is not integrated' : 'ODP config is not available';
+      const why = config === null ? ODP_NOT_INTEGRATED : NO_ODP_CONFIG;
       this.#logger.log('warn', `${why}: fetchQualifiedSegments failed.`);
       return Promise.resolve(null);
     }

@@ -34,9 +34,8 @@ export class SegmentsFetchError extends FlagKitError {
     extra: { status?: number; classification?: string; cause?: unknown } = {},
   ) {
     const label = reason === 'other' && extra.classification ? extra.classification : LOG_LABEL[reason];
-    super('ODP_SEGMENTS_FETCH_FAILED', `Audience segments fetch failed (${label}): ${detail}`, {
-      cause: extra.cause,
-    });
+    // Error options read `cause` only (and set none when it is absent).
+    super('ODP_SEGMENTS_FETCH_FAILED', `Audience segments fetch failed (${label}): ${detail}`, extra);
     this.name = 'SegmentsFetchError';
     this.reason = reason;
     this.status = extra.status;
