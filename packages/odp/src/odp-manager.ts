@@ -159,7 +159,7 @@ class DefaultOdpManager implements FlagKitOdpManager {
     const next = toOdpConfig(integration);
     if (sameOdpConfig(this.#config, next)) return;
     if (integration.integrated && next === null) {
-      this.#logger.log('warn', 'The ODP integration has no host or public key: ODP is not integrated.');
+      this.#logger.log('warn', `The ODP integration has no host or public key: ${ODP_NOT_INTEGRATED}.`);
     }
     this.#config = next;
     this.#segments.updateConfig(next);

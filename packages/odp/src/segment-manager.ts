@@ -30,7 +30,8 @@ export class SegmentManager {
   readonly #cache: SegmentsCache;
   readonly #client: GraphqlSegmentsClient;
   readonly #logger: Logger;
-  readonly #lookupFailed = (error: unknown) => this.#logCacheFailure('lookup', error);
+  /** Made once: a lookup is the hot path. */
+  readonly #lookupFailed = this.#cacheFailed('lookup');
 
   constructor(cache: SegmentsCache, client: GraphqlSegmentsClient, logger: Logger) {
     this.#logger = logger;
@@ -60,7 +61,15 @@ export class SegmentManager {
     }
     if (config.segmentsToCheck.length === 0) return Promise.resolve([]);
     if (options?.includes('RESET_CACHE')) this.#reset();
-    const fetch = () => this.#fetch(config, userKey, userValue);
+    // Never rejects: a failed fetch is logged (the classified SegmentsFetchError's message starts
+    // like the reference's) and gives null.
+    const fetch = () =>
+      this.#client
+        .fetchSegments(config, userKey, userValue, config.segmentsToCheck)
+        .catch((error: unknown) => {
+          this.#logger.log('error', errorMessage(error));
+          return null;
+        });
     if (options?.includes('IGNORE_CACHE')) return fetch();
 
     const key = segmentsCacheKey(userKey, userValue);
@@ -79,10 +88,7 @@ export class SegmentManager {
         if (this.#inFlight.get(key) === started) {
           this.#inFlight.delete(key);
           if (segments) {
-            void attempt(
-              () => this.#cache.save(key, segments),
-              (error) => this.#logCacheFailure('save', error),
-            );
+            void attempt(() => this.#cache.save(key, segments), this.#cacheFailed('save'));
           }
         }
         return segments;
@@ -93,27 +99,15 @@ export class SegmentManager {
     return request.then(copyOf);
   }
 
-  /** The segments ODP gives, or null when the fetch failed (logged). Never rejects. */
-  async #fetch(config: OdpConfig, userKey: OdpUserKey, userValue: string): Promise<string[] | null> {
-    try {
-      return await this.#client.fetchSegments(config, userKey, userValue, config.segmentsToCheck);
-    } catch (error) {
-      // A classified SegmentsFetchError, whose message starts like the reference's.
-      this.#logger.log('error', errorMessage(error));
-      return null;
-    }
-  }
-
   /** Empties the cache and forgets the requests in flight. */
   #reset(): void {
     this.#inFlight.clear();
-    void attempt(
-      () => this.#cache.reset(),
-      (error) => this.#logCacheFailure('reset', error),
-    );
+    void attempt(() => this.#cache.reset(), this.#cacheFailed('reset'));
   }
 
-  #logCacheFailure(operation: string, error: unknown): void {
-    this.#logger.log('error', `ODP segments cache ${operation} failed: ${errorMessage(error)}`);
+  /** Logs a failed cache `operation` (the cache is then skipped). */
+  #cacheFailed(operation: string): (error: unknown) => void {
+    return (error) =>
+      this.#logger.log('error', `ODP segments cache ${operation} failed: ${errorMessage(error)}`);
   }
 }

@@ -24,33 +24,24 @@ export function loadVuid(
     const vuid = makeVuid();
     use(vuid);
     if (store) {
-      return attempt(
-        () => store.set(VUID_STORAGE_KEY, vuid),
-        (error) => logFailure(logger, 'save', error),
-      );
+      return attempt(() => store.set(VUID_STORAGE_KEY, vuid), failed(logger, 'save'));
     }
   };
   // An unreadable store counts as one without a VUID.
-  const stored =
-    store &&
-    attempt(
-      () => store.get(VUID_STORAGE_KEY),
-      (error) => logFailure(logger, 'read', error),
-    );
+  const stored = store && attempt(() => store.get(VUID_STORAGE_KEY), failed(logger, 'read'));
   return isPromise(stored) ? stored.then(adopt) : adopt(stored);
 }
 
 /** Deletes a stored VUID (VUIDs are disabled). Never throws; a failure is logged. */
 export function deleteVuid(store: KeyValueStore, logger: Logger): void {
-  void attempt(
-    () => store.remove(VUID_STORAGE_KEY),
-    (error) => logFailure(logger, 'delete', error),
-  );
+  void attempt(() => store.remove(VUID_STORAGE_KEY), failed(logger, 'delete'));
 }
 
-function logFailure(logger: Logger, operation: string, error: unknown): void {
-  logger.log(
-    'warn',
-    `VUID ${operation} in the store failed (the VUID is kept in memory): ${errorMessage(error)}`,
-  );
+/** Logs a failed store `operation`; the VUID then lives in memory. */
+function failed(logger: Logger, operation: string): (error: unknown) => void {
+  return (error) =>
+    logger.log(
+      'warn',
+      `VUID ${operation} in the store failed (the VUID is kept in memory): ${errorMessage(error)}`,
+    );
 }
