@@ -24,9 +24,11 @@ export function createOdpManager(options: BrowserOdpManagerOptions = {}): FlagKi
   const vuidStore =
     options.vuidStore ??
     (options.enableVuid ? createLocalStorageStore({ logger: options.logger }) : undefined);
-  const cache =
-    options.segmentsCache ??
-    createSmallSegmentsCache({ size: options.segmentsCacheSize, timeoutMs: options.segmentsCacheTimeoutMs });
+  // Unused when the options bring a segmentsCache, which the manager prefers.
+  const cache = createSmallSegmentsCache({
+    size: options.segmentsCacheSize,
+    timeoutMs: options.segmentsCacheTimeoutMs,
+  });
   return createOdpManagerWithCache(cache, {
     ...options,
     requester: options.requester ?? createFetchRequester(),

@@ -33,15 +33,12 @@ function isNonEmptyString(value: unknown): value is string {
 }
 
 function isOdpDataValue(value: unknown): value is OdpDataValue {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Math.abs(value) <= MAX_NUMBER; // false for NaN and ±Infinity too
-    default:
-      return value === null;
-  }
+  return (
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Math.abs(value) <= MAX_NUMBER) || // false for NaN and ±Infinity too
+    value === null
+  );
 }
 
 function describeValue(value: unknown): string {

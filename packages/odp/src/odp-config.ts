@@ -43,11 +43,3 @@ export function toOdpConfig(integration: OdpIntegration): OdpConfig | null {
     segmentsToCheck: integration.segmentsToCheck,
   };
 }
-
-/**
- * Whether two configs (null: not integrated; undefined: none yet) would make the same requests.
- * Both come from {@link toOdpConfig}, so equal configs serialise alike, keys in the same order.
- */
-export function sameOdpConfig(a: OdpConfig | null | undefined, b: OdpConfig | null): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}

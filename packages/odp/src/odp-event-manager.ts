@@ -82,7 +82,7 @@ export class OdpEventManager {
 
   /** Switches host or key. Events queued so far are sent first, with the config they were queued under. */
   updateConfig(config: OdpConfig | null): void {
-    if (this.#queue.length > 0) void this.flush();
+    void this.flush();
     this.#config = config;
   }
 
@@ -163,7 +163,7 @@ export class OdpEventManager {
       this.#retries++;
       // Exponential backoff from `minBackoffMs`, capped, with jitter in the upper half.
       const backoff = Math.min(this.#maxBackoffMs, this.#minBackoffMs * 2 ** attempt);
-      await sleep(backoff / 2 + Math.random() * (backoff / 2));
+      await sleep((backoff * (1 + Math.random())) / 2);
     }
   }
 

@@ -13,8 +13,8 @@ import {
 } from '@flagkit/core';
 import { buildOdpEvent, type CommonEventData } from './build-odp-event';
 import { GraphqlSegmentsClient } from './graphql-segments-client';
-import { NO_ODP_CONFIG, ODP_NOT_INTEGRATED, type OdpConfig, sameOdpConfig, toOdpConfig } from './odp-config';
-import { DEFAULT_ODP_EVENT_TYPE, ODP_ACTION_CLIENT_INITIALIZED, ODP_ACTION_IDENTIFIED } from './odp-event';
+import { NO_ODP_CONFIG, ODP_NOT_INTEGRATED, type OdpConfig, toOdpConfig } from './odp-config';
+import { ODP_ACTION_CLIENT_INITIALIZED, ODP_ACTION_IDENTIFIED } from './odp-event';
 import { OdpEventError } from './odp-event-error';
 import { OdpEventManager, type OdpEventMetrics } from './odp-event-manager';
 import { SegmentManager } from './segment-manager';
@@ -157,7 +157,9 @@ class DefaultOdpManager implements FlagKitOdpManager {
   updateConfig(integration: OdpIntegration): void {
     if (!this.#enabled || this.#stopped) return;
     const next = toOdpConfig(integration);
-    if (sameOdpConfig(this.#config, next)) return;
+    // Unchanged (same host, key and segments, in order)? Both configs come from toOdpConfig, so
+    // equal ones serialise alike; undefined (none yet) equals nothing.
+    if (JSON.stringify(this.#config) === JSON.stringify(next)) return;
     if (integration.integrated && next === null) {
       this.#logger.log('warn', `The ODP integration has no host or public key: ${ODP_NOT_INTEGRATED}.`);
     }
@@ -190,11 +192,8 @@ class DefaultOdpManager implements FlagKitOdpManager {
       this.#logger.log('debug', 'ODP identify event is not dispatched (fewer than 2 valid identifiers).');
       return;
     }
-    this.sendEvent({
-      action: ODP_ACTION_IDENTIFIED,
-      type: DEFAULT_ODP_EVENT_TYPE,
-      identifiers: { fs_user_id: userId, vuid: visitor },
-    });
+    // No type: the default one (fullstack), as for client_initialized.
+    this.sendEvent({ action: ODP_ACTION_IDENTIFIED, identifiers: { fs_user_id: userId, vuid: visitor } });
   }
 
   sendEvent(input: OdpEventInput): OdpSendResult {

@@ -33,7 +33,7 @@ export class SegmentsFetchError extends FlagKitError {
     detail: string,
     extra: { status?: number; classification?: string; cause?: unknown } = {},
   ) {
-    const label = reason === 'other' && extra.classification ? extra.classification : LOG_LABEL[reason];
+    const label = (reason === 'other' && extra.classification) || LOG_LABEL[reason];
     // Error options read `cause` only (and set none when it is absent).
     super('ODP_SEGMENTS_FETCH_FAILED', `Audience segments fetch failed (${label}): ${detail}`, extra);
     this.name = 'SegmentsFetchError';
