@@ -39,22 +39,16 @@ export class GraphqlSegmentsClient {
         () => reject(new SegmentsFetchError('timeout', `no answer within ${timeoutMs} ms`)),
         timeoutMs,
       );
-      this.#exchange(config, userKey, userValue, segments)
+      this.#exchange(config, segmentsQueryBody(userKey, userValue, segments))
         .then(resolve, reject)
         .then(() => clearTimeout(timer));
     });
   }
 
-  async #exchange(
-    config: OdpConfig,
-    userKey: OdpUserKey,
-    userValue: string,
-    segments: readonly string[],
-  ): Promise<string[]> {
+  async #exchange(config: OdpConfig, body: string): Promise<string[]> {
     let text: string;
     let status: number;
     try {
-      const body = segmentsQueryBody(userKey, userValue, segments);
       const response = await postToOdp(this.#requester, config, '/v3/graphql', body, this.#timeoutMs);
       status = response.status;
       text = await response.text();

@@ -56,7 +56,8 @@ export class OdpEventManager {
   readonly #minBackoffMs: number;
   readonly #maxBackoffMs: number;
   #queue: OdpEvent[] = [];
-  #config: OdpConfig | null = null;
+  /** Where events go; null (not integrated) or undefined (no config yet): they wait in the queue. */
+  #config: OdpConfig | null | undefined;
   #timer: unknown;
   /** Settles once every batch sent so far has been delivered, dropped or given back. */
   #allSent: Promise<unknown> = Promise.resolve();
@@ -93,8 +94,7 @@ export class OdpEventManager {
       this.#rejectedQueueFull++;
       return 'queueFull';
     }
-    this.#queue.push(event);
-    if (this.#queue.length >= this.#batchSize) void this.flush();
+    if (this.#queue.push(event) >= this.#batchSize) void this.flush();
     else this.#flushLater(this.#flushIntervalMs);
     return 'queued';
   }
@@ -104,7 +104,7 @@ export class OdpEventManager {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const config = this.#config;
-    while (config !== null && this.#queue.length > 0) {
+    while (config && this.#queue.length > 0) {
       // #send never rejects: every failure is counted and logged.
       this.#allSent = Promise.all([
         this.#allSent,

@@ -19,7 +19,7 @@ import { OdpEventError } from './odp-event-error';
 import { OdpEventManager, type OdpEventMetrics } from './odp-event-manager';
 import { SegmentManager } from './segment-manager';
 import type { OdpUserKey } from './segments-query';
-import { deleteVuid, loadVuid } from './stored-vuid';
+import { startVuid } from './stored-vuid';
 import { isVuid } from './vuid';
 
 /** Options of {@link createOdpManager}. Only `requester` is required. */
@@ -137,12 +137,9 @@ class DefaultOdpManager implements FlagKitOdpManager {
     if (this.#started) return;
     this.#started = true;
     const { enableVuid, vuidStore } = this.#options;
-    const loading =
-      this.#enabled && enableVuid
-        ? loadVuid(vuidStore, this.#logger, (vuid) => {
-            this.#vuid = vuid;
-          })
-        : vuidStore && deleteVuid(vuidStore, this.#logger);
+    const loading = startVuid(this.#enabled && enableVuid === true, vuidStore, this.#logger, (vuid) => {
+      this.#vuid = vuid;
+    });
     if (loading) {
       this.#ready = loading.then(() => this.#maybeSendInitialized());
     } else {

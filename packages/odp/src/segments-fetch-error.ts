@@ -11,13 +11,12 @@ import { FlagKitError } from '@flagkit/core';
  */
 export type SegmentsFetchFailure = 'network' | 'timeout' | 'http' | 'decode' | 'invalidIdentifier' | 'other';
 
-const LOG_LABEL: Record<SegmentsFetchFailure, string> = {
+/** How the log line names a failure, as the reference's; `timeout` and `other` are their own name. */
+const LOG_LABEL: Partial<Record<SegmentsFetchFailure, string>> = {
   network: 'network error',
-  timeout: 'timeout',
   http: 'http error',
   decode: 'decode error',
   invalidIdentifier: 'invalid identifier',
-  other: 'other',
 };
 
 /** A failed fetch of a user's qualified segments, classified. Logged, never thrown to users. */
@@ -33,7 +32,7 @@ export class SegmentsFetchError extends FlagKitError {
     detail: string,
     extra: { status?: number; classification?: string; cause?: unknown } = {},
   ) {
-    const label = (reason === 'other' && extra.classification) || LOG_LABEL[reason];
+    const label = (reason === 'other' && extra.classification) || LOG_LABEL[reason] || reason;
     // Error options read `cause` only (and set none when it is absent).
     super('ODP_SEGMENTS_FETCH_FAILED', `Audience segments fetch failed (${label}): ${detail}`, extra);
     this.name = 'SegmentsFetchError';

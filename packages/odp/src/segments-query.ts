@@ -17,11 +17,10 @@ export function segmentsQueryBody(
   userValue: string,
   segments: readonly string[],
 ): string {
-  // A JSON array of strings without its brackets: the literals joined by "," as the SDK writes them.
-  const subset = JSON.stringify(segments).slice(1, -1);
+  // A JSON array of strings is the GraphQL list the SDK writes: literals joined by "," in brackets.
   const query =
     `query {customer(${userKey} : ${JSON.stringify(userValue)}) ` +
-    `{audiences(subset: [${subset}]) {edges {node {name state}}}}}`;
+    `{audiences(subset: ${JSON.stringify(segments)}) {edges {node {name state}}}}}`;
   return `{"query" : ${JSON.stringify(query)}}`;
 }
 

@@ -5,20 +5,25 @@ import { isPromise } from './is-promise';
 import { isVuid, makeVuid, VUID_STORAGE_KEY } from './vuid';
 
 // The visitor id (VUID) kept in a KeyValueStore so it survives restarts (localStorage in browsers).
-// With a synchronous store the VUID is known as soon as `loadVuid` returns. When the store fails,
-// the VUID lives in memory and the failure is logged. When VUIDs are disabled, a stored one is
-// deleted, as Optimizely does.
+// With a synchronous store the VUID is known as soon as `startVuid` returns. When the store fails,
+// the VUID lives in memory and the failure is logged.
 
 /**
- * Reads the stored VUID, or makes a new one and stores it. `use` receives the VUID as soon as it
- * is known (a new one before it is saved). The promise, for an asynchronous store, settles once
- * the VUID is read and saved; it never rejects.
+ * With VUIDs enabled, reads the stored VUID, or makes a new one and stores it: `use` receives the
+ * VUID as soon as it is known (a new one before it is saved), and the promise, for an asynchronous
+ * store, settles once the VUID is read and saved. Disabled, a stored VUID is deleted, as
+ * Optimizely does. Never throws nor rejects.
  */
-export function loadVuid(
+export function startVuid(
+  enabled: boolean,
   store: KeyValueStore | undefined,
   logger: Logger,
   use: (vuid: string) => void,
 ): void | Promise<void> {
+  if (!enabled) {
+    if (store) void attempt(() => store.remove(VUID_STORAGE_KEY), failed(logger, 'delete'));
+    return;
+  }
   const adopt = (stored: string | null | undefined): void | Promise<void> => {
     if (isVuid(stored)) return use(stored);
     const vuid = makeVuid();
@@ -30,11 +35,6 @@ export function loadVuid(
   // An unreadable store counts as one without a VUID.
   const stored = store && attempt(() => store.get(VUID_STORAGE_KEY), failed(logger, 'read'));
   return isPromise(stored) ? stored.then(adopt) : adopt(stored);
-}
-
-/** Deletes a stored VUID (VUIDs are disabled). Never throws; a failure is logged. */
-export function deleteVuid(store: KeyValueStore, logger: Logger): void {
-  void attempt(() => store.remove(VUID_STORAGE_KEY), failed(logger, 'delete'));
 }
 
 /** Logs a failed store `operation`; the VUID then lives in memory. */

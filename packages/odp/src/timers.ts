@@ -4,7 +4,7 @@
  */
 export function startTimer(callback: () => void, ms: number): unknown {
   const handle = setTimeout(callback, ms);
-  (handle as { unref?: () => void } | undefined)?.unref?.();
+  (handle as { unref?: () => void }).unref?.();
   return handle;
 }
 

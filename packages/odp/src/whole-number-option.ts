@@ -3,5 +3,6 @@
  * finite number, or below `min`.
  */
 export function wholeNumberOption(value: number | undefined, fallback: number, min = 0): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= min ? Math.floor(value) : fallback;
+  // Number.isFinite is false for anything but a finite number: it does not convert its argument.
+  return Number.isFinite(value) && (value as number) >= min ? Math.floor(value as number) : fallback;
 }
