@@ -59,37 +59,23 @@ function mustBe(
 }
 
 /**
- * Copies the entries of `input` (a Map or a plain object; absent adds nothing) into `into`, or
- * returns the error naming the input, or the first entry whose value `accepts` refuses.
+ * Passes the entries of `input` (a Map or a plain object; absent has none) to `add`, or returns
+ * the error naming the input, or the first entry whose value `accepts` refuses.
  */
 function readEntries<V>(
   field: 'identifiers' | 'data',
   input: unknown,
-  into: Map<string, V>,
   accepts: (value: unknown) => value is V,
   expected: string,
+  add: (key: string, value: V) => void,
 ): OdpEventError | undefined {
   if (input === undefined || input === null) return;
   const entries = entriesOf(input);
   if (entries === null) return mustBe(field, field, 'a Map or a plain object', input);
   for (const [key, value] of entries) {
     if (!accepts(value)) return mustBe(field, `${field}: "${key}"`, expected, value, key);
-    into.set(key, value);
+    add(key, value);
   }
-}
-
-/**
- * Like the official SDK, identifier keys spelled like `FS-USER-ID` become `fs_user_id`, placed
- * after the other identifiers; an exact `fs_user_id` wins over aliases, else the first alias does.
- */
-function normaliseFsUserId(identifiers: Map<string, string>): void {
-  let fsUserId = identifiers.get('fs_user_id');
-  for (const [key, value] of identifiers) {
-    if (!FS_USER_ID_ALIAS.test(key)) continue;
-    fsUserId ??= value;
-    identifiers.delete(key);
-  }
-  if (fsUserId !== undefined) identifiers.set('fs_user_id', fsUserId);
 }
 
 /**
@@ -110,18 +96,25 @@ export function buildOdpEvent(
     return mustBe('type', 'event type', 'a string', type);
   }
   const identifiers = new Map<string, string>();
+  // Like the official SDK, identifier keys spelled like `FS-USER-ID` become `fs_user_id`, placed
+  // after the other identifiers; the (single: keys are unique) exact `fs_user_id` wins over aliases,
+  // else the first alias does.
+  let fsUserId: string | undefined;
   const badIdentifiers = readEntries(
     'identifiers',
     input.identifiers,
-    identifiers,
     isNonEmptyString,
     NON_EMPTY_STRING,
+    (key, value) => {
+      if (!FS_USER_ID_ALIAS.test(key)) identifiers.set(key, value);
+      else if (fsUserId === undefined || key === 'fs_user_id') fsUserId = value;
+    },
   );
   if (badIdentifiers) return badIdentifiers;
   if (identifiers.has('')) {
     return new OdpEventError('identifiers', 'ODP identifier keys must not be empty.', '');
   }
-  normaliseFsUserId(identifiers);
+  if (fsUserId !== undefined) identifiers.set('fs_user_id', fsUserId);
   if (identifiers.size === 0) {
     return new OdpEventError('identifiers', 'ODP events need at least one identifier.');
   }
@@ -134,9 +127,9 @@ export function buildOdpEvent(
   const badData = readEntries(
     'data',
     input.data,
-    data,
     isOdpDataValue,
     'a string, a finite number within ±2^53, a boolean or null',
+    (key, value) => data.set(key, value),
   );
   return badData ?? { type: type || DEFAULT_ODP_EVENT_TYPE, action, identifiers, data };
 }
