@@ -2,9 +2,6 @@ import type { OdpDataValue, OdpEventInput } from '@flagkit/core';
 import { DEFAULT_ODP_EVENT_TYPE, type OdpEvent } from './odp-event';
 import { OdpEventError, type OdpEventField } from './odp-event-error';
 
-/** The largest magnitude ODP takes for a number: 2^53. */
-const MAX_NUMBER = 2 ** 53;
-
 /** The data every event starts from; the caller's data overrides any of it. */
 export interface CommonEventData {
   /** Makes a fresh idempotence id (a UUID v4) per event. */
@@ -36,7 +33,8 @@ function isOdpDataValue(value: unknown): value is OdpDataValue {
   return (
     typeof value === 'string' ||
     typeof value === 'boolean' ||
-    (typeof value === 'number' && Math.abs(value) <= MAX_NUMBER) || // false for NaN and ±Infinity too
+    // 2^53 is the largest magnitude ODP takes; the check is false for NaN and ±Infinity too.
+    (typeof value === 'number' && Math.abs(value) <= 2 ** 53) ||
     value === null
   );
 }

@@ -143,7 +143,6 @@ export class OdpEventManager {
     const body = serializeOdpEvents(batch);
     for (let attempt = 0; ; attempt++) {
       let failure: string;
-      let retry = true;
       try {
         const response = await postToOdp(this.#requester, config, '/v3/events', body, this.#requestTimeoutMs);
         // Read the answer even when it is not needed, so the connection can be reused.
@@ -154,11 +153,11 @@ export class OdpEventManager {
           return;
         }
         failure = `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-        retry = status >= 500;
+        // ODP will not take a 4xx batch however often it is sent.
+        if (status < 500) return this.#drop(batch.length, failure);
       } catch (error) {
         failure = errorMessage(error);
       }
-      if (!retry) return this.#drop(batch.length, failure);
       if (attempt >= this.#maxRetries) return this.#giveBack(batch, failure);
       this.#retries++;
       // Exponential backoff from `minBackoffMs`, capped, with jitter in the upper half.
@@ -181,13 +180,18 @@ export class OdpEventManager {
       this.#queue = kept.concat(this.#queue);
       // Not sooner than 100 ms, so a dead server with flushIntervalMs 0 is not hammered.
       this.#flushLater(Math.max(100, this.#flushIntervalMs));
-      this.#logger.log('warn', `ODP events send failed (${reason}); ${kept.length} kept for the next flush.`);
+      this.#logFailure('warn', reason, kept.length, 'kept for the next flush');
     }
     if (kept.length < batch.length) this.#drop(batch.length - kept.length, `${reason}, retries exhausted`);
   }
 
   #drop(count: number, reason: string): void {
     this.#dropped += count;
-    this.#logger.log('error', `ODP event send failed (${reason}): ${count} event(s) dropped.`);
+    this.#logFailure('error', reason, count, 'dropped');
+  }
+
+  /** Logs `ODP event send failed (<reason>): <count> event(s) <outcome>.` */
+  #logFailure(level: 'warn' | 'error', reason: string, count: number, outcome: string): void {
+    this.#logger.log(level, `ODP event send failed (${reason}): ${count} event(s) ${outcome}.`);
   }
 }

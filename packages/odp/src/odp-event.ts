@@ -25,11 +25,11 @@ export interface OdpEvent {
  */
 export function serializeOdpEvents(events: readonly OdpEvent[]): string {
   return JSON.stringify(
-    events.map((event) => ({
-      type: event.type,
-      action: event.action,
-      identifiers: Object.fromEntries(event.identifiers),
-      data: Object.fromEntries(event.data),
+    events.map(({ type, action, identifiers, data }) => ({
+      type,
+      action,
+      identifiers: Object.fromEntries(identifiers),
+      data: Object.fromEntries(data),
     })),
   );
 }

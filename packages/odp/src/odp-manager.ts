@@ -195,7 +195,7 @@ class DefaultOdpManager implements FlagKitOdpManager {
 
   sendEvent(input: OdpEventInput): OdpSendResult {
     if (!this.#enabled) return this.#refuse('odpNotEnabled', NOT_ENABLED);
-    if (this.#stopped) return this.#refuse('closed', 'The ODP manager is closed');
+    if (this.#stopped) return this.#refuse('closed', 'ODP manager is closed');
     if (this.#config === undefined) return this.#refuse('sdkNotReady', NO_ODP_CONFIG);
     if (this.#config === null) return this.#refuse('odpNotIntegrated', ODP_NOT_INTEGRATED);
     // Input that throws when read (a getter, a Proxy) is the client's to catch: it refuses such an
@@ -208,7 +208,7 @@ class DefaultOdpManager implements FlagKitOdpManager {
     // The manager refuses once stopped, so the event manager cannot be closed here: it has room or not.
     return this.#events.enqueue(event) === 'queued'
       ? ACCEPTED
-      : this.#refuse('queueFull', 'The ODP event queue is full');
+      : this.#refuse('queueFull', 'ODP event queue is full');
   }
 
   getVuid(): string | undefined {

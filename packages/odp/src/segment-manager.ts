@@ -55,36 +55,30 @@ export class SegmentManager {
   ): Promise<string[] | null> {
     const config = this.#config;
     if (!config) {
-      const why = config === null ? ODP_NOT_INTEGRATED : NO_ODP_CONFIG;
-      this.#logger.log('warn', `${why}: fetchQualifiedSegments failed.`);
+      this.#logger.log(
+        'warn',
+        `${config === null ? ODP_NOT_INTEGRATED : NO_ODP_CONFIG}: fetchQualifiedSegments failed.`,
+      );
       return Promise.resolve(null);
     }
     if (config.segmentsToCheck.length === 0) return Promise.resolve([]);
     if (options?.includes('RESET_CACHE')) this.#reset();
-    // Never rejects: a failed fetch is logged (the classified SegmentsFetchError's message starts
-    // like the reference's) and gives null.
-    const fetch = () =>
-      this.#client
-        .fetchSegments(config, userKey, userValue, config.segmentsToCheck)
-        .catch((error: unknown) => {
-          this.#logger.log('error', errorMessage(error));
-          return null;
-        });
-    if (options?.includes('IGNORE_CACHE')) return fetch();
+    if (options?.includes('IGNORE_CACHE')) return this.#fetch(config, userKey, userValue);
 
     const key = segmentsCacheKey(userKey, userValue);
     // A failing cache counts as a miss.
     const cached = attempt(() => this.#cache.lookup(key), this.#lookupFailed);
-    if (isPromise(cached)) return cached.then((segments) => copyOf(segments) ?? this.#shared(key, fetch));
+    if (isPromise(cached))
+      return cached.then((segments) => copyOf(segments) ?? this.#shared(config, userKey, userValue, key));
     // The hot path: a synchronous hit costs one resolved promise and a copy.
-    return cached ? Promise.resolve(cached.slice()) : this.#shared(key, fetch);
+    return cached ? Promise.resolve(cached.slice()) : this.#shared(config, userKey, userValue, key);
   }
 
   /** Joins the request already in flight for `key`, or starts one whose answer is cached. */
-  #shared(key: string, fetch: () => Promise<string[] | null>): Promise<string[] | null> {
+  #shared(config: OdpConfig, userKey: OdpUserKey, userValue: string, key: string): Promise<string[] | null> {
     let request = this.#inFlight.get(key);
     if (!request) {
-      const started = fetch().then((segments) => {
+      const started = this.#fetch(config, userKey, userValue).then((segments) => {
         if (this.#inFlight.get(key) === started) {
           this.#inFlight.delete(key);
           if (segments) {
@@ -97,6 +91,17 @@ export class SegmentManager {
       request = started;
     }
     return request.then(copyOf);
+  }
+
+  /** The user's segments from ODP, or null when the fetch failed (logged). Never rejects. */
+  #fetch(config: OdpConfig, userKey: OdpUserKey, userValue: string): Promise<string[] | null> {
+    return this.#client
+      .fetchSegments(config, userKey, userValue, config.segmentsToCheck)
+      .catch((error: unknown) => {
+        // A classified SegmentsFetchError, whose message starts like the reference's.
+        this.#logger.log('error', errorMessage(error));
+        return null;
+      });
   }
 
   /** Empties the cache and forgets the requests in flight. */

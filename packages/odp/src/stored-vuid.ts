@@ -28,9 +28,7 @@ export function startVuid(
     if (isVuid(stored)) return use(stored);
     const vuid = makeVuid();
     use(vuid);
-    if (store) {
-      return attempt(() => store.set(VUID_STORAGE_KEY, vuid), failed(logger, 'save'));
-    }
+    return store && attempt(() => store.set(VUID_STORAGE_KEY, vuid), failed(logger, 'save'));
   };
   // An unreadable store counts as one without a VUID.
   const stored = store && attempt(() => store.get(VUID_STORAGE_KEY), failed(logger, 'read'));

@@ -10,7 +10,5 @@ export function startTimer(callback: () => void, ms: number): unknown {
 
 /** Resolves after `ms` milliseconds, on an unref'd timer. */
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    startTimer(resolve, ms);
-  });
+  return new Promise((resolve) => void startTimer(resolve, ms));
 }

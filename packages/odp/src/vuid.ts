@@ -4,12 +4,12 @@ import { uuidV4 } from '@flagkit/core';
 export const VUID_PREFIX = 'vuid_';
 /** Where the VUID is kept in a {@link KeyValueStore}. */
 export const VUID_STORAGE_KEY = 'optimizely-vuid';
-/** Total length of a VUID: the prefix and 27 hex characters. */
-const VUID_LENGTH = 32;
-
-/** A new visitor id: `vuid_` and the first 27 hex digits of a UUID v4 without dashes. */
+/**
+ * A new visitor id: `vuid_` and the first 27 hex digits of a UUID v4 without dashes, 32
+ * characters in all (Optimizely's truncation).
+ */
 export function makeVuid(): string {
-  return (VUID_PREFIX + uuidV4().replace(/-/g, '')).slice(0, VUID_LENGTH);
+  return VUID_PREFIX + uuidV4().replace(/-/g, '').slice(0, 27);
 }
 
 /** Whether `value` is a VUID: starts with `vuid_` and has more after it (the reference's test). */
